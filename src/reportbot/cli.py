@@ -1,0 +1,61 @@
+"""The ``reportbot`` command line.
+
+Global options (``--db``, ``--plain``, ``--lang``) come before the command.
+Each command lives in :mod:`reportbot.commands` and is imported only when
+run, so ``reportbot check`` never pays for the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from reportbot import __version__
+
+# command -> (module, one-line help); the module has add_arguments(parser) and run(args) -> int.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("reportbot.commands.check", "check report files against the workbook's rules"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with one line, as for unusable files
+        self.print_usage(sys.stderr)
+        print(f"reportbot: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="reportbot",
+        description="Fills in the IPC Ontario annual statistical reports, one plain question at a time.",
+    )
+    parser.add_argument("--version", action="version", version=f"reportbot {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="the database file (default: your user data folder; or $REPORTBOT_DB)")
+    parser.add_argument("--plain", action="store_true", help="plain line-by-line mode for screen readers (or $REPORTBOT_PLAIN=1)")
+    parser.add_argument("--lang", choices=["en", "fr"], help="language (default: your remembered choice, else $LANG, else English)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        importlib.import_module(module).add_arguments(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.db is None:
+        args.db = os.environ.get("REPORTBOT_DB")
+    if not args.command:
+        build_parser().print_help()
+        return 0
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return module.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into a pager or head that closed early: not an error.
+        sys.stderr.close()
+        return 0

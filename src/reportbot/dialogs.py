@@ -1,0 +1,206 @@
+"""What reportbot says, per language: ``dialogs/<lang>/``.
+
+Two kinds of file, both validated at load:
+
+- ``common.yaml``: the conversation's own words (prompts, command words,
+  finding templates), a flat mapping of message keys to templates;
+- ``<report>.yaml``: for every box of the report a question, help and a
+  "why we ask" line; for every check, route and notice its message.
+
+A box without a question, or a question for a box the flow does not have,
+is a load error naming the file and the box.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from reportbot.flow.loader import CompiledFlow, load_flow
+from reportbot.resources import dialogs_dir
+from reportbot.yamlio import YamlError, load_yaml
+
+DEFAULT_LANGUAGE = "en"
+
+
+class DialogError(ValueError):
+    """A dialog file that cannot be used."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class BoxText(_Strict):
+    """What reportbot says about one box."""
+
+    question: str
+    """The plain-language question ("How many requests did you finish within 30 days?"); for a total, how it is announced."""
+    help: str
+    """What counts and what does not, in plain words, from the workbook's guidance."""
+    why: str
+    """Why the IPC asks, citing the workbook section."""
+    label: str | None = None
+    """The box's label in this language, where it differs from the flow's printed English label."""
+    total: str | None = None
+    """For a derived box: the noun phrase said with its value ("completed access requests")."""
+    options: dict[str, str] | None = None
+    """For a choice box in another language: each option's label, by option id."""
+
+
+class SectionText(_Strict):
+    """What reportbot says on entering a section."""
+
+    title: str | None = None
+    """The section's title in this language, where it differs from the flow's."""
+    intro: str | None = None
+    """A sentence said when the conversation reaches the section."""
+
+
+class CheckText(_Strict):
+    """What reportbot says when a check fails."""
+
+    message: str
+    """The relation in plain words."""
+    fix: str
+    """How to put it right."""
+
+
+class ReportDialog(_Strict):
+    """``dialogs/<lang>/<report>.yaml``."""
+
+    format: str
+    """Always "reportbot-dialog/1"."""
+    report: str
+    """The report id this file speaks for."""
+    language: str
+    """The language code ("en", "fr")."""
+    title: str
+    """The report's name as said to the filer."""
+    sections: dict[str, SectionText] = {}
+    """Per section id: its title and introduction."""
+    boxes: dict[str, BoxText]
+    """Per box id: the question, help and why."""
+    checks: dict[str, CheckText]
+    """Per check id: the message and the fix."""
+    routes: dict[str, str]
+    """Per route id: why boxes were skipped ("You said you received no access requests (3.1 is 0), so ...")."""
+    notices: dict[str, str] = {}
+    """Per notice id: what the filer is told."""
+    column_labels: dict[str, str] = {}
+    """Per column id: its label in this language."""
+
+
+class CommonDialog(_Strict):
+    """``dialogs/<lang>/common.yaml``."""
+
+    format: str
+    """Always "reportbot-dialog/1"."""
+    language: str
+    """The language code."""
+    language_name: str
+    """The language's own name ("English", "Français")."""
+    messages: dict[str, str]
+    """Message key -> template with {named} fields."""
+
+
+class Wording:
+    """The words of one language for one report."""
+
+    def __init__(self, common: CommonDialog, report: ReportDialog | None) -> None:
+        self.common = common
+        self.report = report
+        self.language = common.language
+
+    def t(self, key: str, /, **fields: object) -> str:
+        """The message ``key`` with ``fields`` filled in."""
+        try:
+            template = self.common.messages[key]
+        except KeyError:
+            raise DialogError(f"dialogs/{self.language}/common.yaml: no message {key!r}") from None
+        return template.format(**fields) if fields else template
+
+
+def _read(path: Path) -> object:
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"), aliases=True)
+    except (OSError, YamlError) as e:
+        raise DialogError(f"{_rel(path)}: cannot be read: {e}") from None
+
+
+def _rel(path: Path) -> str:
+    return f"dialogs/{path.parent.name}/{path.name}"
+
+
+def _model(cls, data: object, path: Path):
+    try:
+        return cls.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise DialogError(f"{_rel(path)}: {where}: {first['msg']}") from None
+
+
+def languages() -> list[str]:
+    """The languages with a dialogs/ folder."""
+    return sorted(p.name for p in dialogs_dir().iterdir() if (p / "common.yaml").is_file())
+
+
+@cache
+def load_common(language: str) -> CommonDialog:
+    path = dialogs_dir() / language / "common.yaml"
+    if not path.is_file():
+        raise DialogError(f"no dialogs for language {language!r}; available: {', '.join(languages())}")
+    common = _model(CommonDialog, _read(path), path)
+    for key, template in common.messages.items():
+        try:
+            list(string.Formatter().parse(template))
+        except ValueError as e:
+            raise DialogError(f"{_rel(path)}: message {key}: {e}") from None
+    return common
+
+
+@cache
+def load_report_dialog(language: str, report: str) -> ReportDialog:
+    path = dialogs_dir() / language / f"{report}.yaml"
+    if not path.is_file():
+        raise DialogError(f"{_rel(path)}: missing")
+    dialog = _model(ReportDialog, _read(path), path)
+    validate_report_dialog(dialog, load_flow(report), path)
+    return dialog
+
+
+def validate_report_dialog(dialog: ReportDialog, flow: CompiledFlow, path: Path) -> None:
+    """Every box, check, route and notice has its words, and nothing else does."""
+    where = _rel(path)
+    if dialog.report != flow.id:
+        raise DialogError(f"{where}: says it is for {dialog.report!r}, but is named for {flow.id!r}")
+
+    def same(kind: str, have: set[str], need: set[str]) -> None:
+        for missing in sorted(need - have):
+            raise DialogError(f"{where}: {kind} {missing}: has no text")
+        for extra in sorted(have - need):
+            raise DialogError(f"{where}: {kind} {extra}: is not in flows/{flow.id}.yaml")
+
+    same("box", set(dialog.boxes), set(flow.by_id))
+    same("check", set(dialog.checks), {c.id for c in flow.flow.checks})
+    same("route", set(dialog.routes), set(flow.routes))
+    same("notice", set(dialog.notices), {n.id for n in flow.flow.notices})
+    for sid in dialog.sections:
+        if sid not in {s.id for s in flow.flow.sections}:
+            raise DialogError(f"{where}: section {sid}: is not in flows/{flow.id}.yaml")
+    for box_id, text in dialog.boxes.items():
+        box = flow.by_id[box_id].box
+        if box.kind == "derived" and not text.total:
+            raise DialogError(f"{where}: box {box_id}: a total needs its 'total' phrase")
+        if text.options is not None and set(text.options) != {o.id for o in box.options or []}:
+            raise DialogError(f"{where}: box {box_id}: options must name exactly the flow's options")
+
+
+@cache
+def wording(language: str = DEFAULT_LANGUAGE, report: str | None = None) -> Wording:
+    """The words of ``language`` (for ``report``, if given)."""
+    return Wording(load_common(language), load_report_dialog(language, report) if report else None)

@@ -1,0 +1,269 @@
+"""The rule engine: answers in; route, totals, findings and what is missing out.
+
+Pure and stateless: :func:`evaluate` is a function of the flow and the
+answers alone. Change an answer and evaluate again: the route, the totals
+and the findings follow, with nothing else to keep in sync.
+
+A relation is decided as soon as its outcome is certain. Unanswered counts
+can only add something of 0 or more, so a breakdown that already exceeds its
+total is caught before the rest of it is asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
+
+from reportbot.flow import expr
+from reportbot.flow.loader import (
+    Cell,
+    CompiledCheck,
+    CompiledCondition,
+    CompiledFlow,
+    CompiledRoute,
+    cell_in_column,
+)
+from reportbot.values import Value
+
+Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something wrong, or worth a second look, in a report.
+
+    ``facts`` holds what the message needs: for a relation, the two sides as
+    written and their values (``left``, ``right``; a lower bound when
+    ``partial``), the operator and the gap.
+    """
+
+    severity: str
+    rule: str
+    type: str
+    boxes: tuple[str, ...]
+    column: str | None = None
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """What identifies the finding for acknowledgement: the rule and its column."""
+        subject = self.facts.get("subject")
+        return (f"{self.rule}:{subject}" if subject else self.rule, self.column)
+
+
+@dataclass
+class Evaluation:
+    """Everything the answers imply."""
+
+    flow: CompiledFlow
+    answers: Mapping[Cell, Value]
+    values: dict[Cell, Value | None]
+    route: list[Cell]
+    skipped_by: dict[Cell, str]
+    missing: list[Cell]
+    findings: list[Finding]
+    notices: list[str]
+    stray: list[Cell]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def complete(self) -> bool:
+        """No error and nothing on the route missing."""
+        return not self.missing and not self.errors
+
+    def derived(self) -> dict[Cell, Number]:
+        """The totals on the route that are known."""
+        by_id = self.flow.by_id
+        return {
+            c: v  # type: ignore[misc]
+            for c in self.route
+            if by_id[c[0]].box.kind == "derived" and (v := self.values.get(c)) is not None
+        }
+
+    def on_route(self, cell: Cell) -> bool:
+        return cell not in self.skipped_by
+
+
+def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
+    """Walk the questionnaire with ``answers`` and work out what follows."""
+    values: dict[Cell, Value | None] = {}
+    route: list[Cell] = []
+    skipped_by: dict[Cell, str] = {}
+    skip_until: dict[str | None, tuple[int, str]] = {}
+    keys: list[str | None] = [None, *flow.column_ids]
+
+    for info in flow.boxes:
+        i = info.index
+        for key in [k for k, (target, _) in skip_until.items() if i >= target]:
+            del skip_until[key]
+        derived = info.formula is not None
+        for cell in info.cells():
+            skip = skip_until.get(cell[1])
+            if skip is not None:
+                skipped_by[cell] = skip[1]
+                values[cell] = 0 if info.numeric else None
+                continue
+            route.append(cell)
+            if derived:
+                values[cell] = _formula(info.formula, cell[1], flow, values)  # type: ignore[arg-type]
+            else:
+                values[cell] = answers.get(cell)
+        for rule in flow.routes_at.get(i, ()):
+            _follow(rule, info.cells(), skipped_by, values, skip_until, keys)
+
+    missing = [
+        c
+        for c in route
+        if values.get(c) is None
+        and flow.by_id[c[0]].box.kind != "derived"
+        and not flow.by_id[c[0]].box.optional
+    ]
+    stray = [c for c in answers if c in skipped_by and answers[c] not in (None, 0, "")]
+    findings = [f for check in flow.checks if (f := _check(check, values, skipped_by)) is not None]
+    findings.extend(_given_totals(flow, answers, values, skipped_by))
+    notices = [n.notice.id for n in flow.notices if _holds(n.condition, values) is True]
+    return Evaluation(flow, answers, values, route, skipped_by, missing, findings, notices, stray)
+
+
+def _formula(lin: expr.Linear, column: str | None, flow: CompiledFlow, values: dict) -> Number | None:
+    total: Number = lin.const
+    for box_id, coef in lin.terms:
+        cell = cell_in_column(flow.by_id[box_id], column)
+        if cell is None:
+            continue
+        v = values.get(cell)
+        if v is None:
+            return None
+        total += coef * v
+    return total
+
+
+def _follow(rule: CompiledRoute, at_cells, skipped_by, values, skip_until, keys) -> None:
+    live = [c for c in at_cells if c not in skipped_by]
+    if not live:
+        return
+    target = (rule.goto, rule.route.id)
+    if rule.route.columns == "all":
+        if all(_holds(cond, values) is True for cond in rule.per_column.values()):
+            for k in keys:
+                _skip(skip_until, k, target)
+    else:
+        live_columns = {c[1] for c in live}
+        for column, cond in rule.per_column.items():
+            if (column in live_columns or column is None) and _holds(cond, values) is True:
+                _skip(skip_until, column, target)
+
+
+def _skip(skip_until: dict, key: str | None, target: tuple[int, str]) -> None:
+    current = skip_until.get(key)
+    if current is None or current[0] < target[0]:
+        skip_until[key] = target
+
+
+def _holds(cond: CompiledCondition, values: Mapping[Cell, Value | None]) -> bool | None:
+    """True, False, or None when not yet decidable."""
+    for clause in cond.clauses:
+        if clause.cell is not None:
+            v = values.get(clause.cell)
+            if v is None:
+                return None
+            if (v == clause.option) == clause.negated:
+                return False
+            continue
+        total: Number = clause.const
+        for cell, coef in clause.left:
+            v = values.get(cell)
+            if v is None:
+                return None
+            total += coef * v  # type: ignore[operator]
+        if not expr.compare(total, clause.op):
+            return False
+    return True
+
+
+def _bounds(terms, const, values) -> tuple[Number | None, Number | None, bool]:
+    """Bounds of ``sum(coef * cell) + const`` given that unknown cells are >= 0."""
+    low: Number | None = const
+    high: Number | None = const
+    exact = True
+    for cell, coef in terms:
+        v = values.get(cell)
+        if v is None:
+            exact = False
+            if coef > 0:
+                high = None
+            else:
+                low = None
+            continue
+        if low is not None:
+            low += coef * v
+        if high is not None:
+            high += coef * v
+    return low, high, exact
+
+
+def _side_value(side, values) -> tuple[Number | None, bool]:
+    """The value of one side: (its value, or its lower bound so far, and whether it is exact)."""
+    low, _, exact = _bounds(side.base, side.const, values)
+    return low, exact
+
+
+def _check(check: CompiledCheck, values, skipped_by) -> Finding | None:
+    if all(c in skipped_by for c in check.cells):
+        return None
+    if check.when is not None and _holds(check.when, values) is not True:
+        return None
+    terms = list(check.left.base) + [(c, -k) for c, k in check.right.base]
+    low, high, exact = _bounds(terms, check.left.const - check.right.const, values)
+    if exact:
+        if expr.compare(low, check.op):  # type: ignore[arg-type]
+            return None
+    elif not expr.impossible(expr.Bounds(low, high), check.op):
+        return None
+    left, left_exact = _side_value(check.left, values)
+    right, right_exact = _side_value(check.right, values)
+    facts = {
+        "test": f"{check.left.text} {check.op} {check.right.text}",
+        "left_text": check.left.text,
+        "right_text": check.right.text,
+        "op": check.op,
+        "left": left,
+        "right": right,
+        "left_exact": left_exact,
+        "right_exact": right_exact,
+        "partial": not exact,
+        "gap": (left - right) if left is not None and right is not None else None,
+        "subject": check.subject,
+    }
+    return Finding(check.check.severity, check.check.id, "relation", check.boxes, check.column, facts)
+
+
+def _given_totals(flow: CompiledFlow, answers, values, skipped_by) -> list[Finding]:
+    """A total given in a report file must be the total its parts make."""
+    out = []
+    for cell, given in answers.items():
+        info = flow.by_id.get(cell[0])
+        if info is None or info.formula is None or cell in skipped_by or given is None:
+            continue
+        computed = values.get(cell)
+        if computed is None or computed == given:
+            continue
+        out.append(
+            Finding(
+                "error",
+                "derived-total",
+                "derived",
+                (cell[0], *info.formula.boxes()),
+                cell[1],
+                {"formula": info.box.formula, "given": given, "computed": computed},
+            )
+        )
+    return out

@@ -1,0 +1,150 @@
+"""Findings in words: the numbers, what the relation means, how to fix it.
+
+"5.7 (5.3 + 5.6) = 13, but 4.4 = 14: 1 short." The sentences come from
+dialogs/<lang>/; this module only assembles them.
+"""
+
+from __future__ import annotations
+
+from reportbot.dialogs import Wording
+from reportbot.engine import Evaluation, Finding
+from reportbot.flow.loader import Cell, CompiledFlow
+from reportbot.values import format_value
+
+_RELATION = {"==": "relation.eq", "!=": "relation.ne", ">=": "relation.ge", "<=": "relation.le",
+             ">": "relation.gt", "<": "relation.lt"}
+
+
+def column_label(flow: CompiledFlow, words: Wording, column: str | None) -> str:
+    """A column's label in the filer's language ("personal information")."""
+    if column is None:
+        return ""
+    if words.report and column in words.report.column_labels:
+        return words.report.column_labels[column]
+    return next((c.label for c in flow.flow.columns if c.id == column), column)
+
+
+def cell_name(flow: CompiledFlow, words: Wording, cell: Cell) -> str:
+    """"3.1" or "3.1 personal", as in the plain mode's prompt tags."""
+    box, column = cell
+    return box if column is None else words.t("cell.column", box=box, column=column)
+
+
+def box_kind(flow: CompiledFlow, box_id: str) -> str:
+    """count or money, for formatting a box's value (a total takes its parts' kind)."""
+    info = flow.by_id.get(box_id)
+    if info is None:
+        return "count"
+    if info.formula is not None:
+        return box_kind(flow, info.formula.terms[0][0]) if info.formula.terms else "count"
+    return info.box.kind
+
+
+def formula_text(flow: CompiledFlow, words: Wording, box_id: str) -> str:
+    """A total's formula as a filer reads it ("6.1 to 6.9", "3.4 − 3.7")."""
+    formula = flow.by_id[box_id].box.formula or ""
+    if ".." in formula:
+        first, last = (p.strip() for p in formula.split(".."))
+        return words.t("formula.range", first=first, last=last)
+    return formula.replace(" - ", " − ")
+
+
+def _side(flow: CompiledFlow, words: Wording, text: str) -> str:
+    info = flow.by_id.get(text.strip())
+    if info is not None and info.formula is not None:
+        return f"{text} ({formula_text(flow, words, text)})"
+    return text.replace(" - ", " − ")
+
+
+def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluation | None = None) -> str:
+    """The line that shows the numbers behind a finding."""
+    facts = f.facts
+    if f.type == "relation":
+        kind = box_kind(flow, f.boxes[0])
+        lv = format_value(facts["left"], kind)
+        rv = format_value(facts["right"], kind)
+        left = _side(flow, words, facts["left_text"])
+        right = _side(flow, words, facts["right_text"])
+        if facts["partial"]:
+            if not facts["left_exact"]:
+                lv = words.t("value.so_far", value=lv)
+            if not facts["right_exact"]:
+                rv = words.t("value.so_far", value=rv)
+            return words.t("relation.partial", left=left, lv=lv, right=right, rv=rv, test=facts["test"].replace("==", "="))
+        gap = facts["gap"]
+        gap_text = ""
+        if gap is not None and gap != 0:
+            amount = format_value(abs(gap), kind)
+            gap_text = words.t("gap.short" if gap < 0 else "gap.over", n=amount)
+        return words.t(_RELATION[facts["op"]], left=left, lv=lv, right=right, rv=rv, gap=gap_text)
+    cell = cell_name(flow, words, (f.boxes[0], f.column))
+    if f.type == "derived":
+        kind = box_kind(flow, f.boxes[0])
+        return words.t(
+            "finding.derived",
+            cell=cell,
+            given=format_value(facts["given"], kind),
+            formula=formula_text(flow, words, f.boxes[0]),
+            computed=format_value(facts["computed"], kind),
+        )
+    if f.type == "off-route":
+        return words.t("finding.off_route", cell=cell, value=facts["value"], why=facts["why"])
+    if f.type == "column":
+        return words.t("finding.column", cell=cell, problem=facts["problem"])
+    return words.t("finding.value", cell=cell, problem=facts["problem"])
+
+
+def message(words: Wording, f: Finding) -> str:
+    """The relation in plain words, from the report's dialog file ("" for other findings)."""
+    if f.type == "relation" and words.report is not None:
+        return words.report.checks[f.rule].message
+    return ""
+
+
+def fix(words: Wording, f: Finding) -> str:
+    if f.type == "relation" and words.report is not None:
+        return words.report.checks[f.rule].fix
+    return ""
+
+
+def source(flow: CompiledFlow, f: Finding) -> str:
+    """The workbook's words behind a check."""
+    check = next((c for c in flow.flow.checks if c.id == f.rule), None)
+    return check.source if check else ""
+
+
+def summary(flow: CompiledFlow, words: Wording, f: Finding) -> str:
+    """The numbers and the plain-words message, in one paragraph."""
+    text = numbers(flow, words, f).rstrip(".") + "."
+    msg = message(words, f)
+    return f"{text} {msg}" if msg else text
+
+
+def route_reason(flow: CompiledFlow, words: Wording, route_id: str) -> str:
+    """Why a route skipped boxes, in the filer's language."""
+    if words.report is not None and route_id in words.report.routes:
+        return words.report.routes[route_id]
+    return flow.routes[route_id].route.source
+
+
+def off_route_findings(evaluation: Evaluation, words: Wording) -> list[Finding]:
+    """A warning for each answer the route now skips (for checking files)."""
+    flow = evaluation.flow
+    out = []
+    for cell in evaluation.stray:
+        out.append(
+            Finding(
+                "warning",
+                "off-route",
+                "off-route",
+                (cell[0],),
+                cell[1],
+                {
+                    "value": format_value(evaluation.answers.get(cell), box_kind(flow, cell[0])),
+                    "why": route_reason(flow, words, evaluation.skipped_by[cell]),
+                    "route": evaluation.skipped_by[cell],
+                },
+            )
+        )
+    return out
+

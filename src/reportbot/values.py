@@ -1,0 +1,109 @@
+"""What a box may hold, and turning raw data into a box's value.
+
+Counts are ``int``; money and decimals are ``Decimal`` (money to the cent);
+text and choices are ``str``. Text is cleaned of terminal control sequences
+on the way in, so nothing typed or imported can reach a terminal later.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Union
+
+from reportbot.flow.models import Box
+
+Value = Union[int, Decimal, str]
+
+# ESC-introduced sequences (CSI, OSC, ...) and every other C0/C1 control but tab and newline.
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"  # DCS, PM, APC, SOS ... ST
+    r"|\x1b.?"  # any other escape
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+MAX_TEXT = 2000
+MAX_COUNT = 10**9
+MAX_MONEY = Decimal(10) ** 12
+
+
+class ValueProblem(ValueError):
+    """A value of the wrong kind for its box; the message says what is expected."""
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters or escape sequences, trimmed."""
+    return _CONTROL.sub("", text).strip()
+
+
+def to_value(box: Box, raw: object) -> Value:
+    """Check ``raw`` (from JSON, YAML or a parsed answer) against ``box``'s kind."""
+    kind = box.kind
+    if kind == "count":
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            if isinstance(raw, (float, Decimal)) and raw == int(raw) and not isinstance(raw, bool):
+                raise ValueProblem(f"a count is a whole number written without decimals, not {raw}")
+            raise ValueProblem(f"a count is a whole number of 0 or more, not {_show(raw)}")
+        if raw < 0:
+            raise ValueProblem(f"a count cannot be negative ({raw})")
+        if raw > MAX_COUNT:
+            raise ValueProblem(f"{raw} is more than any office handles in a year")
+        return raw
+    if kind in ("money", "decimal"):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
+            what = "an amount in dollars and cents" if kind == "money" else "a number"
+            raise ValueProblem(f"{what} is expected, not {_show(raw)}")
+        try:
+            number = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
+        except InvalidOperation:
+            raise ValueProblem(f"{_show(raw)} is not a number") from None
+        if not number.is_finite():
+            raise ValueProblem(f"{_show(raw)} is not a number")
+        if number < 0:
+            raise ValueProblem(f"an amount cannot be negative ({raw})")
+        if number > MAX_MONEY:
+            raise ValueProblem(f"{raw} is too large")
+        if kind == "money":
+            if number != number.quantize(Decimal("0.01")):
+                raise ValueProblem(f"money has at most two decimals (cents), not {raw}")
+            return number.quantize(Decimal("0.01"))
+        return number.normalize() if number != number.to_integral() else number.quantize(Decimal(1))
+    if kind == "text":
+        if not isinstance(raw, str):
+            raise ValueProblem(f"text is expected, not {_show(raw)}")
+        text = clean_text(raw)
+        if len(text) > MAX_TEXT:
+            raise ValueProblem(f"text is limited to {MAX_TEXT} characters")
+        return text
+    if kind == "choice":
+        ids = [o.id for o in box.options or []]
+        if not isinstance(raw, str) or raw not in ids:
+            raise ValueProblem(f"one of {', '.join(ids)} is expected, not {_show(raw)}")
+        return raw
+    raise ValueProblem(f"{box.id} is a total that reportbot works out; it is not entered")
+
+
+def _show(raw: object) -> str:
+    if isinstance(raw, str):
+        shown = clean_text(raw)
+        return repr(shown if len(shown) <= 40 else shown[:37] + "...")
+    if isinstance(raw, (dict, list)):
+        return "a " + ("mapping" if isinstance(raw, dict) else "list")
+    if raw is None:
+        return "nothing (null)"
+    return str(raw)
+
+
+def format_value(value: Value | None, kind: str = "count") -> str:
+    """A value as a filer reads it: 1,234 or $1,234.50."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if kind == "money":
+        return f"${value:,.2f}"
+    if isinstance(value, Decimal):
+        return f"{value:,}" if value == value.to_integral() else f"{value:,f}".rstrip("0")
+    return f"{value:,}"
