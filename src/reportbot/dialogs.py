@@ -105,6 +105,8 @@ class CommonDialog(_Strict):
     """The language's own name ("English", "Français")."""
     messages: dict[str, str]
     """Message key -> template with {named} fields."""
+    vocabulary: dict[str, list[str]] = {}
+    """Words the filer may type, by meaning: "zero", "yes", "no", and each command ("help", "back", ...)."""
 
 
 class Wording:

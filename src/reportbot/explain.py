@@ -66,6 +66,13 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
         left = _side(flow, words, facts["left_text"])
         right = _side(flow, words, facts["right_text"])
         if facts["partial"]:
+            gap = facts["gap"]
+            if gap is not None and gap > 0 and not facts["left_exact"] and facts["right_exact"]:
+                return words.t("relation.already_over", side=left, value=lv, other=right, other_value=rv,
+                               gap=format_value(gap, kind))
+            if gap is not None and gap < 0 and facts["left_exact"] and not facts["right_exact"]:
+                return words.t("relation.already_over", side=right, value=rv, other=left, other_value=lv,
+                               gap=format_value(-gap, kind))
             if not facts["left_exact"]:
                 lv = words.t("value.so_far", value=lv)
             if not facts["right_exact"]:

@@ -108,7 +108,7 @@ class CompiledNotice:
     condition: CompiledCondition
 
 
-@dataclass
+@dataclass(eq=False)
 class CompiledFlow:
     """A validated flow, ready for :func:`reportbot.engine.evaluate`."""
 

@@ -1,0 +1,24 @@
+"""What the dialogue engine hands to a front end: messages, and the prompt that ends them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["say", "section", "total", "notice", "warning", "error", "help", "review", "prompt"]
+
+
+@dataclass(frozen=True)
+class Message:
+    """One thing reportbot says.
+
+    A ``prompt`` ends every reply while the conversation goes on: its ``tag``
+    names what is asked ("4.1", "3.1 personal", "type", "resolve") and its
+    ``choices`` are the numbered options, if any.
+    """
+
+    kind: Kind
+    text: str
+    tag: str | None = None
+    choices: tuple[str, ...] = field(default=())
+    cell: tuple[str, str | None] | None = None

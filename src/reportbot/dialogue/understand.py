@@ -1,0 +1,193 @@
+"""Understanding what the filer types: numbers, money, yes/no, choices, commands.
+
+Words come from dialogs/<lang>/common.yaml (``vocabulary``), so a language is
+a data change. Number words go through text2num rather than a parser of our
+own. Nothing here stores anything: an answer that is not understood raises
+:class:`NotUnderstood` with what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from text_to_num import text2num
+
+from reportbot.dialogs import Wording
+from reportbot.flow.models import Box
+from reportbot.values import Value, ValueProblem, clean_text, to_value
+
+
+class NotUnderstood(ValueError):
+    """The answer could not be read; the message says what is expected."""
+
+
+def normalize(text: str) -> str:
+    """Lower case, curly quotes straightened, spaces folded: for matching words."""
+    text = unicodedata.normalize("NFKC", clean_text(text)).lower()
+    text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _fold(text: str) -> str:
+    """``normalize`` without accents, for forgiving word matches ("zero" = "zéro")."""
+    return "".join(c for c in unicodedata.normalize("NFD", normalize(text)) if not unicodedata.combining(c))
+
+
+def _vocab(words: Wording, meaning: str) -> set[str]:
+    return {_fold(w) for w in words.common.vocabulary.get(meaning, [])}
+
+
+def is_word(words: Wording, meaning: str, text: str) -> bool:
+    """True when ``text`` is one of the words for ``meaning`` ("yes", "quit", ...)."""
+    return _fold(text).strip(" .!") in _vocab(words, meaning)
+
+
+def yes_no(words: Wording, text: str) -> bool | None:
+    """True for yes, False for no, None for anything else."""
+    if is_word(words, "yes", text):
+        return True
+    if is_word(words, "no", text):
+        return False
+    return None
+
+
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
+def _digits(text: str, decimal_comma: bool) -> str:
+    """"$1,234.50" -> "1234.50"; "1 234,50 $" -> "1234.50" (decimal comma languages)."""
+    t = text.replace("$", "").replace("\u00a0", " ").replace("\u202f", " ").strip()
+    t = re.sub(r"(?<=\d)[ '_](?=\d{3}\b)", "", t)
+    if decimal_comma:
+        if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", t):
+            t = t.replace(".", "")
+        t = t.replace(",", ".")
+    else:
+        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", t):
+            t = t.replace(",", "")
+    return t.replace(" ", "")
+
+
+def number(words: Wording, text: str) -> Decimal:
+    """A number typed as digits or words ("12", "1,234.50", "twenty-one", "none")."""
+    raw = normalize(text)
+    if not raw:
+        raise NotUnderstood(words.t("understand.empty"))
+    if _fold(raw) in _vocab(words, "zero"):
+        return Decimal(0)
+    decimal_comma = words.t("understand.decimal_mark") == ","
+    digits = _digits(raw, decimal_comma)
+    if _NUMBER.match(digits.replace(",", ".")):
+        try:
+            return Decimal(digits.replace(",", "."))
+        except InvalidOperation:
+            pass
+    try:
+        return Decimal(text2num(raw.replace(" and ", " ") if words.language == "en" else raw, words.language))
+    except (ValueError, TypeError):
+        raise NotUnderstood(words.t("understand.not_a_number", text=clean_text(text)[:40])) from None
+
+
+def value_for(words: Wording, box: Box, text: str, option_labels: dict[str, str] | None = None) -> Value:
+    """The value of ``box`` that ``text`` gives, checked against the box's kind."""
+    kind = box.kind
+    try:
+        if kind == "count":
+            n = number(words, text)
+            if n != n.to_integral():
+                raise NotUnderstood(words.t("understand.whole_number", value=text.strip()))
+            return to_value(box, int(n))
+        if kind in ("money", "decimal"):
+            return to_value(box, number(words, text))
+        if kind == "choice":
+            return choice(words, box, text, option_labels)
+        if kind == "text":
+            value = to_value(box, text)
+            if not value:
+                raise NotUnderstood(words.t("understand.empty"))
+            return value
+    except ValueProblem as e:
+        raise NotUnderstood(str(e)) from None
+    raise NotUnderstood(words.t("understand.derived", box=box.id))
+
+
+def choice(words: Wording, box: Box, text: str, option_labels: dict[str, str] | None = None) -> str:
+    """An option by its number, its id, or words of its label ("children's aid society")."""
+    options = box.options or []
+    labels = {o.id: (option_labels or {}).get(o.id, o.label) for o in options}
+    return pick(words, [(o.id, labels[o.id]) for o in options], text)
+
+
+def pick(words: Wording, options: list[tuple[str, str]], text: str) -> str:
+    """One of ``options`` (id, label) by number, id or label words."""
+    said = _fold(text).strip(" .")
+    if not said:
+        raise NotUnderstood(words.t("understand.choose", count=len(options)))
+    if said.isdigit() and 1 <= int(said) <= len(options):
+        return options[int(said) - 1][0]
+    for oid, label in options:
+        if said in (oid, _fold(label), _fold(oid.replace("_", " "))):
+            return oid
+    said_words = set(re.findall(r"[\w']+", said))
+    matches = [oid for oid, label in options if said_words and said_words <= set(re.findall(r"[\w']+", _fold(label)))]
+    if len(matches) == 1:
+        return matches[0]
+    raise NotUnderstood(words.t("understand.choose", count=len(options)))
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command typed at a prompt: ``name`` with its box and value, if any."""
+
+    name: str
+    box: str | None = None
+    value: str | None = None
+
+
+_BOX = r"(\d+(?:\.\d+)+|\d+[a-z]?|[a-z_]+(?:\.[a-z_]+)*|\d+(?:\.\d+)*\.[a-z_]+)"
+
+
+def command(words: Wording, text: str) -> Command | None:
+    """The command in ``text``, or None when it is an answer."""
+    said = _fold(text).strip(" .!?") if text.strip() != "?" else "?"
+    if not said:
+        return None
+    for name in ("help", "why", "back", "skip", "review", "left", "quit", "language", "later"):
+        if said in _vocab(words, name):
+            return Command(name)
+    for name in ("why", "goto"):
+        for w in sorted(_vocab(words, name), key=len, reverse=True):
+            m = re.fullmatch(re.escape(w) + r"\s+" + _BOX, said)
+            if m:
+                return Command(name, m.group(1))
+    for name in ("language",):
+        for w in _vocab(words, name):
+            m = re.fullmatch(re.escape(w) + r"\s+(\w+)", said)
+            if m:
+                return Command(name, value=m.group(1))
+    for w in sorted(_vocab(words, "change"), key=len, reverse=True):
+        for to in sorted(_vocab(words, "change_to"), key=len, reverse=True):
+            m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + r"(?:\s+(personal|general))?\s+" + re.escape(to) + r"\s+(.+)", said)
+            if m:
+                return Command("change", _cell_text(m.group(1), m.group(2)), _original_tail(text, m.group(4)))
+        m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + r"(?:\s+(personal|general))?", said)
+        if m:
+            return Command("change", _cell_text(m.group(1), m.group(2)))
+    for is_word_ in sorted(_vocab(words, "is"), key=len, reverse=True):
+        m = re.fullmatch(r"(\d+(?:\.\d+)+)(?:\s+(personal|general))?\s+" + re.escape(is_word_) + r"\s+(.+)", said)
+        if m:
+            return Command("change", _cell_text(m.group(1), m.group(2)), _original_tail(text, m.group(3)))
+    return None
+
+
+def _cell_text(box: str, column: str | None) -> str:
+    return f"{box} {column}" if column else box
+
+
+def _original_tail(text: str, folded_tail: str) -> str:
+    """The value part as typed (keeps accents and case for text boxes)."""
+    cleaned = clean_text(text)
+    return cleaned[len(cleaned) - len(folded_tail):] if len(cleaned) >= len(folded_tail) else folded_tail
