@@ -16,7 +16,10 @@ from reportbot import __version__
 
 # command -> (module, one-line help); the module has add_arguments(parser) and run(args) -> int.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "new": ("reportbot.commands.new", "start a report: cyfsa-part-x or fippa-year-end"),
+    "resume": ("reportbot.commands.resume", "continue a report"),
     "check": ("reportbot.commands.check", "check report files against the workbook's rules"),
+    "graph": ("reportbot.commands.graph", "print the conversation's states and a report's route as Mermaid diagrams"),
 }
 
 
@@ -48,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.db is None:
         args.db = os.environ.get("REPORTBOT_DB")
     if not args.command:
-        build_parser().print_help()
-        return 0
+        from reportbot.commands import converse
+
+        return converse.run(args)
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
         return module.run(args)

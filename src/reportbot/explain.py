@@ -40,6 +40,15 @@ def box_kind(flow: CompiledFlow, box_id: str) -> str:
     return info.box.kind
 
 
+def display(flow: CompiledFlow, words: Wording, box_id: str, value) -> str:
+    """A box's value as the filer reads it: a choice by its label, money as $1,234.50."""
+    info = flow.by_id[box_id]
+    if info.box.kind == "choice" and isinstance(value, str):
+        labels = (words.report.boxes[box_id].options if words.report and box_id in words.report.boxes else None) or {}
+        return labels.get(value) or next((o.label for o in info.box.options or [] if o.id == value), value)
+    return format_value(value, box_kind(flow, box_id))
+
+
 def formula_text(flow: CompiledFlow, words: Wording, box_id: str) -> str:
     """A total's formula as a filer reads it ("6.1 to 6.9", "3.4 − 3.7")."""
     formula = flow.by_id[box_id].box.formula or ""

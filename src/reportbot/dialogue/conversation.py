@@ -10,6 +10,7 @@ is and what kind of exchange is under way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from typing import Callable
 
@@ -68,7 +69,19 @@ class Conversation:
         self.section: str | None = None
         self.prompt: Message | None = None
         self.draft_choices: list[int | None] = []
+        self._held = contextlib.ExitStack()
         attach(self)
+
+    def progress(self) -> tuple[int, int]:
+        """(boxes answered, boxes on the route) for the filer's progress bar."""
+        if self.ev is None:
+            return (0, 0)
+        cells = self._askable()
+        return (sum(self.ev.values.get(c) is not None for c in cells), len(cells))
+
+    def close(self) -> None:
+        """Let go of the report's lock (everything is already saved)."""
+        self._held.close()
 
     # ----- starting ---------------------------------------------------------------------------
 
@@ -114,8 +127,15 @@ class Conversation:
         return self._open(self.report_id, resumed=False)
 
     def _open(self, report_id: int, resumed: bool) -> list[Message]:
+        from reportbot.store import ReportLocked
+
         row = self.store.get(report_id)
         self.report_id, self.kind, self.year = row.id, row.kind, row.year
+        if not self.read_only:
+            try:
+                self._held.enter_context(self.store.open_report(report_id))
+            except ReportLocked:
+                self.read_only = True
         self.flow = load_flow(row.kind)
         self.words = wording(self.language, row.kind)
         self.answers = dict(self.store.answers(report_id))
@@ -286,6 +306,8 @@ class Conversation:
         if self.read_only:
             return self._read_only()
         self.store.set_answer(self.report_id, cell, value, how)
+        if cell[0] == self.flow.flow.organization:  # type: ignore[union-attr]
+            self.store.set_organization(self.report_id, value)
         self.answers[cell] = value
         if cell in self.recent:
             self.recent.remove(cell)
@@ -477,7 +499,7 @@ class Conversation:
         question = text.question
         current = self.answers.get(cell)
         if current is not None:
-            question = self.words.t("ask.with_current", question=question, value=format_value(current, info.box.kind))
+            question = self.words.t("ask.with_current", question=question, value=explain.display(self.flow, self.words, cell[0], current))
         elif info.box.optional:
             question = self.words.t("ask.optional", question=question)
         choices: list[str] = []
@@ -784,32 +806,33 @@ def review_lines(flow: CompiledFlow, words: Wording, ev: Evaluation, acknowledge
         text = words.report.sections.get(section.id)  # type: ignore[union-attr]
         title = (text.title if text and text.title else None) or section.title
         cells = [c for b in section.boxes for c in flow.by_id[b.id].cells()]
-        on = [c for c in cells if ev.on_route(c)]
-        if not on:
+        if not any(ev.on_route(c) for c in cells):
             reason = explain.route_reason(flow, words, ev.skipped_by[cells[0]])
             lines.append(words.t("review.section_skipped", id=section.id, title=title, why=reason))
             continue
-        lines.append(words.t("section.title", id=section.id, title=title))
+        rows = []
         for box in section.boxes:
             info = flow.by_id[box.id]
             shown = []
             for cell in info.cells():
-                if not ev.on_route(cell):
-                    value = words.t("review.skipped")
-                else:
-                    value = format_value(ev.values.get(cell), explain.box_kind(flow, box.id)) if ev.values.get(cell) not in (None,) else words.t("review.unanswered")
-                shown.append(value if cell[1] is None else f"{explain.column_label(flow, words, cell[1])} {value}")
+                value = ev.values.get(cell)
+                if not ev.on_route(cell) or value is None:
+                    continue
+                text_value = explain.display(flow, words, box.id, value) if value != "" else words.t("review.empty")
+                shown.append(text_value if cell[1] is None else f"{explain.column_label(flow, words, cell[1])} {text_value}")
+            if not shown:
+                continue
             label = (words.report.boxes[box.id].label if words.report else None) or box.label  # type: ignore[union-attr]
             mark = words.t("review.total_mark") if info.formula is not None else ""
             prov = words.t("review.provisional_mark") if box.provisional else ""
-            lines.append(words.t("review.line", box=box.id, label=label, value="; ".join(shown), total=mark, provisional=prov))
+            rows.append(words.t("review.line", box=box.id, label=label, value="; ".join(shown), total=mark, provisional=prov))
+        if rows:
+            lines.append(words.t("section.title", id=section.id, title=title))
+            lines += rows
     for f in ev.findings:
-        key = f.key
-        if f.severity == "warning" and key in acknowledged:
-            lines.append(words.t("review.accepted", text=explain.summary(flow, words, f), reason=acknowledged[key]))
+        if f.severity == "warning" and f.key in acknowledged:
+            lines.append(words.t("review.accepted", text=explain.summary(flow, words, f), reason=acknowledged[f.key]))
         else:
             lines.append(words.t(f"review.{f.severity}", text=explain.summary(flow, words, f)))
-    left = [c for c in ev.missing]
-    lines.append(words.t("review.left", count=len(left)) if left else words.t("review.all_answered"))
+    lines.append(words.t("review.left", count=len(ev.missing)) if ev.missing else words.t("review.all_answered"))
     return lines
-

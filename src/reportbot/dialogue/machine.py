@@ -2,18 +2,20 @@
 
 The rule engine decides *which* box comes next; this machine decides *what
 kind* of exchange is under way (a question, a conflict to resolve, a
-confirmation), so a front end always knows what an answer means.
+confirmation), so the conversation always knows what an answer means.
 """
 
 from __future__ import annotations
 
 from transitions import Machine
 
-STATES = [
+LAUNCH = [
     "starting",
     "choosing_draft",  # reportbot alone: resume a draft or start a new report
     "choosing_report",  # [report]
     "choosing_year",  # [year]
+]
+INTERVIEW = [
     "identifying",  # [same] last year's identification, in one answer
     "asking",  # [4.1] one box
     "choosing_type",  # [type] zero report or full report, after section 2
@@ -22,25 +24,25 @@ STATES = [
     "resolving",  # [resolve] an error: which box to change
     "accepting",  # [accept] a warning, accepted with a reason
     "confirming",  # [confirm] the report as final
-    "done",
 ]
+STATES = [*LAUNCH, *INTERVIEW, "done"]
 
-# Every question can lead to any other: the next one is the rule engine's choice.
-_ANY = [s for s in STATES if s != "done"]
+# From a launch state or any interview state, the next exchange is the rule engine's choice.
+_NEXT = [*LAUNCH, *INTERVIEW]
 
 TRANSITIONS = [
     {"trigger": "offer_drafts", "source": "starting", "dest": "choosing_draft"},
     {"trigger": "choose_report", "source": ["starting", "choosing_draft"], "dest": "choosing_report"},
     {"trigger": "choose_year", "source": ["starting", "choosing_report"], "dest": "choosing_year"},
     {"trigger": "offer_identification", "source": ["starting", "choosing_year", "choosing_draft"], "dest": "identifying"},
-    {"trigger": "ask", "source": _ANY, "dest": "asking"},
-    {"trigger": "offer_type", "source": _ANY, "dest": "choosing_type"},
-    {"trigger": "offer_group", "source": _ANY, "dest": "choosing_group"},
-    {"trigger": "propose", "source": _ANY, "dest": "proposing"},
-    {"trigger": "conflict", "source": _ANY, "dest": "resolving"},
-    {"trigger": "accept_warning", "source": _ANY, "dest": "accepting"},
-    {"trigger": "wrap_up", "source": _ANY, "dest": "confirming"},
-    {"trigger": "finish", "source": "*", "dest": "done"},
+    {"trigger": "ask", "source": _NEXT, "dest": "asking"},
+    {"trigger": "offer_type", "source": _NEXT, "dest": "choosing_type"},
+    {"trigger": "offer_group", "source": _NEXT, "dest": "choosing_group"},
+    {"trigger": "propose", "source": _NEXT, "dest": "proposing"},
+    {"trigger": "conflict", "source": _NEXT, "dest": "resolving"},
+    {"trigger": "accept_warning", "source": _NEXT, "dest": "accepting"},
+    {"trigger": "wrap_up", "source": _NEXT, "dest": "confirming"},
+    {"trigger": "finish", "source": [*LAUNCH, *INTERVIEW], "dest": "done"},
 ]
 
 
@@ -57,20 +59,27 @@ def attach(model: object) -> Machine:
 
 
 def mermaid() -> str:
-    """The state machine as a Mermaid diagram."""
-    from transitions.extensions import GraphMachine
+    """The state machine as a Mermaid state diagram, drawn from the same tables as the machine.
 
-    class _Model:
-        pass
+    A trigger that leads from every interview state is drawn once, from the
+    "interview" composite state; the launch states' ways into the interview
+    are drawn as one edge each, to keep the diagram readable.
+    """
+    lines = ["stateDiagram-v2", "  [*] --> starting", '  state "interview" as interview {']
+    lines += [f"    {s}" for s in INTERVIEW]
+    lines.append("  }")
+    for t in TRANSITIONS:
+        sources = [t["source"]] if isinstance(t["source"], str) else list(t["source"])
+        dest, trigger = t["dest"], t["trigger"]
+        if set(INTERVIEW) <= set(sources):
+            lines.append(f"  interview --> {dest}: {trigger}")
+            sources = [s for s in sources if s not in INTERVIEW]
+        for src in sources:
+            edge = f"  {src} --> interview: next question" if dest in INTERVIEW and trigger in _NEXT_TRIGGERS else f"  {src} --> {dest}: {trigger}"
+            if edge not in lines:
+                lines.append(edge)
+    lines.append("  done --> [*]")
+    return "\n".join(lines) + "\n"
 
-    model = _Model()
-    GraphMachine(
-        model=model,
-        states=STATES,
-        transitions=TRANSITIONS,
-        initial="starting",
-        auto_transitions=False,
-        graph_engine="mermaid",
-        title="reportbot conversation",
-    )
-    return model.get_graph().draw(None)  # type: ignore[attr-defined]
+
+_NEXT_TRIGGERS = {t["trigger"] for t in TRANSITIONS if t["source"] is _NEXT}

@@ -385,6 +385,9 @@ def compile_flow(flow: Flow, path: Path) -> CompiledFlow:
             raise _err(path, where, str(e)) from None
         notices.append(CompiledNotice(notice, condition(cond, None, where, None)))
 
+    known("organization", [flow.organization])
+    if by_id[flow.organization].box.kind != "text":
+        raise _err(path, "organization", f"{flow.organization} is not a text box")
     known("zero_report", flow.zero_report)
     for b in flow.zero_report:
         if by_id[b].box.kind != "count":

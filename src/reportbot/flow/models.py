@@ -154,6 +154,8 @@ class Flow(_Strict):
     """The period the report covers."""
     columns: list[Column] = []
     """The report's columns (FIPPA: personal information, general records); empty for single-value reports."""
+    organization: str
+    """The text box holding the organization's name, shown when reports are listed."""
     zero_report: list[str]
     """The boxes that decide a zero report; a zero report has 0 in each (in every column)."""
     sections: list[Section]

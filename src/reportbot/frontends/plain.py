@@ -1,0 +1,52 @@
+"""The plain line mode, for screen readers, braille displays and scripts.
+
+Strictly line by line: no colour, no redraws, no cursor movement. Every
+prompt is one line that starts with a bracketed tag naming what is asked;
+choices are numbered lines before it; error lines start with "Error:".
+Output is flushed before every read. End of input leaves everything saved
+and exits 0. This module must never import textual.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from reportbot.dialogue.conversation import Conversation
+from reportbot.dialogue.messages import Message
+
+
+def render(messages: list[Message], out: IO[str]) -> None:
+    """Write messages as plain lines (the prompt itself is written by :func:`ask`)."""
+    for m in messages:
+        if m.kind == "prompt":
+            continue
+        if m.kind == "section":
+            out.write("\n")
+        out.write(m.text + "\n")
+
+
+def ask(prompt: Message, out: IO[str]) -> None:
+    for number, choice in enumerate(prompt.choices, 1):
+        out.write(f"  {number}. {choice}\n")
+    out.write(f"[{prompt.tag}] {prompt.text} ")
+    out.flush()
+
+
+def run(conversation: Conversation, stdin: IO[str], out: IO[str], echo: bool = False) -> int:
+    """Hold the conversation over ``stdin``/``out`` until it ends or input does."""
+    try:
+        render(conversation.start(), out)
+        while conversation.state != "done" and conversation.prompt is not None:
+            ask(conversation.prompt, out)
+            line = stdin.readline()
+            if not line:
+                out.write("\n")
+                render(conversation.reply("quit"), out)
+                break
+            line = line.rstrip("\r\n")
+            out.write(line + "\n" if echo else "")
+            render(conversation.reply(line), out)
+        out.flush()
+        return 0
+    finally:
+        conversation.close()

@@ -1,0 +1,72 @@
+"""The layers stay apart: nothing below the front ends imports textual or prints."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "reportbot"
+# schemas.py is a maintainer's script (python -m reportbot.schemas), not part of the running app.
+FRONT_ENDS = {"frontends", "commands", "cli.py", "__main__.py", "schemas.py"}
+
+
+def _core_modules() -> list[Path]:
+    return [
+        p
+        for p in SRC.rglob("*.py")
+        if p.relative_to(SRC).parts[0] not in FRONT_ENDS
+    ]
+
+
+def test_core_modules_exist():
+    names = {p.relative_to(SRC).as_posix() for p in _core_modules()}
+    assert {"engine.py", "flow/loader.py", "dialogue/conversation.py"} <= names
+
+
+def test_core_never_prints_nor_imports_textual():
+    offenders = []
+    for path in _core_modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("print", "input"):
+                offenders.append(f"{path.name}:{node.lineno} calls {node.func.id}")
+            if isinstance(node, ast.Import):
+                offenders += [f"{path.name}:{node.lineno} imports {a.name}" for a in node.names if a.name.split(".")[0] in ("textual", "rich")]
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in ("textual", "rich"):
+                offenders.append(f"{path.name}:{node.lineno} imports {node.module}")
+    assert offenders == []
+
+
+def _loaded_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(out.stdout.split())
+
+
+def test_engine_and_dialogue_do_not_load_textual():
+    loaded = _loaded_after(
+        "from reportbot.flow.loader import load_flow\n"
+        "from reportbot.engine import evaluate\n"
+        "from reportbot.dialogue.conversation import Conversation\n"
+        "import reportbot.frontends.plain\n"
+        "evaluate(load_flow('cyfsa-part-x'), {})"
+    )
+    assert "reportbot.engine" in loaded and "reportbot.frontends.plain" in loaded
+    assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
+
+
+def test_check_command_does_not_load_textual(tmp_path):
+    report = tmp_path / "r.json"
+    report.write_text('{"format": "reportbot/1", "report": "cyfsa-part-x", "year": 2025, "answers": {}}')
+    loaded = _loaded_after(
+        "from reportbot.cli import main\n"
+        f"main(['check', {str(report)!r}, '--format', 'json'])"
+    )
+    assert "reportbot.commands.check" in loaded
+    assert "textual" not in loaded
