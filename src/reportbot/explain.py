@@ -58,6 +58,10 @@ def formula_text(flow: CompiledFlow, words: Wording, box_id: str) -> str:
     return formula.replace(" - ", " − ")
 
 
+def _is_constant(text: str) -> bool:
+    return text.strip().lstrip("-").isdigit()
+
+
 def _side(flow: CompiledFlow, words: Wording, text: str) -> str:
     info = flow.by_id.get(text.strip())
     if info is not None and info.formula is not None:
@@ -92,7 +96,10 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
         if gap is not None and gap != 0:
             amount = format_value(abs(gap), kind)
             gap_text = words.t("gap.short" if gap < 0 else "gap.over", n=amount)
-        return words.t(_RELATION[facts["op"]], left=left, lv=lv, right=right, rv=rv, gap=gap_text)
+        key = _RELATION[facts["op"]]
+        if _is_constant(facts["right_text"]):
+            key += "_const"  # "more than $0.00", not "more than 0 = $0.00"
+        return words.t(key, left=left, lv=lv, right=right, rv=rv, gap=gap_text)
     cell = cell_name(flow, words, (f.boxes[0], f.column))
     if f.type == "derived":
         kind = box_kind(flow, f.boxes[0])

@@ -262,13 +262,13 @@ class Conversation:
         assert self.finding is not None and self.flow is not None
         if not text.strip():
             if self.suggested is None:
-                return self._again(self.words.t("resolve.name_a_box"))
+                return self._again(self.words.t("resolve.name_a_box", example=self._name(self._example_cell())))
             return self._fix(self.suggested)
         if understand.is_word(self.words, "later", text):
             return self._defer()
         cell = self._cell_from(text.strip(), self.finding.column)
-        if cell is None:
-            return self._again(self.words.t("resolve.name_a_box"))
+        if cell is None or cell[1] is None and self.flow.by_id[cell[0]].columns != (None,):
+            return self._again(self.words.t("resolve.name_a_box", example=self._name(self._example_cell())))
         return self._fix(cell)
 
     def _reply_accepting(self, text: str) -> list[Message]:
@@ -577,6 +577,11 @@ class Conversation:
             if cell in candidates:
                 return cell
         return next((c for c in candidates if self.answers.get(c) is not None), None)
+
+    def _example_cell(self) -> Cell:
+        """A box of the open finding, to show how a box number is typed."""
+        assert self.finding is not None and self.flow is not None
+        return self.suggested or explain_cell(self.flow.by_id[self.finding.boxes[0]], self.finding.column) or (self.finding.boxes[0], None)
 
     def _fix(self, cell: Cell) -> list[Message]:
         assert self.flow is not None and self.ev is not None

@@ -172,7 +172,7 @@ def command(words: Wording, text: str) -> Command | None:
         for to in sorted(_vocab(words, "change_to"), key=len, reverse=True):
             m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + r"(?:\s+(personal|general))?\s+" + re.escape(to) + r"\s+(.+)", said)
             if m:
-                return Command("change", _cell_text(m.group(1), m.group(2)), _original_tail(text, m.group(4)))
+                return Command("change", _cell_text(m.group(1), m.group(2)), _original_tail(text, m.group(3)))
         m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + r"(?:\s+(personal|general))?", said)
         if m:
             return Command("change", _cell_text(m.group(1), m.group(2)))
