@@ -15,7 +15,7 @@ import datetime as _dt
 from typing import Callable
 
 from reportbot import explain
-from reportbot.dialogs import Wording, wording
+from reportbot.dialogs import Wording, languages, wording
 from reportbot.dialogue import understand
 from reportbot.dialogue.groups import Group, groups, groups_of
 from reportbot.dialogue.machine import attach
@@ -190,6 +190,8 @@ class Conversation:
         if self.state in ("choosing_draft", "choosing_report", "choosing_year"):
             if cmd is not None and cmd.name == "help":
                 return [Message("help", self.common.t("help.start"))] + self._reprompt()
+            if cmd is not None and cmd.name == "language":
+                return self._cmd_language(cmd)
             return self._reply_launcher(text)
         if cmd is not None:
             return self._command(cmd)
@@ -754,7 +756,45 @@ class Conversation:
         return out + self._reprompt()
 
     def _cmd_language(self, cmd: Command) -> list[Message]:
-        return [Message("say", self.words.t("language.current", language=self.words.common.language_name))] + self._reprompt()
+        """``language fr``, or ``language`` alone for the next one: the filer and the report remember it."""
+        available = languages()
+        if cmd.value is not None:
+            wanted = cmd.value.lower()[:2]
+            if wanted not in available:
+                return self._again(self.words.t("language.unknown", languages=", ".join(available)))
+        else:
+            wanted = available[(available.index(self.language) + 1) % len(available)]
+        self.language = wanted
+        self.common = wording(wanted)
+        self.words = wording(wanted, self.kind) if self.kind else self.common
+        self.store.set_setting("language", wanted)
+        if self.report_id is not None and not self.read_only:
+            self.store.set_language(self.report_id, wanted)
+        self.section = None
+        return [Message("say", self.words.t("language.now", language=self.words.common.language_name))] + self._repeat()
+
+    def _repeat(self) -> list[Message]:
+        """The current question again, in the current words."""
+        state = self.state
+        if state == "asking" and self.asking is not None:
+            return self._ask(self.asking)
+        if state == "proposing" and self.proposal is not None:
+            return self._propose(*self.proposal)
+        if state == "choosing_group" and self.group is not None:
+            return self._offer_group(self.group)
+        if state == "choosing_type":
+            return self._offer_type()
+        if state == "resolving" and self.finding is not None:
+            return self._open_conflict(self.finding)
+        if state == "accepting" and self.finding is not None:
+            return self._accept(self.finding)
+        if state == "confirming":
+            return self._confirm()
+        if state == "choosing_report":
+            return self._ask_report()
+        if state == "choosing_year":
+            return self._ask_year()
+        return self._reprompt()
 
     def _cmd_quit(self, cmd: Command) -> list[Message]:  # handled before dispatch; kept for completeness of the table
         return self._quit()
