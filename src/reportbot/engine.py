@@ -210,10 +210,9 @@ def _bounds(terms, const, values) -> tuple[Number | None, Number | None, bool]:
     return low, high, exact
 
 
-def _side_value(side, values) -> tuple[Number | None, bool]:
-    """The value of one side: (its value, or its lower bound so far, and whether it is exact)."""
-    low, _, exact = _bounds(side.base, side.const, values)
-    return low, exact
+def _side_value(side, values) -> tuple[Number | None, Number | None, bool]:
+    """One side's bounds so far: (lowest, highest, exact); equal when exact, None when unbounded."""
+    return _bounds(side.base, side.const, values)
 
 
 def _check(check: CompiledCheck, values, skipped_by) -> Finding | None:
@@ -228,8 +227,8 @@ def _check(check: CompiledCheck, values, skipped_by) -> Finding | None:
             return None
     elif not expr.impossible(expr.Bounds(low, high), check.op):
         return None
-    left, left_exact = _side_value(check.left, values)
-    right, right_exact = _side_value(check.right, values)
+    left, left_high, left_exact = _side_value(check.left, values)
+    right, right_high, right_exact = _side_value(check.right, values)
     facts = {
         "test": f"{check.left.text} {check.op} {check.right.text}",
         "left_text": check.left.text,
@@ -239,6 +238,8 @@ def _check(check: CompiledCheck, values, skipped_by) -> Finding | None:
         "right": right,
         "left_exact": left_exact,
         "right_exact": right_exact,
+        "left_high": left_high,
+        "right_high": right_high,
         "partial": not exact,
         "gap": (left - right) if left is not None and right is not None else None,
         "subject": check.subject,

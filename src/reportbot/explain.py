@@ -58,6 +58,13 @@ def formula_text(flow: CompiledFlow, words: Wording, box_id: str) -> str:
     return formula.replace(" - ", " − ")
 
 
+def _bound(words: Wording, low, high, kind: str) -> str:
+    """What a side is known to be so far: "4 so far" (a lower bound) or "at most 10"."""
+    if low is None and high is not None:
+        return words.t("value.at_most", value=format_value(high, kind))
+    return words.t("value.so_far", value=format_value(low, kind))
+
+
 def _is_constant(text: str) -> bool:
     return text.strip().lstrip("-").isdigit()
 
@@ -87,9 +94,9 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
                 return words.t("relation.already_over", side=right, value=rv, other=left, other_value=lv,
                                gap=format_value(-gap, kind))
             if not facts["left_exact"]:
-                lv = words.t("value.so_far", value=lv)
+                lv = _bound(words, facts["left"], facts["left_high"], kind)
             if not facts["right_exact"]:
-                rv = words.t("value.so_far", value=rv)
+                rv = _bound(words, facts["right"], facts["right_high"], kind)
             return words.t("relation.partial", left=left, lv=lv, right=right, rv=rv, test=facts["test"].replace("==", "="))
         gap = facts["gap"]
         gap_text = ""

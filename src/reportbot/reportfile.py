@@ -19,7 +19,7 @@ from typing import Any
 
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow, report_ids
-from reportbot.values import Value, ValueProblem, to_value
+from reportbot.values import Value, ValueProblem, clean_text, to_value
 from reportbot.yamlio import YamlError, load_yaml
 
 FORMAT = "reportbot/1"
@@ -125,6 +125,10 @@ def parse_report(data: object, name: str = "report") -> ReportFile:
     answers_raw = data.get("answers", {})
     if not isinstance(answers_raw, dict):
         raise UnusableFile(f"{name}: \"answers\" must be a mapping from box numbers to values")
+    unquoted = next((k for k in answers_raw if not isinstance(k, str)), None)
+    if unquoted is not None:
+        # YAML reads 6.10 as the number 6.1: guessing would silently overwrite box 6.1.
+        raise UnusableFile(f"{name}: box number {unquoted!r} must be quoted (\"6.10\": ...); unquoted, YAML reads 6.10 as 6.1")
     acknowledged = data.get("acknowledged", [])
     if not isinstance(acknowledged, list) or not all(_is_ack(a) for a in acknowledged):
         raise UnusableFile(f"{name}: \"acknowledged\" must be a list of {{\"rule\", \"column\", \"reason\"}}")
@@ -154,10 +158,10 @@ def read_answers(flow: CompiledFlow, raw: dict) -> tuple[dict[Cell, Value], list
     answers: dict[Cell, Value] = {}
     problems: list[Finding] = []
     for key, value in raw.items():
-        box_id = str(key)
+        box_id = clean_text(str(key))[:40]
         info = flow.by_id.get(box_id)
         if info is None:
-            problems.append(_problem("unknown-box", box_id[:40], None, "is not a box of this report"))
+            problems.append(_problem("unknown-box", box_id, None, "is not a box of this report"))
             continue
         if value is None:
             continue

@@ -7,6 +7,7 @@ on the way in, so nothing typed or imported can reach a terminal later.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Union
@@ -43,7 +44,9 @@ def to_value(box: Box, raw: object) -> Value:
     kind = box.kind
     if kind == "count":
         if isinstance(raw, bool) or not isinstance(raw, int):
-            if isinstance(raw, (float, Decimal)) and raw == int(raw) and not isinstance(raw, bool):
+            if isinstance(raw, (float, Decimal)) and not _finite(raw):
+                raise ValueProblem(f"a count is a whole number of 0 or more, not {raw}")
+            if isinstance(raw, (float, Decimal)) and raw == int(raw):
                 raise ValueProblem(f"a count is a whole number written without decimals, not {raw}")
             raise ValueProblem(f"a count is a whole number of 0 or more, not {_show(raw)}")
         if raw < 0:
@@ -83,6 +86,10 @@ def to_value(box: Box, raw: object) -> Value:
             raise ValueProblem(f"one of {', '.join(ids)} is expected, not {_show(raw)}")
         return raw
     raise ValueProblem(f"{box.id} is a total that reportbot works out; it is not entered")
+
+
+def _finite(raw: float | Decimal) -> bool:
+    return raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
 
 
 def _show(raw: object) -> str:
