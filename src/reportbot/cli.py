@@ -20,6 +20,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resume": ("reportbot.commands.resume", "continue a report"),
     "check": ("reportbot.commands.check", "check report files against the workbook's rules"),
     "graph": ("reportbot.commands.graph", "print the conversation's states and a report's route as Mermaid diagrams"),
+    "list": ("reportbot.commands.list_", "the reports in the database, with their status and progress"),
+    "export": ("reportbot.commands.export", "a report as a file: json (reportbot/1), csv, or an md or html transcription sheet"),
+    "import": ("reportbot.commands.import_", "store a reportbot/1 file as a draft, after checking it"),
+    "history": ("reportbot.commands.history", "every change to a report, and what changed since its confirmation"),
+    "delete": ("reportbot.commands.delete", "delete a report with its answers and history (asks first)"),
 }
 
 

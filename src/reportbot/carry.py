@@ -1,0 +1,134 @@
+"""Last year's report: its identification, offered again, and the figures carried forward.
+
+What FIPPA carries forward this year (3.3, 11.2) is what last year's report
+carried over to the next year (3.6, 11.3): a difference is worth a second
+look, so it is a warning the filer can accept with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reportbot.dialogs import Wording, wording
+from reportbot.engine import Evaluation, Finding, evaluate
+from reportbot.explain import box_kind, cell_name
+from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column, load_flow
+from reportbot.store import ReportRow, Store
+from reportbot.values import Value, format_value
+
+# report kind -> (this year's box, last year's box) pairs
+CARRIED: dict[str, tuple[tuple[str, str], ...]] = {
+    "fippa-year-end": (("3.3", "3.6"), ("11.2", "11.3")),
+}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Last year's identification, to be accepted as one answer."""
+
+    previous: ReportRow
+    answers: dict[Cell, Value]
+
+
+def organization_box(flow: CompiledFlow) -> str | None:
+    """The box naming the organization: the flow's ``organization``, else the first text box."""
+    named = getattr(flow.flow, "organization", None)
+    if named:
+        return named
+    return next((b.id for b in flow.flow.sections[0].boxes if b.kind == "text"), None)
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    def norm(s: str) -> str:
+        return re.sub(r"\s+", " ", s).strip().casefold()
+
+    return a is not None and b is not None and norm(a) == norm(b)
+
+
+def organization_of(store: Store, row: ReportRow) -> str | None:
+    """The report's organization, or its answer to the organization box."""
+    if row.organization:
+        return row.organization
+    try:
+        box = organization_box(load_flow(row.kind))
+    except Exception:
+        return None
+    value = store.answers(row.id).get((box, None)) if box else None
+    return value if isinstance(value, str) else None
+
+
+def previous_report(store: Store, kind: str, year: int, organization: str | None = None) -> ReportRow | None:
+    """The same organization's report of ``year - 1``, confirmed ones first.
+
+    Without an organization, the previous year's report is used only when all
+    of that year's reports of this kind are for one organization.
+    """
+    candidates = [r for r in store.reports() if r.kind == kind and r.year == year - 1]
+    named = [(r, organization_of(store, r)) for r in candidates]
+    if organization:
+        matches = [r for r, org in named if _same(org, organization)]
+    else:
+        orgs = {re.sub(r"\s+", " ", org).strip().casefold() for _, org in named if org}
+        matches = candidates if len(orgs) == 1 else []
+    matches.sort(key=lambda r: r.status != "confirmed")  # stable: most recently updated stays first
+    return matches[0] if matches else None
+
+
+def identification(store: Store, row: ReportRow) -> dict[Cell, Value]:
+    """The text and choice answers of ``row``'s identification section."""
+    flow = load_flow(row.kind)
+    wanted = {b.id for b in flow.flow.sections[0].boxes if b.kind in ("text", "choice")}
+    return {c: v for c, v in store.answers(row.id).items() if c[0] in wanted}
+
+
+def offer(store: Store, kind: str, year: int, organization: str | None = None) -> Offer | None:
+    """Last year's identification for a new report, if there is one to offer."""
+    previous = previous_report(store, kind, year, organization)
+    if previous is None:
+        return None
+    answers = identification(store, previous)
+    return Offer(previous, answers) if answers else None
+
+
+def accept(store: Store, report_id: int, offered: Offer) -> None:
+    """Take the offered identification into ``report_id`` (how: carried)."""
+    for cell, value in offered.answers.items():
+        store.set_answer(report_id, cell, value, how="carried")
+    organization = organization_of(store, offered.previous)
+    if organization and not store.get(report_id).organization:
+        store.set_organization(report_id, organization)
+
+
+def carried_forward_findings(
+    store: Store, row: ReportRow, evaluation: Evaluation, words: Wording | None = None
+) -> list[Finding]:
+    """A warning wherever this year's carried-forward figure differs from last year's carried-over one."""
+    pairs = CARRIED.get(row.kind)
+    if not pairs:
+        return []
+    previous = previous_report(store, row.kind, row.year, organization_of(store, row))
+    if previous is None:
+        return []
+    words = words or wording()
+    flow = evaluation.flow
+    last = evaluate(flow, store.answers(previous.id))
+    out = []
+    for this_box, last_box in pairs:
+        for column in flow.by_id[this_box].columns:
+            cell = (this_box, column)
+            last_cell = cell_in_column(flow.by_id[last_box], column)
+            if cell in evaluation.skipped_by or last_cell is None:
+                continue
+            now, then = evaluation.values.get(cell), last.values.get(last_cell)
+            if now is None or then is None or now == then:
+                continue
+            kind = box_kind(flow, this_box)
+            problem = words.t(
+                "carry.mismatch", this=format_value(now, kind), last=format_value(then, kind),
+                year=previous.year, last_cell=cell_name(flow, words, last_cell),
+            )
+            facts = {"this": now, "last": then, "last_box": last_box, "last_year": previous.year,
+                     "last_report": previous.id, "problem": problem}
+            out.append(Finding("warning", f"carried-forward-{this_box}", "carried", (this_box,), column, facts))
+    return out

@@ -1,0 +1,58 @@
+"""``reportbot import FILE``: a reportbot/1 file into the database, as a draft.
+
+The file is checked by the rule engine as ``reportbot check`` does; its
+answers are stored (how: imported) in one transaction, and the conversation
+then asks only what is missing or wrong. Totals given in the file are
+checked, not stored: reportbot works them out from their parts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reportbot import carry, export
+from reportbot.commands.check import as_text
+from reportbot.engine import evaluate
+from reportbot.explain import summary
+from reportbot.language import choose_language
+from reportbot.reportfile import UnusableFile, read_report_file
+from reportbot.store import LANGUAGE_SETTING, Store, StoreError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="a reportbot/1 file (JSON or YAML), such as one from reportbot export --format json")
+
+
+def run(args: argparse.Namespace) -> int:
+    words = export.words_for(choose_language(args.lang))
+    try:
+        report = read_report_file(Path(args.file))
+    except UnusableFile as e:
+        print(f"reportbot: {e}", file=sys.stderr)
+        return 2
+    flow = report.flow
+    answers = {c: v for c, v in report.answers.items() if flow.by_id[c[0]].formula is None}
+    org_box = carry.organization_box(flow)
+    organization = answers.get((org_box, None)) if org_box else None
+    acknowledged = {(a["rule"], a.get("column")): a["reason"] for a in report.acknowledged}
+    try:
+        with Store.open(args.db) as store:
+            lang = choose_language(args.lang, report.language or store.get_setting(LANGUAGE_SETTING))
+            report_words = export.words_for(lang, flow.id)
+            report_id = store.import_report(
+                flow.id, report.year, answers, organization if isinstance(organization, str) else None,
+                report.language, acknowledged,
+            )
+            evaluation = evaluate(flow, report.answers)
+            row = store.get(report_id)
+            carried = carry.carried_forward_findings(store, row, evaluate(flow, answers), report_words)
+    except StoreError as e:
+        print(f"reportbot: {e.message(words)}", file=sys.stderr)
+        return 2
+    print(as_text(args.file, report, evaluation, report_words))
+    for f in carried:
+        print(report_words.t("import.carry", text=summary(flow, report_words, f)))
+    print(report_words.t("import.stored", id=report_id, count=len(answers)))
+    return 0

@@ -1,0 +1,74 @@
+"""``reportbot list``: the reports in the database, with kind, year, organization, status and progress."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from reportbot.dialogs import Wording
+from reportbot.engine import evaluate
+from reportbot.export import local_time, progress, words_for
+from reportbot.flow.loader import FlowError, load_flow
+from reportbot.language import choose_language
+from reportbot.store import LANGUAGE_SETTING, ReportRow, Store, StoreError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def status_word(words: Wording, row: ReportRow) -> str:
+    """draft, confirmed, or draft changed since its confirmation."""
+    return words.t("status.changed" if row.changed_since_confirmation else f"status.{row.status}")
+
+
+def _progress(store: Store, row: ReportRow) -> tuple[int, int] | None:
+    try:
+        flow = load_flow(row.kind)
+    except FlowError:
+        return None
+    return progress(evaluate(flow, store.answers(row.id)))
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def run(args: argparse.Namespace) -> int:
+    words = words_for(choose_language(args.lang))
+    try:
+        with Store.open(args.db) as store:
+            words = words_for(choose_language(args.lang, store.get_setting(LANGUAGE_SETTING)))
+            rows = [(row, _progress(store, row)) for row in store.reports()]
+    except StoreError as e:
+        print(f"reportbot: {e.message(words)}", file=sys.stderr)
+        return 2
+    if not rows:
+        print(words.t("list.empty"))
+        return 0
+    plain = getattr(args, "plain", False) or os.environ.get("REPORTBOT_PLAIN") == "1"
+    if plain:
+        for row, done in rows:
+            answered, needed = done or ("?", "?")
+            print(words.t(
+                "list.line", id=row.id, report=row.kind, year=row.year,
+                organization=row.organization or words.t("list.no_organization"),
+                status=status_word(words, row), answered=answered, needed=needed, updated=local_time(row.updated),
+            ))
+        return 0
+    heads = [words.t(f"list.head.{k}") for k in ("id", "report", "year", "organization", "status", "progress", "updated")]
+    table = [
+        [
+            str(row.id), row.kind, str(row.year), _short(row.organization or words.t("list.no_organization")),
+            status_word(words, row),
+            words.t("list.progress", answered=done[0], needed=done[1]) if done else words.t("list.unknown_progress"),
+            local_time(row.updated),
+        ]
+        for row, done in rows
+    ]
+    widths = [max(len(r[i]) for r in [heads, *table]) for i in range(len(heads))]
+    right = {0, 2, 5}
+    for r in [heads, *table]:
+        print("  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+    return 0

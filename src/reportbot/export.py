@@ -1,0 +1,521 @@
+"""A stored report as a file: ``json`` (a reportbot/1 file), ``csv``, and ``md``/``html`` transcription sheets.
+
+The sheets follow the questionnaire box by box so a filer can copy each value
+into the IPC online system: labels in the report's language, provisional
+labels marked with the flow's evidence, totals marked, skipped boxes with
+the reason, the warnings accepted with their reasons, what is still open,
+and the status. Every word comes from dialogs/<lang>/; every piece of text
+is escaped for its format.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from reportbot import __version__, explain
+from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, Wording, languages, wording
+from reportbot.engine import Evaluation, Finding, evaluate
+from reportbot.flow.loader import Cell, CompiledFlow, load_flow
+from reportbot.flow.models import Section
+from reportbot.reportfile import dumps, to_document
+from reportbot.values import Value, clean_text, format_value
+
+FORMATS = ("json", "csv", "md", "html")
+SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+class _WithFallback(Wording):
+    """A language's words, with English for any message it does not have yet."""
+
+    def __init__(self, words: Wording, fallback: Wording) -> None:
+        super().__init__(words.common, words.report)
+        self._fallback = fallback
+
+    def t(self, key: str, /, **fields: object) -> str:
+        if key in self.common.messages:
+            return super().t(key, **fields)
+        return self._fallback.t(key, **fields)
+
+
+def _load(language: str, kind: str | None) -> Wording | None:
+    if language not in languages():
+        return None
+    try:
+        return wording(language, kind) if kind else wording(language)
+    except DialogError:
+        try:
+            return wording(language) if kind else None
+        except DialogError:
+            return None
+
+
+def words_for(language: str | None, kind: str | None = None) -> Wording:
+    """The words of ``language`` (for report ``kind``): English where it has none, the flow's labels where no dialog has any."""
+    english = _load(DEFAULT_LANGUAGE, kind) or wording(DEFAULT_LANGUAGE)
+    words = _load(language, kind) if language and language != DEFAULT_LANGUAGE else None
+    if words is None:
+        return english
+    return _WithFallback(words, english)
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC time as the filer's local "2025-03-02 10:15"."""
+    if not stamp:
+        return ""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return clean_text(stamp)
+
+
+def progress(evaluation: Evaluation) -> tuple[int, int]:
+    """(answered, needed): the boxes on the route a filer must answer, and how many are."""
+    flow = evaluation.flow
+    needed = [
+        c for c in evaluation.route
+        if flow.by_id[c[0]].box.kind != "derived" and not flow.by_id[c[0]].box.optional
+    ]
+    return len(needed) - len(evaluation.missing), len(needed)
+
+
+@dataclass
+class Subject:
+    """One report as exported: its answers and everything said about it."""
+
+    flow: CompiledFlow
+    year: int
+    answers: dict[Cell, Value]
+    status: str = "draft"
+    acknowledged: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    language: str | None = None
+    organization: str | None = None
+    confirmed_at: str | None = None
+    extra: list[Finding] = field(default_factory=list)
+    """Findings beyond the rule engine's, such as last year's carried-forward figures."""
+
+    @cached_property
+    def evaluation(self) -> Evaluation:
+        return evaluate(self.flow, self.answers)
+
+    def findings(self, words: Wording) -> list[Finding]:
+        ev = self.evaluation
+        return [*ev.findings, *explain.off_route_findings(ev, words), *self.extra]
+
+
+def subject_from_store(store, report_id: int, words: Wording | None = None) -> Subject:
+    """A stored report, with last year's carried-forward comparisons."""
+    from reportbot import carry
+
+    row = store.get(report_id)
+    flow = load_flow(row.kind)
+    subject = Subject(
+        flow, row.year, store.answers(report_id), row.status, store.acknowledgements(report_id),
+        row.language, row.organization, row.confirmed_at,
+    )
+    subject.extra = carry.carried_forward_findings(store, row, subject.evaluation, words)
+    return subject
+
+
+def render(fmt: str, subject: Subject, words: Wording) -> str:
+    return {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html}[fmt](subject, words)
+
+
+# --- json ------------------------------------------------------------------------
+
+
+def to_json(subject: Subject, words: Wording | None = None) -> str:
+    """A reportbot/1 file that ``reportbot check`` and ``reportbot import`` take back unchanged."""
+    acknowledged = [
+        {"rule": rule, "column": column, "reason": clean_text(reason)}
+        for (rule, column), reason in sorted(subject.acknowledged.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+    ]
+    doc = to_document(
+        subject.flow, subject.year, subject.evaluation, subject.status, acknowledged, subject.language
+    )
+    doc["answers"] = {k: _clean_json(v) for k, v in doc["answers"].items()}
+    doc["generator"] = f"reportbot {__version__}"
+    return dumps(doc)
+
+
+def _clean_json(v: object) -> object:
+    if isinstance(v, str):
+        return clean_text(v)
+    if isinstance(v, dict):
+        return {k: _clean_json(x) for k, x in v.items()}
+    return v
+
+
+# --- the sheet, shared by md, html and csv -----------------------------------------
+
+
+@dataclass
+class SheetCell:
+    state: str  # value, missing, skipped, na
+    text: str = ""
+    plain: str = ""  # for csv: the value without thousands separators or currency
+    mark: str = ""  # the letter of the skip reason
+
+
+@dataclass
+class SheetRow:
+    box: str
+    label: str
+    total: bool
+    note: int | None  # the provisional-label footnote
+    formula: str | None
+    cells: list[SheetCell]
+    columns: list[str | None]
+
+
+@dataclass
+class SheetSection:
+    id: str
+    title: str
+    note: int | None
+    columns: list[str | None]
+    rows: list[SheetRow]
+    skips: list[tuple[str, str]]  # (letter, reason)
+    notes: list[tuple[int, str]]  # (number, evidence)
+
+
+@dataclass
+class Sheet:
+    title: str
+    organization: str
+    year: int
+    status: str
+    counts: str
+    sections: list[SheetSection]
+    open: list[str]
+    acknowledged: list[tuple[str, str]]
+    notices: list[str]
+    language: str
+
+
+def box_label(flow: CompiledFlow, words: Wording, box_id: str) -> str:
+    text = words.report.boxes.get(box_id) if words.report else None
+    return text.label if text and text.label else flow.by_id[box_id].box.label
+
+
+def section_title(words: Wording, section: Section) -> str:
+    text = words.report.sections.get(section.id) if words.report else None
+    return text.title if text and text.title else section.title
+
+
+def report_title(flow: CompiledFlow, words: Wording) -> str:
+    return words.report.title if words.report else flow.flow.title
+
+
+def value_text(flow: CompiledFlow, words: Wording, box_id: str, value: Value) -> tuple[str, str]:
+    """(as a filer reads it, as a spreadsheet reads it)."""
+    box = flow.by_id[box_id].box
+    if box.kind == "choice":
+        text = words.report.boxes.get(box_id) if words.report else None
+        if text and text.options and value in text.options:
+            label = text.options[value]  # type: ignore[index]
+        else:
+            label = next((o.label for o in box.options or [] if o.id == value), str(value))
+        return clean_text(label), clean_text(label)
+    if isinstance(value, str):
+        return clean_text(value), clean_text(value)
+    return format_value(value, explain.box_kind(flow, box_id)), str(value)
+
+
+def _status(subject: Subject, words: Wording) -> str:
+    when = local_time(subject.confirmed_at)
+    if subject.status == "confirmed":
+        return words.t("sheet.status.confirmed", when=when)
+    if subject.confirmed_at:
+        return words.t("sheet.status.changed", when=when)
+    return words.t("sheet.status.draft")
+
+
+def _where(flow: CompiledFlow, words: Wording, f: Finding) -> str:
+    boxes = ", ".join(f.boxes)
+    if f.column:
+        return words.t("check.where.column", boxes=boxes, column=explain.column_label(flow, words, f.column))
+    return words.t("check.where.boxes", boxes=boxes)
+
+
+def build_sheet(subject: Subject, words: Wording) -> Sheet:
+    """Everything a transcription sheet shows, in questionnaire order, as text still to be escaped."""
+    flow, ev = subject.flow, subject.evaluation
+    evidence: dict[str, int] = {}
+
+    def note(provisional: bool, text: str | None) -> int | None:
+        if not provisional or not text:
+            return None
+        return evidence.setdefault(clean_text(text), len(evidence) + 1)
+
+    sections = []
+    for section in flow.flow.sections:
+        columns: list[str | None] = list(section.columns) or [None]
+        skips: dict[str, str] = {}
+        rows = []
+        for box in section.boxes:
+            info = flow.by_id[box.id]
+            cells = []
+            for column in columns:
+                cell = (box.id, column)
+                if column not in info.columns:
+                    cells.append(SheetCell("na", words.t("sheet.not_applicable")))
+                elif cell in ev.skipped_by:
+                    letter = skips.setdefault(ev.skipped_by[cell], "abcdefghijklmnopqrstuvwxyz"[len(skips) % 26])
+                    cells.append(SheetCell("skipped", words.t("sheet.skipped"), mark=letter))
+                elif (value := ev.values.get(cell)) is not None:
+                    text, plain = value_text(flow, words, box.id, value)
+                    cells.append(SheetCell("value", text, plain))
+                elif box.optional:
+                    cells.append(SheetCell("missing", ""))
+                else:
+                    key = "sheet.total_unknown" if info.formula is not None else "sheet.missing"
+                    cells.append(SheetCell("missing", words.t(key)))
+            rows.append(
+                SheetRow(
+                    box.id, box_label(flow, words, box.id), info.formula is not None,
+                    note(box.provisional, box.evidence),
+                    explain.formula_text(flow, words, box.id) if info.formula is not None else None,
+                    cells, columns,
+                )
+            )
+        section_note = note(section.provisional, section.evidence)
+        used = sorted({n for n in [section_note, *(r.note for r in rows)] if n is not None})
+        by_number = {n: t for t, n in evidence.items()}
+        sections.append(
+            SheetSection(
+                section.id, section_title(words, section), section_note, columns, rows,
+                [(letter, explain.route_reason(flow, words, route)) for route, letter in skips.items()],
+                [(n, by_number[n]) for n in used],
+            )
+        )
+
+    open_lines, acknowledged = [], []
+    for f in subject.findings(words):
+        line = words.t(
+            "sheet.finding", severity=words.t(f"severity.{f.severity}"), where=_where(flow, words, f),
+            text=explain.summary(flow, words, f),
+        )
+        reason = subject.acknowledged.get(f.key) if f.severity == "warning" else None
+        if reason is not None:
+            acknowledged.append((line, clean_text(reason)))
+        else:
+            open_lines.append(line)
+    if ev.missing:
+        cells_text = ", ".join(explain.cell_name(flow, words, c) for c in ev.missing)
+        open_lines.append(words.t("sheet.missing_cells", count=len(ev.missing), cells=cells_text))
+    errors = sum(f.severity == "error" for f in subject.findings(words))
+    warnings = sum(f.severity == "warning" for f in subject.findings(words)) - len(acknowledged)
+    counts = words.t("sheet.counts", missing=len(ev.missing), errors=errors, warnings=warnings)
+    notices = [words.report.notices[n] if words.report else n for n in ev.notices]
+    return Sheet(
+        report_title(flow, words), clean_text(subject.organization or "") or words.t("sheet.no_organization"),
+        subject.year, _status(subject, words), counts, sections, open_lines, acknowledged, notices,
+        words.language,
+    )
+
+
+def _column_heads(flow: CompiledFlow, words: Wording, columns: list[str | None]) -> list[str]:
+    if columns == [None]:
+        return [words.t("sheet.head.value")]
+    return [explain.column_label(flow, words, c) for c in columns]
+
+
+# --- csv --------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """Text a spreadsheet will not run: a cell that could start a formula gets a leading quote."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(subject: Subject, words: Wording) -> str:
+    """Rows ``box,column,label,value`` in questionnaire order (blank value: skipped or not answered)."""
+    sheet = build_sheet(subject, words)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["box", "column", "label", "value"])
+    for section in sheet.sections:
+        for row in section.rows:
+            for column, cell in zip(row.columns, row.cells):
+                if cell.state == "na":
+                    continue
+                writer.writerow([csv_cell(x) for x in (row.box, column or "", row.label, cell.plain)])
+    return out.getvalue()
+
+
+# --- markdown -----------------------------------------------------------------------------
+
+_MD_SPECIAL = "\\`*_[]<>|~"
+
+
+def md(text: str) -> str:
+    """Text that Markdown shows as typed: no markup, no HTML, no table breaks."""
+    text = clean_text(text)
+    escaped = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+    return escaped.replace("\r", "").replace("\t", " ").replace("\n", "<br>")
+
+
+def to_markdown(subject: Subject, words: Wording) -> str:
+    sheet = build_sheet(subject, words)
+    flow = subject.flow
+    lines = [f"# {md(sheet.title)}", ""]
+    for key, value in (("sheet.organization", sheet.organization), ("sheet.year", str(sheet.year)),
+                       ("sheet.status", sheet.status)):
+        lines.append(f"**{md(words.t(key))}:** {md(value)}  ")
+    lines += [md(sheet.counts), "", md(words.t("sheet.intro")), ""]
+    lines += _md_list(words.t("sheet.open"), sheet.open, words)
+    lines += _md_list(
+        words.t("sheet.acknowledged"),
+        [f"{line} {words.t('sheet.reason', reason=reason)}" for line, reason in sheet.acknowledged], words,
+    )
+    if sheet.notices:
+        lines += _md_list(words.t("sheet.notices"), sheet.notices, words)
+    for section in sheet.sections:
+        title = words.t("sheet.section", id=section.id, title=section.title)
+        if section.note:
+            title += f" {words.t('sheet.provisional')} [{section.note}]"
+        lines += [f"## {md(title)}", ""]
+        heads = [words.t("sheet.head.box"), words.t("sheet.head.label"), *_column_heads(flow, words, section.columns)]
+        lines.append("| " + " | ".join(md(h) for h in heads) + " |")
+        lines.append("|" + "---|" * len(heads))
+        for row in section.rows:
+            label = md(row.label)
+            if row.note:
+                label += f" *{md(words.t('sheet.provisional'))}* \\[{row.note}\\]"
+            if row.total:
+                label = f"**{label}** *{md(words.t('sheet.total', formula=row.formula or ''))}*"
+            values = []
+            for cell in row.cells:
+                text = md(cell.text) + (f" ({cell.mark})" if cell.mark else "")
+                values.append(f"**{text}**" if row.total and cell.state == "value" else text)
+            # Box ids are the flow's own ("1.1.contact_name"): intraword underscores are not markup.
+            box = f"**{row.box}**" if row.total else row.box
+            lines.append("| " + " | ".join([box, label, *values]) + " |")
+        lines.append("")
+        for letter, reason in section.skips:
+            lines.append(f"({letter}) {md(words.t('sheet.note.skipped', reason=reason))}  ")
+        for number, text in section.notes:
+            lines.append(f"\\[{number}\\] {md(words.t('sheet.note.provisional', evidence=text))}  ")
+        if section.skips or section.notes:
+            lines.append("")
+    lines.append(md(words.t("sheet.generated", version=__version__)))
+    return "\n".join(lines) + "\n"
+
+
+def _md_list(title: str, items: list[str], words: Wording) -> list[str]:
+    out = [f"## {md(title)}", ""]
+    out += [f"- {md(item)}" for item in items] or [md(words.t("sheet.none"))]
+    return out + [""]
+
+
+# --- html ---------------------------------------------------------------------------------
+
+_CSS = """
+body { font: 11pt/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111; margin: 2em; }
+h1 { font-size: 1.5em; margin: 0 0 .5em; }
+h2 { font-size: 1.2em; margin: 0 0 .6em; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; margin: 0 0 1em; }
+dl.facts dt { font-weight: bold; }
+dl.facts dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #777; padding: .3em .5em; text-align: left; vertical-align: top; }
+th { background: #e8e8e8; }
+td.box { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.value { min-width: 8em; }
+td.number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr.total td { font-weight: bold; background: #f3f3f3; }
+.total-mark, .provisional, .skipped, .missing, .na { font-weight: normal; font-style: italic; color: #444; }
+ul.findings li { margin-bottom: .4em; }
+p.notes, ol.notes { font-size: .9em; color: #333; }
+section.part { break-before: page; page-break-before: always; margin-top: 2em; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+@media print { body { margin: 0; } section.part { margin-top: 0; } }
+"""
+
+
+def to_html(subject: Subject, words: Wording) -> str:
+    """A standalone page; each section of the questionnaire prints on a page of its own."""
+    e = html.escape
+    sheet = build_sheet(subject, words)
+    flow = subject.flow
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{e(sheet.language)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(sheet.organization)}: {e(sheet.title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        '<section class="summary">',
+        f"<h1>{e(sheet.title)}</h1>",
+        '<dl class="facts">',
+    ]
+    for key, value in (("sheet.organization", sheet.organization), ("sheet.year", str(sheet.year)),
+                       ("sheet.status", sheet.status)):
+        out.append(f"<dt>{e(words.t(key))}</dt><dd>{e(value)}</dd>")
+    out += ["</dl>", f"<p>{e(sheet.counts)}</p>", f"<p>{e(words.t('sheet.intro'))}</p>"]
+    out += _html_list(words.t("sheet.open"), [e(x) for x in sheet.open], words)
+    out += _html_list(
+        words.t("sheet.acknowledged"),
+        [f"{e(line)}<br><em>{e(words.t('sheet.reason', reason=reason))}</em>" for line, reason in sheet.acknowledged],
+        words,
+    )
+    if sheet.notices:
+        out += _html_list(words.t("sheet.notices"), [e(x) for x in sheet.notices], words)
+    out.append("</section>")
+    for section in sheet.sections:
+        title = e(words.t("sheet.section", id=section.id, title=section.title))
+        if section.note:
+            title += f' <span class="provisional">{e(words.t("sheet.provisional"))}<sup>{section.note}</sup></span>'
+        out += [f'<section class="part" id="section-{e(section.id)}">', f"<h2>{title}</h2>", "<table>", "<thead><tr>"]
+        heads = [words.t("sheet.head.box"), words.t("sheet.head.label"), *_column_heads(flow, words, section.columns)]
+        out.append("".join(f'<th scope="col">{e(h)}</th>' for h in heads))
+        out += ["</tr></thead>", "<tbody>"]
+        for row in section.rows:
+            label = e(row.label)
+            if row.note:
+                label += f' <span class="provisional">{e(words.t("sheet.provisional"))}<sup>{row.note}</sup></span>'
+            if row.total:
+                label += f' <span class="total-mark">{e(words.t("sheet.total", formula=row.formula or ""))}</span>'
+            tds = [f'<td class="box">{e(row.box)}</td>', f"<td>{label}</td>"]
+            numeric = flow.by_id[row.box].numeric
+            for cell in row.cells:
+                if cell.state == "value":
+                    tds.append(f'<td class="{"number" if numeric else "value"}">{e(cell.text)}</td>')
+                else:
+                    mark = f" <sup>{e(cell.mark)}</sup>" if cell.mark else ""
+                    tds.append(f'<td class="value"><span class="{e(cell.state)}">{e(cell.text)}</span>{mark}</td>')
+            tr = '<tr class="total">' if row.total else "<tr>"
+            out.append(f"{tr}{''.join(tds)}</tr>")
+        out += ["</tbody>", "</table>"]
+        if section.skips:
+            out.append('<p class="notes">' + "<br>".join(
+                f"<sup>{e(letter)}</sup> {e(words.t('sheet.note.skipped', reason=reason))}"
+                for letter, reason in section.skips
+            ) + "</p>")
+        if section.notes:
+            out.append('<p class="notes">' + "<br>".join(
+                f"<sup>{n}</sup> {e(words.t('sheet.note.provisional', evidence=text))}" for n, text in section.notes
+            ) + "</p>")
+        out.append("</section>")
+    out += [f'<p class="notes">{e(words.t("sheet.generated", version=__version__))}</p>', "</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def _html_list(title: str, items: list[str], words: Wording) -> list[str]:
+    """``items`` are already escaped."""
+    out = [f"<h2>{html.escape(title)}</h2>"]
+    if not items:
+        return out + [f"<p>{html.escape(words.t('sheet.none'))}</p>"]
+    return out + ['<ul class="findings">', *(f"<li>{item}</li>" for item in items), "</ul>"]

@@ -1,0 +1,846 @@
+"""Where drafts live: one SQLite file, written so that no answer is ever lost.
+
+Every change is its own transaction, committed (WAL, ``synchronous=FULL``)
+before the call returns, so a process killed at any moment loses at most the
+answer being typed. A report being edited carries a lock row naming its
+owner's pid and start time; a second session is refused while that owner
+lives, and takes the lock over once it is gone.
+
+A file that is not ours (random bytes, another program's SQLite database,
+a newer reportbot's schema) is refused with :class:`StoreError` before
+anything is written to it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import secrets
+import sqlite3
+import stat
+import threading
+import weakref
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterator
+
+from reportbot.flow.loader import Cell
+from reportbot.values import Value, clean_text
+
+APPLICATION_ID = 0x52425431  # "RBT1" in the SQLite header: tells our files from other programs'
+FILE_NAME = "reportbot.sqlite3"
+ENV_VAR = "REPORTBOT_DB"
+LANGUAGE_SETTING = "language"
+HOWS = ("said", "derived", "imported", "carried")
+BUSY_SECONDS = 5.0
+_MAGIC = b"SQLite format 3\x00"
+
+Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
+
+# Append only: entry n brings a database from user_version n to n + 1.
+MIGRATIONS: list[Migration] = [
+    (
+        """CREATE TABLE reports (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            organization TEXT,
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'confirmed')),
+            language TEXT,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            confirmed_at TEXT,
+            touched INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE answers (
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            box TEXT NOT NULL,
+            col TEXT NOT NULL DEFAULT '',
+            vtype TEXT NOT NULL CHECK (vtype IN ('int', 'decimal', 'str')),
+            value TEXT NOT NULL,
+            how TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (report_id, box, col))""",
+        """CREATE TABLE history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            box TEXT,
+            col TEXT,
+            rule TEXT,
+            old_type TEXT,
+            old TEXT,
+            new_type TEXT,
+            new TEXT,
+            how TEXT NOT NULL,
+            at TEXT NOT NULL)""",
+        "CREATE INDEX history_report ON history(report_id, id)",
+        """CREATE TABLE acknowledgements (
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            rule TEXT NOT NULL,
+            col TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (report_id, rule, col))""",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE locks (
+            report_id INTEGER PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
+            pid INTEGER NOT NULL,
+            started TEXT,
+            token TEXT NOT NULL,
+            since TEXT NOT NULL)""",
+    ),
+]
+_TABLES = {"reports", "answers", "history", "acknowledgements", "settings", "locks"}
+
+# Lock tokens held by this process: a row naming our own pid with another token is a leftover.
+_LIVE_TOKENS: set[str] = set()
+_OPEN_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
+
+
+@atexit.register
+def _let_go() -> None:
+    """On a normal exit, give back the locks of stores never closed (a killed process is noticed instead)."""
+    for s in list(_OPEN_STORES):
+        s.close()
+
+
+class StoreError(Exception):
+    """The store refuses: ``code`` names the message in dialogs/<lang>/common.yaml (``store.error.<code>``)."""
+
+    def __init__(self, code: str, **facts: object) -> None:
+        self.code = code
+        self.facts = facts
+        super().__init__(code)
+
+    def message(self, words=None) -> str:
+        """One line in the filer's language (English without ``words``, or where it lacks the message)."""
+        from reportbot.dialogs import wording
+
+        for source in (words, None):
+            try:
+                return (source or wording()).t(f"store.error.{self.code}", **self.facts)
+            except Exception:  # that language lacks the message, or the dialogs are broken
+                continue
+        details = ", ".join(f"{k}={v}" for k, v in self.facts.items())
+        return f"{self.code} ({details})" if details else self.code
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+class ReportLocked(StoreError):
+    """The report is open in another live session."""
+
+    def __init__(self, report_id: int, owner_pid: int) -> None:
+        super().__init__("locked", id=report_id, pid=owner_pid)
+        self.report_id = report_id
+        self.owner_pid = owner_pid
+
+
+class ReportNotFound(StoreError, LookupError):
+    """No report has this id."""
+
+    def __init__(self, report_id: int) -> None:
+        super().__init__("not_found", id=report_id)
+        self.report_id = report_id
+
+
+class ReadOnlyReport(StoreError):
+    """A change through a handle opened read-only."""
+
+    def __init__(self, report_id: int) -> None:
+        super().__init__("read_only", id=report_id)
+        self.report_id = report_id
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One report. ``confirmed_at`` is the last confirmation, kept when a change makes it a draft again."""
+
+    id: int
+    kind: str
+    year: int
+    organization: str | None
+    status: str
+    language: str | None
+    created: str
+    updated: str
+    confirmed_at: str | None
+
+    @property
+    def changed_since_confirmation(self) -> bool:
+        return self.status == "draft" and self.confirmed_at is not None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One change: an answer (box, column, old, new), an acknowledgement (rule), or a confirmation."""
+
+    box: str | None
+    column: str | None
+    old: Value | None
+    new: Value | None
+    how: str
+    when: str
+    rule: str | None = None
+
+
+def default_path() -> Path:
+    """$REPORTBOT_DB, else reportbot.sqlite3 in the user data folder."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("reportbot", appauthor=False) / FILE_NAME
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _encode(value: Value) -> tuple[str, str]:
+    if isinstance(value, bool):
+        raise TypeError("a yes/no is stored as a choice, not a bool")
+    if isinstance(value, int):
+        return "int", str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a number")
+        return "decimal", str(value)
+    if isinstance(value, str):
+        return "str", clean_text(value)
+    raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def _decode(vtype: str | None, text: str | None) -> Value | None:
+    if vtype is None or text is None:
+        return None
+    if vtype == "int":
+        return int(text)
+    if vtype == "decimal":
+        return Decimal(text)
+    return text
+
+
+@contextmanager
+def _guard(path: Path) -> Iterator[None]:
+    """sqlite3 errors as one-line StoreErrors."""
+    try:
+        yield
+    except sqlite3.Error as e:
+        text = str(e)
+        if isinstance(e, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+            raise StoreError("busy", path=path) from e
+        if isinstance(e, sqlite3.OperationalError) and ("readonly" in text or "unable to open" in text or "I/O" in text):
+            raise StoreError("io", path=path, detail=text) from e
+        raise StoreError("damaged", path=path, detail=text) from e
+    except OSError as e:
+        raise StoreError("io", path=path, detail=e.strerror or str(e)) from e
+
+
+# --- opening -----------------------------------------------------------------
+
+
+def _make_dirs(folder: Path) -> None:
+    """Create missing folders owner-only; existing ones (/tmp, a USB stick) are left as they are."""
+    missing = []
+    p = folder
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for p in reversed(missing):
+        try:
+            p.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(p, 0o700)  # the umask can only have taken bits away, but may have taken too many
+
+
+def _create_file(path: Path) -> None:
+    _make_dirs(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def _precheck(path: Path) -> None:
+    """Refuse what is plainly not ours from its first bytes, without SQLite touching it."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError("not_a_file", path=path)
+    if st.st_size == 0:
+        return
+    with open(path, "rb") as f:
+        head = f.read(100)
+    if len(head) < 100 or not head.startswith(_MAGIC):
+        raise StoreError("not_sqlite", path=path)
+    app = int.from_bytes(head[68:72], "big")
+    if app not in (0, APPLICATION_ID):
+        raise StoreError("foreign", path=path)
+
+
+def _inspect(path: Path) -> int:
+    """The schema version of ``path``, read through a read-only connection (0 for an empty file)."""
+    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    existed = [p.exists() for p in sidecars]
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+        try:
+            return _version(conn, path)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        _forget(sidecars, existed)
+        raise StoreError("damaged", path=path, detail=str(e)) from e
+    except StoreError:
+        _forget(sidecars, existed)
+        raise
+
+
+def _version(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version, or :class:`StoreError` when the database is not a usable one of ours."""
+    app = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if app != APPLICATION_ID:
+        if app == 0 and version == 0 and not tables:
+            return 0
+        raise StoreError("foreign", path=path)
+    if version > len(MIGRATIONS):
+        raise StoreError("newer", path=path, version=version, known=len(MIGRATIONS))
+    if version < 1 or not _TABLES <= tables:
+        raise StoreError("damaged", path=path, detail="tables are missing")
+    check = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if check != "ok":
+        raise StoreError("damaged", path=path, detail=check)
+    return version
+
+
+def _forget(sidecars: list[Path], existed: list[bool]) -> None:
+    """Remove the empty -wal/-shm a read-only look at a refused file left beside it.
+
+    Only for refused files: beside a database in use, removing them would
+    corrupt it.
+    """
+    for p, was in zip(sidecars, existed):
+        try:
+            if not was and p.exists() and (p.name.endswith("-shm") or p.stat().st_size == 0):
+                p.unlink()
+        except OSError:
+            pass
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """A copy of the database as it was before a migration, beside it."""
+    target = path.with_name(f"{path.name}.v{version}.bak")
+    _create_file(target)
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version >= len(MIGRATIONS):
+        return
+    if version > 0:
+        _backup(conn, path, version)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Look again inside the write lock: another process may have migrated meanwhile,
+        # and what a read-only look saw may have been only part of the story.
+        version = _version(conn, path)
+        if version >= len(MIGRATIONS):
+            conn.execute("COMMIT")
+            return
+        for step in MIGRATIONS[version:]:
+            if callable(step):
+                step(conn)
+            else:
+                for statement in step:
+                    conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+# --- locks ---------------------------------------------------------------------
+
+
+def _identity(pid: int) -> str | None:
+    """Boot id and start time of ``pid`` (Linux), so a reused pid is not taken for the owner."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return None
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return f"{boot}:{fields[19]}" if len(fields) > 19 else None
+
+
+def _alive(pid: int, started: str | None) -> bool:
+    """Whether the process that took a lock still runs."""
+    if os.name == "nt":
+        return _alive_windows(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    except OSError:
+        return False
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+        if raw[raw.rindex(")") + 2 :].startswith("Z"):
+            return False  # killed, not yet reaped by its parent
+    except (OSError, ValueError):
+        pass
+    if started is not None:
+        now = _identity(pid)
+        if now is not None and now != started:
+            return False
+    return True
+
+
+def _alive_windows(pid: int) -> bool:  # pragma: no cover - exercised on Windows only
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return ctypes.get_last_error() == 5  # access denied: it exists
+    try:
+        code = wintypes.DWORD()
+        return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+# --- the store -------------------------------------------------------------------
+
+
+class Store:
+    """The reports of one database file. Open with :meth:`Store.open`; usable as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._mutex = threading.RLock()
+        self._tokens: dict[int, str] = {}
+        self._closed = False
+        _OPEN_STORES.add(self)
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> "Store":
+        """Open (or create) the database; :class:`StoreError` when it is not a usable reportbot database."""
+        path = default_path() if path is None or str(path) == "" else Path(path).expanduser()
+        with _guard(path):
+            if not path.exists():
+                _create_file(path)
+            _precheck(path)
+            _inspect(path)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
+        try:
+            with _guard(path):
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+                # FULL: each commit reaches the disk, not just the OS, before set_answer returns.
+                conn.execute("PRAGMA synchronous = FULL")
+                # A deleted report's answers are personal-information statistics: overwrite, don't just unlink.
+                conn.execute("PRAGMA secure_delete = ON")
+                _migrate(conn, path)
+                # Only now that the file is known to be ours: switching to WAL writes its header.
+                conn.execute("PRAGMA journal_mode = WAL")
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._closed:
+                return
+            self._closed = True
+            _OPEN_STORES.discard(self)
+            for report_id, token in list(self._tokens.items()):
+                try:
+                    self._release(report_id, token)
+                except StoreError:
+                    pass
+            self._conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._mutex, _guard(self.path):
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._mutex, _guard(self.path):
+            return self._conn.execute(sql, params).fetchall()
+
+    # reports
+
+    _ROW = "SELECT id, kind, year, organization, status, language, created, updated, confirmed_at FROM reports"
+
+    def create_report(self, kind: str, year: int, organization: str | None = None, language: str | None = None) -> int:
+        with self._write() as c:
+            return self._insert_report(c, kind, year, organization, language, _now())
+
+    def _insert_report(self, c: sqlite3.Connection, kind: str, year: int, organization: str | None,
+                       language: str | None, now: str) -> int:
+        if not kind or isinstance(year, bool) or not isinstance(year, int):
+            raise ValueError("a report needs a kind and a year")
+        cur = c.execute(
+            "INSERT INTO reports (kind, year, organization, language, created, updated, touched)"
+            " VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(touched), 0) + 1 FROM reports))",
+            (kind, year, _clean(organization), language, now, now),
+        )
+        return int(cur.lastrowid)
+
+    def reports(self) -> list[ReportRow]:
+        """Every report, the most recently changed first."""
+        return [ReportRow(*r) for r in self._read(f"{self._ROW} ORDER BY touched DESC, id DESC")]
+
+    def get(self, report_id: int) -> ReportRow:
+        rows = self._read(f"{self._ROW} WHERE id = ?", (report_id,))
+        if not rows:
+            raise ReportNotFound(report_id)
+        return ReportRow(*rows[0])
+
+    def latest(self) -> ReportRow | None:
+        rows = self._read(f"{self._ROW} ORDER BY touched DESC, id DESC LIMIT 1")
+        return ReportRow(*rows[0]) if rows else None
+
+    def _touch(self, c: sqlite3.Connection, report_id: int, now: str, unconfirm: bool) -> None:
+        c.execute(
+            "UPDATE reports SET updated = ?, touched = (SELECT MAX(touched) FROM reports) + 1,"
+            " status = CASE WHEN ? THEN 'draft' ELSE status END WHERE id = ?",
+            (now, unconfirm, report_id),
+        )
+
+    def _writable(self, c: sqlite3.Connection, report_id: int, *, exclusive: bool = False) -> None:
+        """Refuse a change to a report that another live session holds (``exclusive``: or any handle)."""
+        if c.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone() is None:
+            raise ReportNotFound(report_id)
+        lock = c.execute("SELECT pid, started, token FROM locks WHERE report_id = ?", (report_id,)).fetchone()
+        if lock is None:
+            return
+        pid, started, token = lock
+        if not exclusive and self._tokens.get(report_id) == token:
+            return
+        live = token in _LIVE_TOKENS if pid == os.getpid() else _alive(pid, started)
+        if live:
+            raise ReportLocked(report_id, pid)
+        c.execute("DELETE FROM locks WHERE report_id = ? AND token = ?", (report_id, token))
+
+    # answers
+
+    def answers(self, report_id: int) -> dict[Cell, Value]:
+        self.get(report_id)
+        rows = self._read("SELECT box, col, vtype, value FROM answers WHERE report_id = ?", (report_id,))
+        return {(box, col or None): _decode(vtype, value) for box, col, vtype, value in rows}  # type: ignore[misc]
+
+    def answer_sources(self, report_id: int) -> dict[Cell, str]:
+        """How each answer came: said, derived, imported or carried."""
+        rows = self._read("SELECT box, col, how FROM answers WHERE report_id = ?", (report_id,))
+        return {(box, col or None): how for box, col, how in rows}
+
+    def set_answer(self, report_id: int, cell: Cell, value: Value | None, how: str = "said") -> None:
+        """Store (or with None, remove) one answer; committed to disk before returning."""
+        if how not in HOWS:
+            raise ValueError(f"how must be one of {', '.join(HOWS)}, not {how!r}")
+        new = None if value is None else _encode(value)
+        now = _now()
+        with self._write() as c:
+            self._writable(c, report_id)
+            if self._put(c, report_id, cell, new, how, now):
+                self._touch(c, report_id, now, unconfirm=True)
+
+    def _put(self, c: sqlite3.Connection, report_id: int, cell: Cell, new: tuple[str, str] | None,
+             how: str, now: str) -> bool:
+        """Write one answer and its history row; False when nothing changed."""
+        box, column = cell
+        col = column or ""
+        old = c.execute(
+            "SELECT vtype, value, how FROM answers WHERE report_id = ? AND box = ? AND col = ?",
+            (report_id, box, col),
+        ).fetchone()
+        if old is None and new is None:
+            return False
+        if old is not None and new is not None and (old[0], old[1]) == new:
+            if old[2] != how:
+                c.execute(
+                    "UPDATE answers SET how = ? WHERE report_id = ? AND box = ? AND col = ?",
+                    (how, report_id, box, col),
+                )
+            return False
+        if new is None:
+            c.execute("DELETE FROM answers WHERE report_id = ? AND box = ? AND col = ?", (report_id, box, col))
+        else:
+            c.execute(
+                "INSERT INTO answers (report_id, box, col, vtype, value, how, updated) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (report_id, box, col) DO UPDATE SET"
+                " vtype = excluded.vtype, value = excluded.value, how = excluded.how, updated = excluded.updated",
+                (report_id, box, col, new[0], new[1], how, now),
+            )
+        c.execute(
+            "INSERT INTO history (report_id, box, col, old_type, old, new_type, new, how, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (report_id, box, column, *(old[:2] if old else (None, None)), *(new or (None, None)), how, now),
+        )
+        return True
+
+    def import_report(
+        self,
+        kind: str,
+        year: int,
+        answers: dict[Cell, Value],
+        organization: str | None = None,
+        language: str | None = None,
+        acknowledged: dict[tuple[str, str | None], str] | None = None,
+    ) -> int:
+        """A new draft holding ``answers`` (how: imported), all in one transaction: all or nothing."""
+        encoded = {cell: _encode(v) for cell, v in answers.items()}
+        now = _now()
+        with self._write() as c:
+            report_id = self._insert_report(c, kind, year, organization, language, now)
+            for cell, new in encoded.items():
+                self._put(c, report_id, cell, new, "imported", now)
+            for (rule, column), reason in (acknowledged or {}).items():
+                c.execute(
+                    "INSERT OR REPLACE INTO acknowledgements (report_id, rule, col, reason, at) VALUES (?, ?, ?, ?, ?)",
+                    (report_id, rule, column or "", clean_text(reason), now),
+                )
+            return report_id
+
+    def set_organization(self, report_id: int, name: str | None) -> None:
+        with self._write() as c:
+            self._writable(c, report_id)
+            c.execute("UPDATE reports SET organization = ? WHERE id = ?", (_clean(name), report_id))
+            self._touch(c, report_id, _now(), unconfirm=False)
+
+    def set_language(self, report_id: int, lang: str | None) -> None:
+        with self._write() as c:
+            self._writable(c, report_id)
+            c.execute("UPDATE reports SET language = ? WHERE id = ?", (lang, report_id))
+
+    # acknowledged warnings
+
+    def acknowledge(self, report_id: int, rule_key: str, column: str | None, reason: str) -> None:
+        """Record that the filer accepts a warning (a finding's ``key``), with their reason."""
+        reason = clean_text(reason)
+        with self._write() as c:
+            self._writable(c, report_id)
+            old = c.execute(
+                "SELECT reason FROM acknowledgements WHERE report_id = ? AND rule = ? AND col = ?",
+                (report_id, rule_key, column or ""),
+            ).fetchone()
+            if old is not None and old[0] == reason:
+                return
+            now = _now()
+            c.execute(
+                "INSERT INTO acknowledgements (report_id, rule, col, reason, at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (report_id, rule, col) DO UPDATE SET reason = excluded.reason, at = excluded.at",
+                (report_id, rule_key, column or "", reason, now),
+            )
+            c.execute(
+                "INSERT INTO history (report_id, col, rule, old_type, old, new_type, new, how, at)"
+                " VALUES (?, ?, ?, ?, ?, 'str', ?, 'acknowledged', ?)",
+                (report_id, column, rule_key, "str" if old else None, old[0] if old else None, reason, now),
+            )
+            self._touch(c, report_id, now, unconfirm=True)
+
+    def unacknowledge(self, report_id: int, rule_key: str, column: str | None) -> None:
+        """Withdraw an acknowledgement (the warning is open again)."""
+        with self._write() as c:
+            self._writable(c, report_id)
+            cur = c.execute(
+                "DELETE FROM acknowledgements WHERE report_id = ? AND rule = ? AND col = ?",
+                (report_id, rule_key, column or ""),
+            )
+            if cur.rowcount:
+                now = _now()
+                c.execute(
+                    "INSERT INTO history (report_id, col, rule, how, at) VALUES (?, ?, ?, 'unacknowledged', ?)",
+                    (report_id, column, rule_key, now),
+                )
+                self._touch(c, report_id, now, unconfirm=True)
+
+    def acknowledgements(self, report_id: int) -> dict[tuple[str, str | None], str]:
+        self.get(report_id)
+        rows = self._read(
+            "SELECT rule, col, reason FROM acknowledgements WHERE report_id = ? ORDER BY rule, col", (report_id,)
+        )
+        return {(rule, col or None): reason for rule, col, reason in rows}
+
+    # confirmation and history
+
+    def confirm(self, report_id: int) -> None:
+        """Mark the report as final; any later change makes it a draft again."""
+        with self._write() as c:
+            self._writable(c, report_id)
+            if c.execute("SELECT status FROM reports WHERE id = ?", (report_id,)).fetchone()[0] == "confirmed":
+                return
+            now = _now()
+            c.execute("UPDATE reports SET status = 'confirmed', confirmed_at = ? WHERE id = ?", (now, report_id))
+            c.execute("INSERT INTO history (report_id, how, at) VALUES (?, 'confirmed', ?)", (report_id, now))
+            self._touch(c, report_id, now, unconfirm=False)
+
+    def history(self, report_id: int) -> list[HistoryRow]:
+        """Every change, oldest first, confirmations included."""
+        self.get(report_id)
+        rows = self._read(
+            "SELECT box, col, old_type, old, new_type, new, how, at, rule FROM history WHERE report_id = ? ORDER BY id",
+            (report_id,),
+        )
+        return [
+            HistoryRow(box, col, _decode(ot, o), _decode(nt, n), how, at, rule)
+            for box, col, ot, o, nt, n, how, at, rule in rows
+        ]
+
+    def delete(self, report_id: int) -> None:
+        """Remove the report with its answers and history (refused while another session has it open)."""
+        with self._write() as c:
+            self._writable(c, report_id)
+            c.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+        token = self._tokens.pop(report_id, None)
+        _LIVE_TOKENS.discard(token or "")
+
+    # sessions
+
+    def open_report(self, report_id: int, read_only: bool = False) -> "ReportHandle":
+        """A handle for one report; holds its lock until closed (:class:`ReportLocked` if held elsewhere)."""
+        if read_only:
+            self.get(report_id)
+            return ReportHandle(self, report_id, read_only=True)
+        token = secrets.token_hex(16)
+        pid = os.getpid()
+        with self._write() as c:
+            self._writable(c, report_id, exclusive=True)
+            c.execute(
+                "INSERT OR REPLACE INTO locks (report_id, pid, started, token, since) VALUES (?, ?, ?, ?, ?)",
+                (report_id, pid, _identity(pid), token, _now()),
+            )
+        self._tokens[report_id] = token
+        _LIVE_TOKENS.add(token)
+        return ReportHandle(self, report_id, read_only=False)
+
+    def _release(self, report_id: int, token: str | None = None) -> None:
+        token = token or self._tokens.get(report_id)
+        if token is None:
+            return
+        self._tokens.pop(report_id, None)
+        _LIVE_TOKENS.discard(token)
+        with self._write() as c:
+            c.execute("DELETE FROM locks WHERE report_id = ? AND token = ?", (report_id, token))
+
+    # settings
+
+    def get_setting(self, key: str) -> str | None:
+        rows = self._read("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self._write() as c:
+            if value is None:
+                c.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                c.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return clean_text(text) or None
+
+
+class ReportHandle:
+    """One session's hold on a report: the store's report methods without the id."""
+
+    def __init__(self, store: Store, report_id: int, read_only: bool) -> None:
+        self.store = store
+        self.id = report_id
+        self.read_only = read_only
+        self.closed = False
+
+    def __enter__(self) -> "ReportHandle":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if not self.closed and not self.read_only:
+            self.store._release(self.id)
+        self.closed = True
+
+    def _check(self) -> None:
+        if self.read_only or self.closed:
+            raise ReadOnlyReport(self.id)
+
+    @property
+    def row(self) -> ReportRow:
+        return self.store.get(self.id)
+
+    def answers(self) -> dict[Cell, Value]:
+        return self.store.answers(self.id)
+
+    def acknowledgements(self) -> dict[tuple[str, str | None], str]:
+        return self.store.acknowledgements(self.id)
+
+    def history(self) -> list[HistoryRow]:
+        return self.store.history(self.id)
+
+    def set_answer(self, cell: Cell, value: Value | None, how: str = "said") -> None:
+        self._check()
+        self.store.set_answer(self.id, cell, value, how)
+
+    def set_organization(self, name: str | None) -> None:
+        self._check()
+        self.store.set_organization(self.id, name)
+
+    def set_language(self, lang: str | None) -> None:
+        self._check()
+        self.store.set_language(self.id, lang)
+
+    def acknowledge(self, rule_key: str, column: str | None, reason: str) -> None:
+        self._check()
+        self.store.acknowledge(self.id, rule_key, column, reason)
+
+    def unacknowledge(self, rule_key: str, column: str | None) -> None:
+        self._check()
+        self.store.unacknowledge(self.id, rule_key, column)
+
+    def confirm(self) -> None:
+        self._check()
+        self.store.confirm(self.id)
