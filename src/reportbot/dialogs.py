@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reportbot.flow.loader import CompiledFlow, load_flow
 from reportbot.resources import dialogs_dir
+from reportbot.values import format_value
 from reportbot.yamlio import YamlError, load_yaml
 
 DEFAULT_LANGUAGE = "en"
@@ -116,6 +117,23 @@ class Wording:
         self.common = common
         self.report = report
         self.language = common.language
+
+    def value(self, value: object, kind: str = "count") -> str:
+        """A value written as this language writes numbers: 1,234.50 $ or 1 234,50 $."""
+        if value is None or isinstance(value, str) or isinstance(value, bool):
+            return format_value(value, kind)  # type: ignore[arg-type]
+        english = format_value(value, "count" if kind == "money" else kind)  # type: ignore[arg-type]
+        if kind == "money":
+            english = f"{value:,.2f}"
+        sep = self.common.messages.get("format.thousands", ",")
+        mark = self.common.messages.get("understand.decimal_mark", ".")
+        amount = english.replace(",", "\0").replace(".", mark).replace("\0", sep)
+        return self.t("format.money", amount=amount) if kind == "money" else amount
+
+    def column(self, column: str) -> str:
+        """The word for a column in prompt tags and commands ("personal", "personnel")."""
+        words = self.common.vocabulary.get(f"column_{column}")
+        return words[0] if words else column
 
     def t(self, key: str, /, **fields: object) -> str:
         """The message ``key`` with ``fields`` filled in."""

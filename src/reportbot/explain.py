@@ -27,7 +27,7 @@ def column_label(flow: CompiledFlow, words: Wording, column: str | None) -> str:
 def cell_name(flow: CompiledFlow, words: Wording, cell: Cell) -> str:
     """"3.1" or "3.1 personal", as in the plain mode's prompt tags."""
     box, column = cell
-    return box if column is None else words.t("cell.column", box=box, column=column)
+    return box if column is None else words.t("cell.column", box=box, column=words.column(column))
 
 
 def box_kind(flow: CompiledFlow, box_id: str) -> str:
@@ -46,7 +46,7 @@ def display(flow: CompiledFlow, words: Wording, box_id: str, value) -> str:
     if info.box.kind == "choice" and isinstance(value, str):
         labels = (words.report.boxes[box_id].options if words.report and box_id in words.report.boxes else None) or {}
         return labels.get(value) or next((o.label for o in info.box.options or [] if o.id == value), value)
-    return format_value(value, box_kind(flow, box_id))
+    return words.value(value, box_kind(flow, box_id))
 
 
 def formula_text(flow: CompiledFlow, words: Wording, box_id: str) -> str:
@@ -61,8 +61,8 @@ def formula_text(flow: CompiledFlow, words: Wording, box_id: str) -> str:
 def _bound(words: Wording, low, high, kind: str) -> str:
     """What a side is known to be so far: "4 so far" (a lower bound) or "at most 10"."""
     if low is None and high is not None:
-        return words.t("value.at_most", value=format_value(high, kind))
-    return words.t("value.so_far", value=format_value(low, kind))
+        return words.t("value.at_most", value=words.value(high, kind))
+    return words.t("value.so_far", value=words.value(low, kind))
 
 
 def _is_constant(text: str) -> bool:
@@ -81,18 +81,18 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
     facts = f.facts
     if f.type == "relation":
         kind = box_kind(flow, f.boxes[0])
-        lv = format_value(facts["left"], kind)
-        rv = format_value(facts["right"], kind)
+        lv = words.value(facts["left"], kind)
+        rv = words.value(facts["right"], kind)
         left = _side(flow, words, facts["left_text"])
         right = _side(flow, words, facts["right_text"])
         if facts["partial"]:
             gap = facts["gap"]
             if gap is not None and gap > 0 and not facts["left_exact"] and facts["right_exact"]:
                 return words.t("relation.already_over", side=left, value=lv, other=right, other_value=rv,
-                               gap=format_value(gap, kind))
+                               gap=words.value(gap, kind))
             if gap is not None and gap < 0 and facts["left_exact"] and not facts["right_exact"]:
                 return words.t("relation.already_over", side=right, value=rv, other=left, other_value=lv,
-                               gap=format_value(-gap, kind))
+                               gap=words.value(-gap, kind))
             if not facts["left_exact"]:
                 lv = _bound(words, facts["left"], facts["left_high"], kind)
             if not facts["right_exact"]:
@@ -101,7 +101,7 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
         gap = facts["gap"]
         gap_text = ""
         if gap is not None and gap != 0:
-            amount = format_value(abs(gap), kind)
+            amount = words.value(abs(gap), kind)
             gap_text = words.t("gap.short" if gap < 0 else "gap.over", n=amount)
         key = _RELATION[facts["op"]]
         if _is_constant(facts["right_text"]):
@@ -113,9 +113,9 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
         return words.t(
             "finding.derived",
             cell=cell,
-            given=format_value(facts["given"], kind),
+            given=words.value(facts["given"], kind),
             formula=formula_text(flow, words, f.boxes[0]),
-            computed=format_value(facts["computed"], kind),
+            computed=words.value(facts["computed"], kind),
         )
     if f.type == "off-route":
         return words.t("finding.off_route", cell=cell, value=facts["value"], why=facts["why"])
@@ -170,7 +170,7 @@ def off_route_findings(evaluation: Evaluation, words: Wording) -> list[Finding]:
                 (cell[0],),
                 cell[1],
                 {
-                    "value": format_value(evaluation.answers.get(cell), box_kind(flow, cell[0])),
+                    "value": words.value(evaluation.answers.get(cell), box_kind(flow, cell[0])),
                     "why": route_reason(flow, words, evaluation.skipped_by[cell]),
                     "route": evaluation.skipped_by[cell],
                 },

@@ -23,7 +23,7 @@ from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import Command, NotUnderstood
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.flow.loader import Cell, CompiledFlow, load_flow, report_ids
-from reportbot.values import Value, clean_text, format_value
+from reportbot.values import Value, clean_text
 
 
 class Conversation:
@@ -349,7 +349,9 @@ class Conversation:
             if old.get(cell) != value:
                 total = self.words.report.boxes[cell[0]].total  # type: ignore[union-attr]
                 kind = explain.box_kind(flow, cell[0])
-                out.append(Message("total", self.words.t("total.makes", value=format_value(value, kind), total=total, cell=self._name(cell)), cell=cell))
+                # A plural phrase after "1" reads wrongly, so 1 has its own wording.
+                key = "total.makes_one" if value == 1 and kind == "count" else "total.makes"
+                out.append(Message("total", self.words.t(key, value=self.words.value(value, kind), total=total, cell=self._name(cell)), cell=cell))
         new_stray = [c for c in after.stray if c not in before.stray]
         if new_stray:
             reason = explain.route_reason(flow, self.words, after.skipped_by[new_stray[0]])
@@ -539,7 +541,7 @@ class Conversation:
         out = self._section_intro(cell)
         self.prompt = Message(
             "prompt",
-            self.words.t("propose.question", value=format_value(value, kind), label=self._label(cell[0])),
+            self.words.t("propose.question", value=self.words.value(value, kind), label=self._label(cell[0])),
             tag=self._name(cell),
             cell=cell,
         )
@@ -745,7 +747,7 @@ class Conversation:
         out = self._store(cell, value, "said")
         before = self.ev
         self.ev = evaluate(self.flow, self.answers)
-        out.append(Message("say", self.words.t("change.done", box=self._name(cell), value=format_value(value, info.box.kind))))
+        out.append(Message("say", self.words.t("change.done", box=self._name(cell), value=self.words.value(value, info.box.kind))))
         out += self._announce(before, self.ev)
         if self.state in ("resolving", "accepting", "confirming") or any(f.key not in self.deferred for f in self.ev.errors):
             if self.finding is not None and all(f.key != self.finding.key for f in self.ev.findings):
@@ -813,7 +815,8 @@ class Conversation:
         if info.columns == (None,):
             return (parts[0], None)
         if len(parts) > 1:
-            return (parts[0], parts[1]) if parts[1] in info.columns else None
+            named = understand.column_id(self.words, " ".join(parts[1:]), info.columns)
+            return (parts[0], named) if named else None
         if column in info.columns:
             return (parts[0], column)
         return (parts[0], info.columns[0]) if len(info.columns) == 1 else (parts[0], None)

@@ -150,6 +150,23 @@ class Command:
 _BOX = r"(\d+(?:\.\d+)+|\d+[a-z]?|[a-z_]+(?:\.[a-z_]+)*|\d+(?:\.\d+)*\.[a-z_]+)"
 
 
+def _column_words(words: Wording) -> dict[str, str]:
+    """Folded word -> column id, from the vocabulary's ``column_<id>`` lists (the id itself always works)."""
+    return {
+        _fold(w): key.removeprefix("column_")
+        for key, ws in words.common.vocabulary.items()
+        if key.startswith("column_")
+        for w in [key.removeprefix("column_"), *ws]
+    }
+
+
+def column_id(words: Wording, text: str, columns) -> str | None:
+    """The column ``text`` names ("personal", "personnel", "general records"), if one of ``columns``."""
+    said = _fold(text).strip(" .")
+    found = _column_words(words).get(said, said)
+    return found if found in columns else None
+
+
 def command(words: Wording, text: str) -> Command | None:
     """The command in ``text``, or None when it is an answer."""
     said = _fold(text).strip(" .!?") if text.strip() != "?" else "?"
@@ -168,18 +185,20 @@ def command(words: Wording, text: str) -> Command | None:
             m = re.fullmatch(re.escape(w) + r"\s+(\w+)", said)
             if m:
                 return Command(name, value=m.group(1))
+    column_words = _column_words(words)
+    col = "(?:\\s+(" + "|".join(re.escape(w) for w in sorted(column_words, key=len, reverse=True)) + "))?" if column_words else "()?"
     for w in sorted(_vocab(words, "change"), key=len, reverse=True):
         for to in sorted(_vocab(words, "change_to"), key=len, reverse=True):
-            m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + r"(?:\s+(personal|general))?\s+" + re.escape(to) + r"\s+(.+)", said)
+            m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + col + r"\s+" + re.escape(to) + r"\s+(.+)", said)
             if m:
-                return Command("change", _cell_text(m.group(1), m.group(2)), _original_tail(text, m.group(3)))
-        m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + r"(?:\s+(personal|general))?", said)
+                return Command("change", _cell_text(m.group(1), column_words.get(m.group(2) or "")), _original_tail(text, m.group(3)))
+        m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + col, said)
         if m:
-            return Command("change", _cell_text(m.group(1), m.group(2)))
+            return Command("change", _cell_text(m.group(1), column_words.get(m.group(2) or "")))
     for is_word_ in sorted(_vocab(words, "is"), key=len, reverse=True):
-        m = re.fullmatch(r"(\d+(?:\.\d+)+)(?:\s+(personal|general))?\s+" + re.escape(is_word_) + r"\s+(.+)", said)
+        m = re.fullmatch(r"(\d+(?:\.\d+)+)" + col + r"\s+" + re.escape(is_word_) + r"\s+(.+)", said)
         if m:
-            return Command("change", _cell_text(m.group(1), m.group(2)), _original_tail(text, m.group(3)))
+            return Command("change", _cell_text(m.group(1), column_words.get(m.group(2) or "")), _original_tail(text, m.group(3)))
     return None
 
 

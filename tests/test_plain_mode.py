@@ -1,0 +1,254 @@
+"""Scripted conversations through the plain line mode, read as a filer would read them."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reportbot.cli import main
+from reportbot.engine import evaluate
+from reportbot.flow.loader import load_flow
+from reportbot.reportfile import dumps, to_document
+from reportbot.store import Store
+
+CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
+
+CYFSA_ZERO = [
+    "Children's Aid Society of Anytown",
+    "Pat Lee",
+    "416-555-0100",
+    "pat@cas.example",
+    "1 Main St, Anytown ON",
+    "children's aid society",
+    "none",
+    "1",
+    "yes",
+]
+
+
+def converse(db: Path, args: list[str], lines: list[str], monkeypatch, capsys) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(line + "\n" for line in lines)))
+    code = main(["--db", str(db), "--plain", *args])
+    return code, capsys.readouterr().out
+
+
+def prompts(transcript: str) -> list[str]:
+    """The tags of the prompts, in order (each prompt line starts with one)."""
+    return re.findall(r"^\[([^\]]+)\] ", transcript, flags=re.M)
+
+
+def stored(db: Path):
+    store = Store.open(db)
+    row = store.latest()
+    return store, row, store.answers(row.id)
+
+
+def document(db: Path) -> dict:
+    store, row, answers = stored(db)
+    flow = load_flow(row.kind)
+    acknowledged = [{"rule": r, "column": c, "reason": t} for (r, c), t in store.acknowledgements(row.id).items()]
+    return json.loads(dumps(to_document(flow, row.year, evaluate(flow, answers), row.status, acknowledged)))
+
+
+def test_cyfsa_zero_report_in_at_most_twelve_prompts(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], CYFSA_ZERO, monkeypatch, capsys)
+    assert code == 0
+    tags = prompts(out)
+    assert len(tags) <= 12
+    assert tags[-2:] == ["type", "confirm"]
+    store, row, answers = stored(db)
+    assert row.status == "confirmed"
+    assert answers[("3.1", None)] == answers[("8.1", None)] == answers[("10.1", None)] == 0
+    assert row.organization == "Children's Aid Society of Anytown"
+    assert "Zero entered in 3.1, 8.1, 10.1" in out
+
+
+def test_phipa_custodian_is_told_it_need_not_file(tmp_path, monkeypatch, capsys):
+    lines = CYFSA_ZERO.copy()
+    lines[5] = "health information custodian"
+    code, out = converse(tmp_path / "r.sqlite3", ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    assert code == 0
+    notice = load_flow("cyfsa-part-x").flow.notices[0].id
+    from reportbot.dialogs import wording
+
+    assert wording("en", "cyfsa-part-x").report.notices[notice] in out
+
+
+def test_fippa_zero_report(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = ["Ministry of Examples", "A. Deputy", "Sam Lee", "416-555-0199", "skip", "foi@example.on.ca",
+             "99 Queen St", "agency", "twelve", "0", "1", "yes"]
+    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], lines, monkeypatch, capsys)
+    assert code == 0
+    assert len(prompts(out)) <= 12
+    _, row, answers = stored(db)
+    assert row.status == "confirmed"
+    for box in ("3.1", "3.2", "3.3"):
+        assert answers[(box, "personal")] == answers[(box, "general")] == 0
+    assert answers[("11.1", None)] == answers[("11.2", None)] == 0
+    assert answers[("1.1.fax", None)] == ""
+
+
+@pytest.mark.parametrize("name,args", [
+    ("cyfsa-full", ["new", "cyfsa-part-x", "--year", "2025"]),
+    ("fippa-full", ["new", "fippa-year-end", "--year", "2025"]),
+])
+def test_full_report_equals_what_was_said(name, args, tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = (CONVERSATIONS / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    code, out = converse(db, args, lines, monkeypatch, capsys)
+    assert code == 0, out
+    expected = json.loads((CONVERSATIONS / f"{name}.expected.json").read_text(encoding="utf-8"))
+    got = document(db)
+    got.pop("acknowledged", None)
+    assert got == expected
+    assert out.rstrip().endswith("If you change an answer later, confirm it again.")
+
+
+def _after(out: str, tag: str) -> list[str]:
+    """The lines reportbot says right after the filer answers the prompt ``tag``."""
+    lines = out.splitlines()
+    i = max(i for i, line in enumerate(lines) if line.startswith(f"[{tag}] "))
+    return lines[i + 1 :]
+
+
+def test_cyfsa_conversation_flags_the_mistake_at_once_and_resolves_it(tmp_path, monkeypatch, capsys):
+    lines = (CONVERSATIONS / "cyfsa-full.txt").read_text(encoding="utf-8").splitlines()
+    _, out = converse(tmp_path / "r.sqlite3", ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    after_69 = _after(out, "6.9")
+    assert after_69[0] == "That makes 39 requests counted by outcome (6.10)."
+    assert after_69[1].startswith("Error: 6.10 (6.1 to 6.9) = 39, but it should be at least 4.4 (4.1 + 4.2 + 4.3) = 40: 1 short.")
+    resolve = next(line for line in after_69 if line.startswith("[resolve]"))
+    assert "Press Enter for 6.9" in resolve and resolve.endswith(" 6.1")
+    assert "(now 25; press Enter to keep it) 26" in out
+    assert "Thank you: those figures agree now." in out
+    # Totals said as they become known; words understood as numbers.
+    assert "That makes 40 completed access requests (4.4)." in out
+    assert re.search(r"^\[3\.1\] .* forty$", out, flags=re.M)
+    # Fewer questions: the remainder proposed, a total of 1 turned into one choice.
+    assert re.search(r"^\[5\.2\] That leaves 4 for .*: right\? .* yes$", out, flags=re.M)
+    assert re.search(r"^\[11\.3\] There was just one \(11\.1 is 1\)\. .* paper records$", out, flags=re.M)
+    # Commands.
+    assert re.search(r"^\[3\.1\] .* help\n.*one request however many records", out, flags=re.M)
+    assert re.search(r"^\[4\.1\] .* why\nThe IPC uses this .*section 4\)\.$", out, flags=re.M)
+    assert re.search(r"^\[4\.3\] .* back\n\[4\.2\] .*\(now 6; press Enter to keep it\) $", out, flags=re.M)
+    assert "  4.4 Total access requests completed: 40 (total)" in out
+    assert "2.1 is now 0." in out
+
+
+def test_fippa_conversation_column_by_column_with_a_warning_accepted(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = (CONVERSATIONS / "fippa-full.txt").read_text(encoding="utf-8").splitlines()
+    _, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], lines, monkeypatch, capsys)
+    tags = prompts(out)
+    assert tags[11:14] == ["3.1 personal", "3.1 general", "3.2 personal"]
+    assert "8.12 personal" not in tags and "8.12 general" in tags
+    assert "8.14 general" not in tags and "10.1 personal" not in tags
+    assert re.search(r"^\[3\.1 general\] .* two hundred and ten$", out, flags=re.M)
+    after = _after(out, "8.18 personal")
+    assert after[1].startswith("Error: 8.19 (8.1 to 8.18) = 2, but it should be at least 7.9 (7.2 + 7.4) = 22: 20 short.")
+    assert "Warning: 7.7 = 6, but it should be at most 7.6 = 5: 1 over." in out
+    assert "accept" in tags
+    store, row, _ = stored(db)
+    assert store.acknowledgements(row.id) == {("fippa-7.7-within-7.6", "general"): "One requester abandoned after a second fee estimate."}
+    assert "That makes $2,259.50 in application and additional fees (9.2.3 general)." in out
+
+
+def test_not_understood_is_asked_again_and_nothing_is_stored(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = CYFSA_ZERO[:6] + ["lots", "-3", "2.5", "none"]
+    _, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    errors = [line for line in out.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 3
+    assert "'lots'" in errors[0] and "negative" in errors[1] and "whole number" in errors[2]
+    assert prompts(out).count("2.1") == 4
+    _, _, answers = stored(db)
+    assert answers[("2.1", None)] == 0
+
+
+def test_end_of_input_saves_and_resume_continues(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], CYFSA_ZERO[:3], monkeypatch, capsys)
+    assert code == 0
+    assert out.rstrip().endswith("To continue, run: reportbot resume 1")
+    code, out = converse(db, ["resume"], CYFSA_ZERO[3:], monkeypatch, capsys)
+    assert code == 0
+    assert prompts(out)[0] == "1.1.email"
+    _, row, _ = stored(db)
+    assert row.status == "confirmed"
+
+
+def test_breakdown_exceeding_its_total_is_caught_before_the_rest_is_asked(tmp_path, monkeypatch, capsys):
+    lines = CYFSA_ZERO[:7] + ["2", "0", "0", "3", "3", "1", "yes", "2", "2"]
+    _, out = converse(tmp_path / "r.sqlite3", ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    after = _after(out, "11.3.2")
+    assert after[0].startswith("Error: 11.3.6 (11.3.1 to 11.3.5) already comes to 4, more than 11.1 = 3: 1 over")
+    assert "11.3.3" not in prompts(out)
+
+
+def test_why_at_a_skipped_section_names_the_answer_that_skipped_it(tmp_path, monkeypatch, capsys):
+    lines = CYFSA_ZERO[:7] + ["2", "0", "why 5", "go to 6.3"]
+    _, out = converse(tmp_path / "r.sqlite3", ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    assert re.search(r"^5\.1 is skipped: .*3\.1 is 0", out, flags=re.M)
+    assert re.search(r"^Error: 6\.3 is skipped: .*3\.1 is 0", out, flags=re.M)
+
+
+def test_plain_mode_as_a_real_process(tmp_path):
+    """reportbot --plain as a filer runs it: no colour, no escape sequences, flushed prompts."""
+    env = {**os.environ, "REPORTBOT_DB": str(tmp_path / "r.sqlite3")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "reportbot", "--plain", "new", "cyfsa-part-x", "--year", "2025"],
+        input="".join(line + "\n" for line in CYFSA_ZERO),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout
+    assert proc.stderr == ""
+    assert "Report 1 is confirmed." in proc.stdout
+
+
+def test_french_zero_report(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = CYFSA_ZERO[:5] + ["société d'aide à l'enfance", "aucun", "1", "oui"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(line + "\n" for line in lines)))
+    code = main(["--db", str(db), "--lang", "fr", "--plain", "new", "cyfsa-part-x", "--year", "2025"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Quel questionnaire remplissez-vous?" in out
+    assert "Le rapport 1 est confirmé." in out
+    _, row, answers = stored(db)
+    assert row.status == "confirmed" and answers[("1.2", None)] == "childrens_aid_society"
+
+
+def test_french_full_conversation_gives_the_same_report(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = (CONVERSATIONS / "cyfsa-full-fr.txt").read_text(encoding="utf-8").splitlines()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(line + "\n" for line in lines)))
+    code = main(["--db", str(db), "--lang", "fr", "--plain", "new", "cyfsa-part-x", "--year", "2025"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Total des demandes d'accès traitées (4.4) : 40." in out
+    assert re.search(r"^Erreur", out, flags=re.M)
+    expected = json.loads((CONVERSATIONS / "cyfsa-full.expected.json").read_text(encoding="utf-8"))
+    assert document(db) == expected
+
+
+def test_language_switch_mid_conversation_is_remembered(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], CYFSA_ZERO[:2] + ["langue fr"], monkeypatch, capsys)
+    assert "Quel numéro de téléphone" in out or "À quel numéro de téléphone" in out
+    store, row, _ = stored(db)
+    assert store.get_setting("language") == "fr" and row.language == "fr"
+    code, out = converse(db, ["resume"], ["416-555-0100"], monkeypatch, capsys)
+    assert "courriel" in out
