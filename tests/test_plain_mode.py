@@ -252,3 +252,29 @@ def test_language_switch_mid_conversation_is_remembered(tmp_path, monkeypatch, c
     assert store.get_setting("language") == "fr" and row.language == "fr"
     code, out = converse(db, ["resume"], ["416-555-0100"], monkeypatch, capsys)
     assert "courriel" in out
+
+
+def test_second_year_offers_last_years_identification(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    converse(db, ["new", "cyfsa-part-x", "--year", "2024"], CYFSA_ZERO, monkeypatch, capsys)
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], ["yes", "0", "1", "yes"], monkeypatch, capsys)
+    assert code == 0
+    assert prompts(out) == ["same", "2.1", "type", "confirm"]
+    assert "  Name of the child and family service provider: Children's Aid Society of Anytown" in out
+    store = Store.open(db)
+    this_year = next(r for r in store.reports() if r.year == 2025)
+    assert this_year.status == "confirmed" and this_year.organization == "Children's Aid Society of Anytown"
+    assert store.answers(this_year.id)[("1.2", None)] == "childrens_aid_society"
+    assert store.answer_sources(this_year.id)[("1.1.phone", None)] == "carried"
+
+
+def test_carried_forward_figure_differing_from_last_year_is_a_warning(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = (CONVERSATIONS / "fippa-full.txt").read_text(encoding="utf-8").splitlines()
+    converse(db, ["new", "fippa-year-end", "--year", "2024"], lines, monkeypatch, capsys)
+    # This year: same identification, 3.3 personal agrees with last year (10), 3.3 general (25) does not (30).
+    this_year = ["yes", "12", "0", "2", "5", "5", "0", "0", "10", "25", "quit"]
+    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], this_year, monkeypatch, capsys)
+    assert code == 0
+    assert re.search(r"^Warning: 3\.3 general: 25 carried forward from last year, but last year's report \(2024\) carried 30 over", out, flags=re.M)
+    assert "Warning: 3.3 personal" not in out

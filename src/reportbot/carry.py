@@ -15,12 +15,7 @@ from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.explain import box_kind, cell_name
 from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column, load_flow
 from reportbot.store import ReportRow, Store
-from reportbot.values import Value, format_value
-
-# report kind -> (this year's box, last year's box) pairs
-CARRIED: dict[str, tuple[tuple[str, str], ...]] = {
-    "fippa-year-end": (("3.3", "3.6"), ("11.2", "11.3")),
-}
+from reportbot.values import Value
 
 
 @dataclass(frozen=True)
@@ -31,12 +26,9 @@ class Offer:
     answers: dict[Cell, Value]
 
 
-def organization_box(flow: CompiledFlow) -> str | None:
-    """The box naming the organization: the flow's ``organization``, else the first text box."""
-    named = getattr(flow.flow, "organization", None)
-    if named:
-        return named
-    return next((b.id for b in flow.flow.sections[0].boxes if b.kind == "text"), None)
+def organization_box(flow: CompiledFlow) -> str:
+    """The box naming the organization (the flow says which)."""
+    return flow.flow.organization
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -104,17 +96,22 @@ def carried_forward_findings(
     store: Store, row: ReportRow, evaluation: Evaluation, words: Wording | None = None
 ) -> list[Finding]:
     """A warning wherever this year's carried-forward figure differs from last year's carried-over one."""
-    pairs = CARRIED.get(row.kind)
-    if not pairs:
+    flow = evaluation.flow
+    if not flow.flow.carried_forward:
         return []
     previous = previous_report(store, row.kind, row.year, organization_of(store, row))
     if previous is None:
         return []
+    return compare(flow, previous, evaluate(flow, store.answers(previous.id)), evaluation, words)
+
+
+def compare(flow: CompiledFlow, previous: ReportRow, last: Evaluation, evaluation: Evaluation,
+            words: Wording | None = None) -> list[Finding]:
+    """Warnings where this year's carried-forward figures differ from ``last`` year's."""
     words = words or wording()
-    flow = evaluation.flow
-    last = evaluate(flow, store.answers(previous.id))
     out = []
-    for this_box, last_box in pairs:
+    for pair in flow.flow.carried_forward:
+        this_box, last_box = pair.box, pair.last_year
         for column in flow.by_id[this_box].columns:
             cell = (this_box, column)
             last_cell = cell_in_column(flow.by_id[last_box], column)
@@ -125,7 +122,7 @@ def carried_forward_findings(
                 continue
             kind = box_kind(flow, this_box)
             problem = words.t(
-                "carry.mismatch", this=format_value(now, kind), last=format_value(then, kind),
+                "carry.mismatch", this=words.value(now, kind), last=words.value(then, kind),
                 year=previous.year, last_cell=cell_name(flow, words, last_cell),
             )
             facts = {"this": now, "last": then, "last_box": last_box, "last_year": previous.year,

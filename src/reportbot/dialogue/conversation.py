@@ -14,7 +14,7 @@ import contextlib
 import datetime as _dt
 from typing import Callable
 
-from reportbot import explain
+from reportbot import carry, explain
 from reportbot.dialogs import Wording, languages, wording
 from reportbot.dialogue import understand
 from reportbot.dialogue.groups import Group, groups, groups_of
@@ -69,6 +69,8 @@ class Conversation:
         self.section: str | None = None
         self.prompt: Message | None = None
         self.draft_choices: list[int | None] = []
+        self.identification: carry.Offer | None = None
+        self.last_year: dict[str | None, tuple | None] = {}  # organization -> (last year's row, its evaluation)
         self._held = contextlib.ExitStack()
         attach(self)
 
@@ -124,6 +126,7 @@ class Conversation:
     def _create(self) -> list[Message]:
         assert self.kind is not None and self.year is not None
         self.report_id = self.store.create_report(self.kind, self.year, language=self.language)
+        self.identification = carry.offer(self.store, self.kind, self.year)
         return self._open(self.report_id, resumed=False)
 
     def _open(self, report_id: int, resumed: bool) -> list[Message]:
@@ -146,6 +149,8 @@ class Conversation:
             out.append(Message("notice", self.words.t("start.read_only")))
         if not resumed:
             out.append(Message("say", self.words.t("start.how_it_works")))
+        if self.identification is not None and not self.read_only:
+            return out + self._offer_identification(self.identification)
         return out + self._next()
 
     def _reply_launcher(self, text: str) -> list[Message]:
@@ -298,8 +303,46 @@ class Conversation:
         self.prompt = None
         return [Message("say", self.words.t("confirm.done", id=self.report_id))]
 
-    def _reply_identifying(self, text: str) -> list[Message]:  # pragma: no cover - wired with carry-forward
-        return self._next()
+    def _reply_identifying(self, text: str) -> list[Message]:
+        offered = self.identification
+        assert offered is not None and self.flow is not None
+        answer = understand.yes_no(self.words, text)
+        if answer is None:
+            return self._again(self.words.t("understand.yes_no"))
+        self.identification = None
+        if not answer:
+            return self._next()
+        carry.accept(self.store, self.report_id, offered)
+        self.answers = dict(self.store.answers(self.report_id))
+        self.ev = evaluate(self.flow, self.answers)
+        return [Message("say", self.words.t("same.copied", year=offered.previous.year))] + self._next()
+
+    def _offer_identification(self, offered: carry.Offer) -> list[Message]:
+        """Last year's identification, shown and offered as one answer."""
+        assert self.flow is not None
+        self.offer_identification()
+        out = [Message("say", self.words.t("same.intro", year=offered.previous.year))]
+        for cell, value in offered.answers.items():
+            if value in (None, ""):
+                continue
+            shown = explain.display(self.flow, self.words, cell[0], value)
+            out.append(Message("say", self.words.t("same.line", label=self._label(cell[0]), value=shown)))
+        return out + self._prompt("same", self.words.t("same.question", year=offered.previous.year))
+
+    def _warnings(self, ev: Evaluation) -> list[Finding]:
+        """The engine's warnings, and where carried-forward figures differ from last year's report."""
+        if not ev.flow.flow.carried_forward:
+            return ev.warnings
+        organization = self.answers.get((ev.flow.flow.organization, None))
+        if organization not in self.last_year:
+            previous = carry.previous_report(self.store, self.kind, self.year, organization)  # type: ignore[arg-type]
+            self.last_year[organization] = (  # type: ignore[index]
+                (previous, evaluate(ev.flow, self.store.answers(previous.id))) if previous else None
+            )
+        last = self.last_year[organization]  # type: ignore[index]
+        if last is None:
+            return ev.warnings
+        return ev.warnings + carry.compare(ev.flow, last[0], last[1], ev, self.words)
 
     # ----- answers ----------------------------------------------------------------------------------
 
@@ -356,7 +399,7 @@ class Conversation:
         if new_stray:
             reason = explain.route_reason(flow, self.words, after.skipped_by[new_stray[0]])
             out.append(Message("notice", self.words.t("route.now_skipped", cells=_cells_text(self, new_stray), why=reason)))
-        for f in after.warnings:
+        for f in self._warnings(after):
             if f.key not in self.said_warnings and f.key not in self._acknowledged():
                 self.said_warnings.add(f.key)
                 out.append(Message("warning", self.words.t("warning.line", text=explain.summary(flow, self.words, f))))
@@ -398,7 +441,7 @@ class Conversation:
             self.deferred.clear()
             return [Message("say", self.words.t("confirm.errors_first"))] + self._open_conflict(ev.errors[0])
         acknowledged = self._acknowledged()
-        pending = [w for w in ev.warnings if w.key not in acknowledged]
+        pending = [w for w in self._warnings(ev) if w.key not in acknowledged]
         if pending:
             return self._accept(pending[0])
         return self._confirm()
@@ -690,7 +733,8 @@ class Conversation:
         return handler(text)
 
     def _cmd_review(self, cmd: Command) -> list[Message]:
-        return [Message("review", line) for line in review_lines(self.flow, self.words, self.ev, self._acknowledged())] + self._reprompt()  # type: ignore[arg-type]
+        lines = review_lines(self.flow, self.words, self.ev, self._acknowledged(), self._warnings(self.ev))  # type: ignore[arg-type]
+        return [Message("review", line) for line in lines] + self._reprompt()
 
     def _cmd_left(self, cmd: Command) -> list[Message]:
         assert self.ev is not None
@@ -847,7 +891,8 @@ def _cells_text(conv: Conversation, cells: list[Cell]) -> str:
     return ", ".join(names)
 
 
-def review_lines(flow: CompiledFlow, words: Wording, ev: Evaluation, acknowledged: dict) -> list[str]:
+def review_lines(flow: CompiledFlow, words: Wording, ev: Evaluation, acknowledged: dict,
+                 warnings: list[Finding] | None = None) -> list[str]:
     """Every answer so far, section by section, with totals and open findings."""
     lines: list[str] = []
     for section in flow.flow.sections:
@@ -877,7 +922,7 @@ def review_lines(flow: CompiledFlow, words: Wording, ev: Evaluation, acknowledge
         if rows:
             lines.append(words.t("section.title", id=section.id, title=title))
             lines += rows
-    for f in ev.findings:
+    for f in ev.errors + (ev.warnings if warnings is None else warnings):
         if f.severity == "warning" and f.key in acknowledged:
             lines.append(words.t("review.accepted", text=explain.summary(flow, words, f), reason=acknowledged[f.key]))
         else:

@@ -385,6 +385,10 @@ def compile_flow(flow: Flow, path: Path) -> CompiledFlow:
             raise _err(path, where, str(e)) from None
         notices.append(CompiledNotice(notice, condition(cond, None, where, None)))
 
+    for carried in flow.carried_forward:
+        known(f"carried_forward {carried.box}", [carried.box, carried.last_year])
+        if by_id[carried.box].columns != by_id[carried.last_year].columns:
+            raise _err(path, f"carried_forward {carried.box}", f"{carried.box} and {carried.last_year} have different columns")
     known("organization", [flow.organization])
     if by_id[flow.organization].box.kind != "text":
         raise _err(path, "organization", f"{flow.organization} is not a text box")

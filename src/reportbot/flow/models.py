@@ -137,6 +137,17 @@ class Notice(_Strict):
     """The workbook's words."""
 
 
+class CarriedForward(_Strict):
+    """A figure this year's report takes over from last year's."""
+
+    box: str
+    """This year's box ("3.3": requests carried forward from the previous year)."""
+    last_year: str
+    """Last year's box it should equal ("3.6": requests carried over to the next year)."""
+    source: str
+    """Why the two should agree."""
+
+
 class Flow(_Strict):
     """One IPC statistical report, box by box."""
 
@@ -166,3 +177,5 @@ class Flow(_Strict):
     """Routing instructions, read in questionnaire order."""
     notices: list[Notice] = []
     """Situations to tell the filer about."""
+    carried_forward: list[CarriedForward] = []
+    """Figures compared with the same organization's report of the year before (a difference is a warning)."""

@@ -1,0 +1,248 @@
+"""A cache of compiled flows and validated dialogs, checked against their sources.
+
+Validating a flow or a dialog takes pydantic, and importing pydantic and
+building its models costs more than the rest of reportbot's start-up. The
+result of that work is plain data, so it is kept between runs:
+
+    flow = cached("flow", "cyfsa-part-x", [path], lambda: read_flow(path))
+
+returns what ``build`` returns, from the cache when the cache was written
+from the same bytes of every source (and of the code that builds it), else
+by calling ``build`` and storing the result. In the stored copy every
+pydantic model becomes a :class:`Record`: a frozen object with the same
+attributes and the same equality, whose class needs no pydantic. So a start
+from a warm cache imports neither pydantic nor the model classes.
+
+The cache is only ever an optimisation: a missing, stale, damaged or
+unreadable cache file is rebuilt silently, and a folder that cannot be
+written just means no cache. It lives in ``$REPORTBOT_CACHE_DIR``, else the
+user's cache folder (``$XDG_CACHE_HOME/reportbot``, ``~/.cache/reportbot``,
+``~/Library/Caches/reportbot``, ``%LOCALAPPDATA%\\reportbot\\Cache``);
+``REPORTBOT_CACHE=0`` turns it off. Only the classes compiled flows are made
+of can be loaded from it (see :data:`ALLOWED`), so a file planted in the
+cache folder cannot run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, TypeVar
+
+T = TypeVar("T")
+
+FORMAT = b"reportbot-cache/1\n"
+ENV_DIR = "REPORTBOT_CACHE_DIR"
+ENV_SWITCH = "REPORTBOT_CACHE"
+_HERE = Path(__file__).resolve().parent
+# The code whose classes end up in the cache, or whose checks decide what is valid: an edit to it is a new cache.
+CODE = [
+    _HERE / "cache.py",
+    _HERE / "expr.py",
+    _HERE / "loader.py",
+    _HERE / "models.py",
+    _HERE.parent / "dialogs.py",
+    _HERE.parent / "dialog_models.py",
+    _HERE.parent / "__init__.py",
+]
+
+# (module, name) pairs a cache file may name; anything else is refused and the cache rebuilt.
+ALLOWED: set[tuple[str, str]] = {
+    ("reportbot.flow.cache", "Record"),
+    *(("reportbot.flow.loader", n) for n in (
+        "BoxInfo", "Side", "CompiledCheck", "CompiledClause", "CompiledCondition", "CompiledRoute",
+        "CompiledNotice", "CompiledFlow",
+    )),
+    *(("reportbot.flow.expr", n) for n in ("Linear", "Relation", "Choice", "Condition", "Bounds")),
+    ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "PurePosixPath"), ("pathlib", "PureWindowsPath"),
+    ("decimal", "Decimal"), ("fractions", "Fraction"),
+    ("copyreg", "_reconstructor"), ("builtins", "object"), ("builtins", "set"), ("builtins", "frozenset"),
+}
+
+
+class Record:
+    """A frozen stand-in for a pydantic model: the same attributes, compared and hashed by value.
+
+    ``kind`` is the model's class name ("Box"), kept for repr and equality.
+    """
+
+    __slots__ = ("_kind", "__dict__")
+
+    def __init__(self, kind: str, fields: dict[str, Any]) -> None:
+        object.__setattr__(self, "_kind", kind)
+        self.__dict__.update(fields)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{self._kind} is frozen")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{self._kind} is frozen")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Record):
+            return self._kind == other._kind and self.__dict__ == other.__dict__
+        if type(other).__name__ == self._kind and hasattr(type(other), "model_fields"):
+            return self.__dict__ == {k: getattr(other, k) for k in type(other).model_fields}
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._kind, *(_hashable(v) for v in self.__dict__.values())))
+
+    def __repr__(self) -> str:
+        return f"{self._kind}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
+
+    def __reduce__(self):
+        return (Record, (self._kind, dict(self.__dict__)))
+
+    # The two pydantic methods code outside validation uses on these models.
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> "Record":
+        import copy
+
+        fields = copy.deepcopy(self.__dict__) if deep else dict(self.__dict__)
+        return Record(self._kind, {**fields, **(update or {})})
+
+    def model_dump(self) -> dict[str, Any]:
+        return {k: _dump(v) for k, v in self.__dict__.items()}
+
+
+def _dump(value: object) -> object:
+    if isinstance(value, Record):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value
+
+
+def _hashable(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _hashable(v)) for k, v in value.items())
+    return value
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "off", "no", "false")
+
+
+def folder() -> Path:
+    """Where cache files go (not created here)."""
+    env = os.environ.get(ENV_DIR)
+    if env:
+        return Path(env).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "reportbot" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "reportbot"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "reportbot"
+
+
+def fingerprint(sources: Iterable[Path]) -> bytes:
+    """A digest of the sources' bytes, of the code that compiles them, and of the Python version."""
+    h = hashlib.blake2b(digest_size=32)
+    h.update(FORMAT)
+    h.update(sys.version.encode())
+    for path in [*sources, *CODE]:
+        data = path.read_bytes() if path.is_file() else b"<missing>"
+        h.update(str(path.name).encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+    return h.digest()
+
+
+def _file(kind: str, name: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in f"{kind}-{name}")
+    return folder() / f"{safe}.pickle"
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: object):
+        cls = type(obj)
+        fields = getattr(cls, "__pydantic_fields__", None)
+        if fields is not None and not isinstance(obj, type):
+            return (Record, (cls.__name__, {k: getattr(obj, k) for k in fields}))
+        return NotImplemented
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a reportbot cache")
+        return super().find_class(module, name)
+
+
+def dumps(value: object) -> bytes:
+    """``value`` as cache payload bytes (pydantic models as :class:`Record`)."""
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buf.getvalue()
+
+
+def loads(payload: bytes) -> Any:
+    """The value of cache payload bytes; raises for a class outside :data:`ALLOWED`."""
+    return _Unpickler(io.BytesIO(payload)).load()
+
+
+def read(kind: str, name: str, digest: bytes) -> Any:
+    """The cached value, or :data:`MISSING` when there is none for ``digest``."""
+    try:
+        data = _file(kind, name).read_bytes()
+    except OSError:
+        return MISSING
+    head = FORMAT + digest
+    if not data.startswith(head):
+        return MISSING
+    try:
+        return loads(data[len(head):])
+    except Exception:  # a damaged or planted file: rebuild
+        return MISSING
+
+
+def write(kind: str, name: str, digest: bytes, value: object) -> bool:
+    """Store ``value``; False (and nothing raised) when the cache folder cannot take it."""
+    path = _file(kind, name)
+    try:
+        payload = dumps(value)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(FORMAT + digest + payload)
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return True
+    except Exception:  # read-only home, full disk, an unpicklable value: no cache, no harm
+        return False
+
+
+MISSING: Any = object()
+
+
+def cached(kind: str, name: str, sources: Iterable[Path], build: Callable[[], T]) -> T:
+    """``build()``, or its stored copy from an earlier run on the same sources.
+
+    Errors from ``build`` (a broken flow file) propagate and nothing is stored.
+    """
+    sources = list(sources)
+    if not enabled():
+        return build()
+    try:
+        digest = fingerprint(sources)
+    except OSError:
+        return build()
+    value = read(kind, name, digest)
+    if value is not MISSING:
+        return value
+    value = build()
+    write(kind, name, digest, value)
+    return value
