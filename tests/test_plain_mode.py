@@ -278,3 +278,23 @@ def test_carried_forward_figure_differing_from_last_year_is_a_warning(tmp_path, 
     assert code == 0
     assert re.search(r"^Warning: 3\.3 general: 25 carried forward from last year, but last year's report \(2024\) carried 30 over", out, flags=re.M)
     assert "Warning: 3.3 personal" not in out
+
+
+def test_reportbot_alone_asks_which_report_and_year(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    code, out = converse(db, [], ["fippa", "last year", "2025", "quit"], monkeypatch, capsys)
+    assert code == 0
+    assert prompts(out)[:4] == ["report", "year", "year", "1.1.institution"]
+    assert "four digits" in out
+    _, row, _ = stored(db)
+    assert (row.kind, row.year, row.status) == ("fippa-year-end", 2025, "draft")
+
+
+def test_reportbot_alone_offers_to_resume_a_draft(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    converse(db, ["new", "cyfsa-part-x", "--year", "2025"], CYFSA_ZERO[:2], monkeypatch, capsys)
+    code, out = converse(db, [], ["1"] + CYFSA_ZERO[2:], monkeypatch, capsys)
+    assert code == 0
+    assert prompts(out)[:2] == ["resume", "1.1.phone"]
+    _, row, _ = stored(db)
+    assert row.status == "confirmed"

@@ -174,8 +174,8 @@ class Conversation:
         else:
             try:
                 n = understand.number(self.common, text)
-            except NotUnderstood as e:
-                return self._again(str(e))
+            except NotUnderstood:
+                return self._again(self.common.t("start.bad_year", year=self._default_year()))
             if n != n.to_integral() or not 1990 <= n <= self.today.year:
                 return self._again(self.common.t("start.bad_year", year=self._default_year()))
             self.year = int(n)
