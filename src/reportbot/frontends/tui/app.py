@@ -1,0 +1,322 @@
+"""The reportbot Textual app: :func:`make_app` builds it (for the CLI and the tests), :func:`run_tui` runs it."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from reportbot.dialogue.conversation import Conversation
+from reportbot.dialogue.messages import Message
+
+from . import themes
+from .words import Words, localize_bindings
+
+THEME_SETTING = "tui.theme"
+
+
+class ReportbotApp(App[int]):
+    """Reports list, interview and review over one store, in one language."""
+
+    TITLE = "reportbot"
+    # Every screen's stylesheet, read once at start-up (a screen's own CSS_PATH would re-parse on first show).
+    CSS_PATH = ["app.tcss", "start.tcss", "interview.tcss", "review.tcss"]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "tui.key.quit", priority=True),
+        Binding("ctrl+p", "command_palette", "tui.key.commands", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        store,
+        language: str = "en",
+        *,
+        report_id: int | None = None,
+        kind: str | None = None,
+        year: int | None = None,
+        theme: str | None = None,
+        today: _dt.date | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.language = language
+        self.words = Words(language)
+        self.today = today
+        self.cursor_blink = cursor_blink
+        self.where = {k: v for k, v in (("report_id", report_id), ("kind", kind), ("year", year)) if v is not None}
+        self.conversation: Conversation | None = None
+        self.opening: list[Message] | None = None
+        self.farewell: str | None = None
+        localize_bindings(self, self.words)
+        self.register_theme(themes.HIGH_CONTRAST_THEME)
+        self.register_theme(themes.NO_COLOR_THEME)
+        self.theme = self._first_theme(theme)
+        self._colour_filter()
+        # Animations off unless the filer asks for them (TEXTUAL_ANIMATIONS=full).
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"
+
+    def _first_theme(self, asked: str | None) -> str:
+        names = {name for name, _ in themes.CHOICES}
+        if asked in names:
+            return asked  # type: ignore[return-value]
+        try:
+            stored = self.store.get_setting(THEME_SETTING)
+        except Exception:  # an unreadable setting never stops the app
+            stored = None
+        if self.no_color:  # NO_COLOR wins over a remembered choice
+            return themes.NO_COLOR
+        if stored in names:
+            return stored  # type: ignore[return-value]
+        return themes.DEFAULT
+
+    def watch_theme(self) -> None:
+        self._colour_filter()
+
+    def _colour_filter(self) -> None:
+        """Under NO_COLOR, drop colour with the filter that suits the theme.
+
+        Textual picks it once, for the theme it starts with: a theme of the
+        terminal's own colours needs colour removed (NoColor), any other
+        needs it turned to greys (Monochrome), or its text turns black.
+        """
+        if not self.no_color:
+            return
+        from textual.filter import Monochrome, NoColor
+
+        wanted = NoColor() if self.current_theme.ansi else Monochrome()
+        self._filters = [f for f in self._filters if not isinstance(f, (NoColor, Monochrome))] + [wanted]
+        self.refresh()
+
+    # ----- conversations -----------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Start the conversation asked for on the command line (before the first frame, so it shows at once).
+
+        Raises what :class:`Conversation` raises for an unknown report kind or id.
+        """
+        if self.where and self.conversation is None:
+            self.conversation = self._conversation(**self.where)
+            self.opening = self.conversation.start()
+
+    def _conversation(self, **where) -> Conversation:
+        return Conversation(self.store, language=self.language, today=self.today, **where)
+
+    def get_default_screen(self) -> Screen:
+        if self.where:
+            from .interview import InterviewScreen
+
+            self.begin()
+            assert self.conversation is not None
+            opening, self.opening = self.opening, None
+            return InterviewScreen(self.conversation, self.words, opening, kind=self.where.get("kind"))
+        from .start import StartScreen
+
+        return StartScreen(self.words)
+
+    def open_report(self, **where) -> None:
+        """Leave any current conversation and hold one on this report (report_id=) or a new one (kind=)."""
+        from reportbot.store import StoreError
+
+        from .interview import InterviewScreen
+
+        self._leave()
+        try:
+            conversation = self._conversation(**where)
+            opening = conversation.start()
+        except (StoreError, ValueError) as e:
+            self.notify(str(e), severity="error", markup=False)
+            return
+        self.conversation = conversation
+        self.push_screen(InterviewScreen(conversation, self.words, opening, kind=where.get("kind")))
+
+    def show_reports(self) -> None:
+        """Back to the list of reports (the conversation is let go; everything is saved)."""
+        from .start import StartScreen
+
+        self._leave()
+        stack = self.screen_stack
+        starts = [s for s in stack if isinstance(s, StartScreen)]
+        if starts:
+            while self.screen is not starts[-1]:
+                self.pop_screen()
+        else:
+            self.switch_screen(StartScreen(self.words))
+
+    def _leave(self) -> None:
+        conversation, self.conversation = self.conversation, None
+        if conversation is None:
+            return
+        if conversation.state != "done":
+            try:
+                said = conversation.reply(self.words.vocabulary("quit"))
+            except Exception:  # leaving must never fail: every answer is already saved
+                said = []
+            self.farewell = next((m.text for m in reversed(said) if m.kind == "say"), self.farewell)
+        else:
+            self.farewell = None
+        conversation.close()
+
+    def progress_of(self, report_id: int) -> tuple[int, int]:
+        """(answered, on the route) for one report, as the conversation counts it."""
+        conversation = Conversation(self.store, language=self.language, report_id=report_id, read_only=True, today=self.today)
+        try:
+            conversation.start()
+            return conversation.progress()
+        except Exception:  # a report that cannot be evaluated still shows in the list
+            return (0, 0)
+        finally:
+            conversation.close()
+
+    # ----- actions and commands -------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        self._leave()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        self._leave()
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to leave (Textual's own words are English only)."""
+        self.notify(self.words.t("tui.help_quit"), markup=False)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.words.t("tui.command.placeholder")))
+
+    def set_theme(self, name: str) -> None:
+        """Switch theme and remember the choice for next time."""
+        self.theme = name
+        try:
+            self.store.set_setting(THEME_SETTING, name)
+        except Exception:  # not remembered: the theme still changes
+            pass
+
+    def _interview(self):
+        from .interview import InterviewScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, InterviewScreen):
+                return screen
+        return None
+
+    def search_boxes(self) -> None:
+        """A searchable list of the boxes on the route: choosing one sends "go to <box>"."""
+        interview = self._interview()
+        conv = self.conversation
+        if interview is None or conv is None or conv.flow is None or conv.ev is None:
+            return
+        from reportbot import explain
+
+        commands = []
+        for cell in conv.ev.route:
+            info = conv.flow.by_id[cell[0]]
+            if info.formula is not None:
+                continue
+            name = explain.cell_name(conv.flow, conv.words, cell)
+            label = (conv.words.report.boxes[cell[0]].label if conv.words.report else None) or info.box.label
+            commands.append((f"{name}  {label}", partial(interview.goto, name)))
+        self.search_commands(commands, placeholder=self.words.t("tui.command.goto_placeholder"))
+
+    def search_exports(self) -> None:
+        """The export formats; choosing one writes the report into the current folder."""
+        conv = self.conversation
+        if conv is None or conv.report_id is None or _export() is None:
+            return
+        row = self.store.get(conv.report_id)
+        commands = []
+        for fmt in ("md", "html", "csv", "json"):
+            path = Path.cwd() / f"reportbot-{row.id}-{row.kind}-{row.year}.{fmt}"
+            commands.append((self.words.t(f"tui.export.{fmt}", path=path.name), partial(self.export_report, fmt, path)))
+        self.search_commands(commands, placeholder=self.words.t("tui.command.export_placeholder"))
+
+    def export_report(self, fmt: str, path: Path) -> None:
+        """Write the current report as ``fmt`` to ``path``, as ``reportbot export`` does."""
+        export = _export()
+        conv = self.conversation
+        if export is None or conv is None or conv.report_id is None:
+            return
+        row = self.store.get(conv.report_id)
+        words = export.words_for(self.language, row.kind)
+        try:
+            text = export.render(fmt, export.subject_from_store(self.store, row.id, words), words)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            try:
+                tmp.write_text(text, encoding="utf-8", newline="")
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+        except OSError as e:
+            self.notify(words.t("export.cannot_write", path=str(path), detail=e.strerror or e), severity="error", markup=False)
+            return
+        self.notify(words.t("export.written", id=row.id, path=str(path), format=fmt), markup=False)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        t = self.words.t
+        interview = self._interview()
+        if interview is not None and screen is interview and self.conversation is not None:
+            yield SystemCommand(t("tui.command.help"), t("tui.command.help_help"), interview.action_help)
+            if self.conversation.flow is not None:
+                yield SystemCommand(t("tui.command.goto"), t("tui.command.goto_help"), self.search_boxes)
+                yield SystemCommand(t("tui.command.review"), t("tui.command.review_help"), interview.action_review)
+            if self.conversation.report_id is not None and _export() is not None:
+                yield SystemCommand(t("tui.command.export"), t("tui.command.export_help"), self.search_exports)
+        for name, key in themes.CHOICES:
+            yield SystemCommand(t("tui.command.theme", name=t(key)), t("tui.command.theme_help"), partial(self.set_theme, name))
+        if screen.query("HelpPanel"):
+            yield SystemCommand(t("tui.command.keys"), t("tui.command.keys_help"), self.action_hide_help_panel)
+        else:
+            yield SystemCommand(t("tui.command.keys"), t("tui.command.keys_help"), self.action_show_help_panel)
+        yield SystemCommand(t("tui.command.quit"), t("tui.command.quit_help"), self.action_quit)
+
+
+def _export():
+    """reportbot.export, where this reportbot has it."""
+    try:
+        from reportbot import export
+    except ImportError:  # pragma: no cover - export ships with the store
+        return None
+    return export
+
+
+def make_app(
+    store,
+    language: str = "en",
+    *,
+    report_id: int | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+    theme: str | None = None,
+    today: _dt.date | None = None,
+    cursor_blink: bool = True,
+) -> ReportbotApp:
+    """The app for ``store``: the reports list, or straight into a report (``report_id``) or a new one (``kind``, ``year``)."""
+    return ReportbotApp(
+        store, language, report_id=report_id, kind=kind, year=year, theme=theme, today=today, cursor_blink=cursor_blink
+    )
+
+
+def run_tui(store, language: str = "en", **where) -> int:
+    """Run the TUI until the filer leaves; the exit code."""
+    from reportbot.store import StoreError
+
+    app = make_app(store, language, **where)
+    try:
+        app.begin()
+    except (StoreError, ValueError) as e:
+        print(f"reportbot: {e}", file=sys.stderr)
+        return 2
+    code = app.run()
+    if app.farewell:
+        print(app.farewell)
+    return code if isinstance(code, int) else (app.return_code or 0)

@@ -1,0 +1,168 @@
+"""The interview: the conversation above one answer box, the form filling up beside it."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from reportbot.dialogue.conversation import Conversation
+from reportbot.dialogue.messages import Message
+
+from .widgets import ChatLog, FormPanel, ProgressLine
+from .words import Words, localize_bindings
+
+
+class InterviewScreen(Screen):
+    """One report's conversation. The answer box always holds the focus."""
+
+    AUTO_FOCUS = "#answer"
+    # Below 100 columns the form is hidden (F2 shows it); from 100 it sits beside the conversation.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS = [
+        Binding("f1", "help", "tui.key.help"),
+        Binding("f2", "toggle_form", "tui.key.form"),
+        Binding("f3", "review", "tui.key.review"),
+        Binding("f4", "goto", "tui.key.goto"),
+        Binding("escape", "reports", "tui.key.reports"),
+        Binding("pageup", "scroll_log(-1)", show=False),
+        Binding("pagedown", "scroll_log(1)", show=False),
+    ]
+
+    def __init__(self, conversation: Conversation, words: Words, opening: list[Message] | None = None, kind: str | None = None) -> None:
+        super().__init__()
+        self.conversation = conversation
+        self.words = words
+        self.opening = opening
+        self.kind = kind  # the report kind being started, for the title before the report exists
+        localize_bindings(self, words)
+
+    # ----- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title", markup=False)
+        with Horizontal(id="body"):
+            with Vertical(id="chat"):
+                yield ChatLog(id="log")
+                yield ProgressLine(self.words, id="progress")
+                yield Input(id="answer", select_on_focus=False)
+            yield FormPanel(self.words, id="form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        answer = self.query_one("#answer", Input)
+        answer.cursor_blink = self.app.cursor_blink
+        messages = self.opening if self.opening is not None else self.conversation.start()
+        self.opening = None
+        self._show(messages)
+
+    # ----- the exchange -------------------------------------------------------------------
+
+    @on(Input.Submitted, "#answer")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.input.clear()
+        self.send(event.value)
+
+    def send(self, text: str) -> None:
+        """What the filer typed, to the conversation; what it says, to the screen."""
+        if self.conversation.state == "done":
+            self.app.show_reports()
+            return
+        log = self.query_one(ChatLog)
+        shown = text.strip() or self.words.t("tui.enter")
+        log.echo(self.words.t("tui.you", text=shown))
+        try:
+            messages = self.conversation.reply(text)
+        except Exception as e:  # the store refused (locked, read-only, disk full): say so, keep going
+            from reportbot.store import StoreError
+
+            if not isinstance(e, StoreError):
+                raise
+            messages = [Message("error", self.conversation.words.t("error.line", text=e.message(self.conversation.words)))]
+        self._show(messages)
+
+    def _show(self, messages: list[Message]) -> None:
+        conv = self.conversation
+        if conv.language != self.words.language:  # "language fr" typed: the TUI's own words follow
+            self.words = self.app.words = Words(conv.language)
+            for node in (self, self.app):
+                localize_bindings(node, self.words)
+            self.query_one(ProgressLine).words = self.query_one(FormPanel).words = self.words
+            self.refresh_bindings()
+        self.query_one(ChatLog).show(messages)
+        self._title()
+        answered, total = conv.progress()
+        progress = self.query_one(ProgressLine)
+        progress.display = total > 0  # nothing to count before the report exists
+        progress.set(answered, total)
+        # The question first: the form follows in the next frame.
+        self.call_after_refresh(self.query_one(FormPanel).show, conv)
+        answer = self.query_one("#answer", Input)
+        prompt = conv.prompt
+        if conv.state == "done" or prompt is None:
+            self.query_one(ChatLog).show([Message("notice", self.words.t("tui.ended"))])
+            answer.placeholder = self.words.t("tui.answer.ended")
+            answer.border_title = None
+        else:
+            answer.placeholder = self.words.t("tui.answer.choices" if prompt.choices else "tui.answer.placeholder")
+            answer.border_title = Content(f"[{prompt.tag}]") if prompt.tag else None
+
+    def _title(self) -> None:
+        conv = self.conversation
+        if conv.report_id is None:
+            text = self.words.kind_name(self.kind) if self.kind else self.words.t("tui.app_title")
+        else:
+            row = conv.store.get(conv.report_id)
+            org = row.organization or self.words.t("start.no_organization")
+            text = self.words.t("start.report_line", id=row.id, title=self.words.kind_name(row.kind), year=row.year, organization=org)
+            if conv.read_only:
+                text += f" ({self.words.t('tui.read_only')})"
+        title = self.query_one("#title", Static)
+        if str(title.content) != text:
+            title.update(Content(text))
+
+    # ----- actions ----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.send(self.words.vocabulary("help"))
+
+    def action_toggle_form(self) -> None:
+        self.toggle_class("-form-toggled")
+
+    def action_review(self) -> None:
+        if self.conversation.flow is None:
+            return
+        from .review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.conversation, self.words), self._reviewed)
+
+    def _reviewed(self, cell_name: str | None) -> None:
+        if cell_name:
+            self.goto(cell_name)
+
+    def goto(self, cell_name: str) -> None:
+        """Ask a box again through the conversation, as if the filer typed "go to 4.1".
+
+        "go to" takes a box, not a column: a cell of a two-column box is
+        reached with "change 3.1 general", which asks it the same way.
+        """
+        command = "goto" if " " not in cell_name else "change"
+        self.send(f"{self.words.vocabulary(command)} {cell_name}")
+
+    def action_goto(self) -> None:
+        self.app.search_boxes()
+
+    def action_reports(self) -> None:
+        self.app.show_reports()
+
+    def action_scroll_log(self, pages: int) -> None:
+        log = self.query_one(ChatLog)
+        if pages < 0:
+            log.scroll_page_up(animate=False)
+        else:
+            log.scroll_page_down(animate=False)

@@ -1,0 +1,132 @@
+"""The start screen: the reports in this database; start a new one or resume one."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reportbot.dialogs import wording
+from reportbot.flow.loader import report_ids
+
+from .widgets import cell
+from .words import Words, localize_bindings
+
+
+class ReportsTable(DataTable):
+    """The reports; Enter resumes the one under the cursor."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "tui.key.resume")]
+
+
+class StartScreen(Screen):
+    """Drafts and confirmed reports, the most recently changed first."""
+
+    AUTO_FOCUS = "#reports"
+    BINDINGS = [
+        Binding("n", "new", "tui.key.new"),
+        Binding("q", "app.quit", "tui.key.quit", show=False),
+    ]
+
+    def __init__(self, words: Words) -> None:
+        super().__init__()
+        self.words = words
+        localize_bindings(self, words)
+
+    def compose(self) -> ComposeResult:
+        t = self.words.t
+        yield Static(Content(t("tui.start.title")), id="title")
+        yield Static(Content(t("tui.start.hint")), id="start-hint")
+        table = ReportsTable(id="reports", cursor_type="row", zebra_stripes=False)
+        localize_bindings(table, self.words)
+        yield table
+        yield Static(Content(t("tui.start.empty")), id="start-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_reports()
+        if not self.query_one(ReportsTable).row_count:
+            # Nothing to continue: a first-time filer goes straight to choosing a report.
+            self.call_after_refresh(self.action_new)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_reports()
+
+    def refresh_reports(self) -> None:
+        t = self.words.t
+        rows = self.app.store.reports()
+        lines = []
+        for row in rows:
+            answered, total = self.app.progress_of(row.id)
+            lines.append((
+                str(row.id),
+                self.words.kind_name(row.kind),
+                str(row.year),
+                row.organization or t("start.no_organization"),
+                self.words.status(row),
+                t("list.progress", answered=answered, needed=total),
+            ))
+        keys = ["id", "report", "year", "organization", "status", "progress"]
+        heads = [t(f"list.head.{key}") for key in keys]
+        widths = [max([len(head)] + [len(line[i]) for line in lines]) for i, head in enumerate(heads)]
+        # The organization takes what the other columns, their padding and the scrollbar leave.
+        room = max(self.size.width, 80) - sum(w for i, w in enumerate(widths) if i != 3) - 2 * len(keys) - 4
+        widths[3] = max(12, min(widths[3], room))
+        table = self.query_one(ReportsTable)
+        table.clear(columns=True)
+        for key, head, width in zip(keys, heads, widths):
+            table.add_column(cell(head), width=width, key=key)
+        for row, line in zip(rows, lines):
+            table.add_row(*(cell(text, "", width) for text, width in zip(line, widths)), key=str(row.id))
+        self.query_one("#start-empty").display = not rows
+        self.query_one("#start-hint").display = bool(rows)
+        table.display = bool(rows)
+        if rows:
+            table.focus()
+
+    @on(DataTable.RowSelected, "#reports")
+    def _resume(self, event: DataTable.RowSelected) -> None:
+        self.app.open_report(report_id=int(event.row_key.value))
+
+    def action_new(self) -> None:
+        self.app.push_screen(NewReportScreen(self.words), self._chosen)
+
+    def _chosen(self, kind: str | None) -> None:
+        if kind:
+            self.app.open_report(kind=kind)
+
+
+class NewReportScreen(ModalScreen[str | None]):
+    """Which report: chosen from a list; the conversation then asks the year."""
+
+    AUTO_FOCUS = "#kinds"
+    BINDINGS = [Binding("escape", "cancel", "tui.key.back")]
+
+    def __init__(self, words: Words) -> None:
+        super().__init__()
+        self.words = words
+        localize_bindings(self, words)
+
+    def compose(self) -> ComposeResult:
+        t = self.words.t
+        options = [
+            Option(Content(wording(self.words.language, kind).report.title), id=kind)  # type: ignore[union-attr]
+            for kind in report_ids()
+        ]
+        with Vertical(id="new-dialog"):
+            yield Static(Content(t("start.report_question")), id="new-question")
+            yield OptionList(*options, id="kinds")
+            yield Static(Content(t("tui.new.hint")), id="new-hint")
+        yield Footer()
+
+    @on(OptionList.OptionSelected, "#kinds")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,421 @@
+"""The interview's widgets: the conversation log, the form beside it, the progress line.
+
+Everything shown comes from the conversation: its messages, its prompt, and
+its evaluation (route, values, findings). Nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import Visual
+from textual.content import Content
+from textual.widgets import ProgressBar, Static
+
+from reportbot import explain
+from reportbot.dialogue.messages import Message
+from reportbot.values import format_value
+
+from .words import Words
+
+# A symbol before each kind of message, so that no kind is told apart by colour alone.
+# Warnings and errors also carry their word ("Warning:", "Error:") in the message text.
+SYMBOLS = {
+    "say": "",
+    "section": "",
+    "total": "= ",
+    "notice": "ℹ ",
+    "warning": "⚠ ",
+    "error": "✖ ",
+    "help": "? ",
+    "review": "",
+    "prompt": "» ",
+}
+MARK_ERROR = "✖"
+MARK_WARNING = "⚠"
+MARK_ASKING = "▶"
+MARK_TOTAL = "="
+
+
+# How each kind of message looks (theme variables, so that every theme and NO_COLOR apply).
+STYLES = {
+    "section": "bold $text-primary",
+    "prompt": "bold $text-accent",
+    "you": "$text-muted",
+    "total": "$text-success",
+    "warning": "$text-warning",
+    "error": "bold $text-error",
+    "help": "$text-muted",
+    "notice": "$text-secondary",
+}
+SPACED = {"section", "prompt"}  # a blank line before these
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paragraph of the log: its text, and how far its wrapped lines are indented."""
+
+    content: Content
+    lead: Content = Content("")
+    space_before: bool = False
+
+
+def message_entries(message: Message) -> list[Entry]:
+    """One message as paragraphs of the log (the filer's own text is never read as markup)."""
+    style = STYLES.get(message.kind, "")
+    symbol = SYMBOLS.get(message.kind, "")
+    text = f"[{message.tag}] {message.text}" if message.kind == "prompt" and message.tag else message.text
+    first = Entry(Content.styled(text, style), Content.styled(symbol, "bold " + style), message.kind in SPACED)
+    entries = [first]
+    for number, choice in enumerate(message.choices, 1):
+        entries.append(Entry(Content(choice), Content.styled(f"{number}.".rjust(4) + " ", "bold")))
+    return entries
+
+
+class ChatLog(ScrollView, can_focus=False):
+    """The conversation so far: what reportbot said and what the filer answered.
+
+    One widget that renders its paragraphs to lines itself, so that a turn
+    costs the same at the first question and at the hundredth.
+    """
+
+    DEFAULT_CSS = """
+    ChatLog { overflow-x: hidden; scrollbar-gutter: stable; }
+    """
+    KEEP = 3000  # paragraphs kept; older ones are let go
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._entries: list[Entry] = []
+        self._strips: list[Strip] = []
+        self._width = 0
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._rerender, init=False)
+
+    def show(self, messages: list[Message]) -> None:
+        self._add([e for m in messages for e in message_entries(m)])
+
+    def echo(self, text: str) -> None:
+        self._add([Entry(Content.styled(text, STYLES["you"]), Content("  "))])
+
+    def lines(self) -> list[str]:
+        """The log as plain text, a paragraph a line (for tests)."""
+        return [(e.lead.plain.strip() + " " + e.content.plain).strip() for e in self._entries]
+
+    def _add(self, entries: list[Entry]) -> None:
+        self._entries += entries
+        if len(self._entries) > self.KEEP:
+            del self._entries[: len(self._entries) - self.KEEP]
+            self._rerender()
+        elif self._width:
+            for entry in entries:
+                self._strips += self._render(entry)
+            self._resized()
+
+    def _render(self, entry: Entry) -> list[Strip]:
+        width = self._width
+        lead_width = entry.lead.cell_length
+        style = self.visual_style
+        out = [Strip.blank(width, style.rich_style)] if entry.space_before and self._strips else []
+        body = Visual.to_strips(self, entry.content, max(width - lead_width, 1), None, style)
+        if lead_width:
+            lead = Visual.to_strips(self, entry.lead, lead_width, 1, style)[0]
+            pad = Strip.blank(lead_width, style.rich_style)
+            body = [Strip.join([lead if i == 0 else pad, strip]) for i, strip in enumerate(body)]
+        # Drawn once at the log's width, so that showing a line costs nothing more.
+        return [strip.extend_cell_length(width, style.rich_style) for strip in out + body]
+
+    def _rerender(self) -> None:
+        self._strips = []
+        for entry in self._entries:
+            self._strips += self._render(entry)
+        self._resized()
+
+    def _resized(self) -> None:
+        self.virtual_size = Size(self._width, len(self._strips))
+        # force: the first time the log overflows, its scrollbar is not laid out yet,
+        # and without force that scroll would be refused.
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        width = self.scrollable_content_region.width
+        if width != self._width:
+            self._width = width
+            self._rerender()  # lines rewrap at the new width; the current question stays in view
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._strips):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips[index]
+        return strip if strip.cell_length == width else strip.crop_extend(0, width, self.rich_style)
+
+
+class ProgressLine(Horizontal):
+    """'Answered 12 of 86 questions' in words, and as a bar."""
+
+    def __init__(self, words: Words, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.words = words
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress-text")
+        yield ProgressBar(show_eta=False, id="progress-bar")
+
+    def set(self, answered: int, total: int) -> None:
+        self.query_one("#progress-text", Static).update(self.words.t("tui.progress", answered=answered, total=total))
+        self.query_one("#progress-bar", ProgressBar).update(total=max(total, 1), progress=answered)
+
+
+class FormPanel(ScrollView, can_focus=False):
+    """The report as it fills: sections, boxes and their values, totals and findings marked.
+
+    Drawn only while on screen, and only the lines in view are rendered.
+    """
+
+    DEFAULT_CSS = """
+    FormPanel { overflow-x: hidden; scrollbar-gutter: stable; }
+    """
+
+    def __init__(self, words: Words, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.words = words
+        self.conversation = None
+        self.asking_line: int | None = None
+        self._rows: list[Content | Strip] = []
+        self._keys: list[tuple] | None = None  # what each line shows, to redraw only the lines that change
+        self._drawn_width = 0
+        self._width = 0
+        self._stale = True
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._restyle, init=False)
+
+    def show(self, conversation) -> None:
+        """Draw the form for ``conversation`` now if it is on screen, else when it is shown."""
+        self.conversation = conversation
+        self._stale = True
+        if self.display and self._width:
+            self._draw()
+
+    def on_resize(self) -> None:
+        width = self.scrollable_content_region.width
+        if width != self._width or self._stale:
+            self._draw()
+
+    def on_show(self) -> None:
+        # Shown again (F2, or a wider terminal): catch up with the answers given meanwhile.
+        if self._stale and self._width:
+            self._draw()
+
+    def text(self) -> str:
+        """The form as plain text (for tests)."""
+        return "\n".join(row.plain if isinstance(row, Content) else row.text for row in self._rows)
+
+    def _restyle(self) -> None:
+        self._stale = True
+        self._keys = None  # every line is drawn again in the new colours
+        if self.display and self._width:
+            self._draw()
+
+    def _draw(self) -> None:
+        conv = self.conversation
+        self._width = width = self.scrollable_content_region.width
+        if conv is None or conv.ev is None or conv.flow is None or not width:
+            return
+        self._stale = False
+        acknowledged = conv.store.acknowledgements(conv.report_id) if conv.report_id is not None else {}
+        rows: list[Content | Strip] = []
+        block = findings_content(conv, self.words, acknowledged)
+        if block.plain:
+            rows += Visual.to_strips(self, block, width, None, self.visual_style)
+            rows.append(Content(""))
+        lines, line = form_content(conv, self.words, width, acknowledged)
+        self.asking_line = None if line is None else len(rows) + line
+        rows += lines
+        keys = [_row_key(row) for row in rows]
+        if self._keys is not None and len(keys) == len(self._keys) and width == self._drawn_width:
+            # Most answers change a line or three: keep the others as drawn.
+            changed = [i for i, (old, new) in enumerate(zip(self._keys, keys)) if old != new]
+            for i, old in enumerate(self._rows):
+                if i not in changed:
+                    rows[i] = old
+            self._rows, self._keys = rows, keys
+            for i in changed:
+                self.refresh_line(i)
+        else:
+            self._rows, self._keys, self._drawn_width = rows, keys, width
+            self.virtual_size = Size(width, len(rows))
+            self.refresh()
+        if self.asking_line is not None:
+            # After the new size is laid out, or the scroll is clamped to the old one.
+            self.call_after_refresh(self._follow, self.asking_line)
+
+    def _follow(self, line: int) -> None:
+        height = self.scrollable_content_region.height
+        if not line - height + 3 <= self.scroll_y <= line - 2:
+            self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True, force=True)
+
+    def render_line(self, y: int) -> Strip:
+        _, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        row = self._rows[index]
+        if isinstance(row, Content):
+            row = one_line(self, row)
+            self._rows[index] = row
+        return row.crop_extend(0, width, self.rich_style)
+
+
+def cell(text: str, style: str = "", width: int | None = None) -> Text:
+    """Text for a table cell: never read as markup; ``style`` may use theme variables ("bold $text-error")."""
+    out = Text(text, no_wrap=True, overflow="ellipsis", end="")
+    # A table cell has no background to blend a translucent colour with: muted text is dim.
+    style = style.replace("$text-muted", "dim")
+    if style:
+        out.stylize(VisualStyle.parse(style).rich_style)
+    if width is not None and out.cell_len > width:
+        out.truncate(width, overflow="ellipsis")
+    return out
+
+
+def _row_key(row: Content | Strip) -> tuple:
+    if isinstance(row, Strip):
+        return ("strip", row.text)
+    return ("content", row.plain, tuple(row.spans))
+
+
+def one_line(widget, content: Content) -> Strip:
+    """``content`` as one line, never wrapped (the form's lines are cut to fit beforehand)."""
+    return Strip(
+        [Segment(text, style.rich_style) for text, style in content.render(widget.visual_style, "")]
+    )
+
+
+def _open_findings(conv, acknowledged: dict) -> list:
+    return [f for f in conv.ev.findings if not (f.severity == "warning" and f.key in acknowledged)]
+
+
+def findings_content(conv, words: Words, acknowledged: dict) -> Content:
+    """What disagrees, in words, with its symbol: the top of the form panel."""
+    w = conv.words
+    lines: list[Content] = []
+    for f in conv.ev.findings:
+        text = explain.summary(conv.flow, w, f)
+        if f.severity == "error":
+            lines.append(Content.assemble((MARK_ERROR + " ", "bold $text-error"), (w.t("error.line", text=text), "$text-error")))
+        elif f.key in acknowledged:
+            lines.append(Content.assemble(("✔ ", "bold"), w.t("review.accepted", text=text, reason=acknowledged[f.key])))
+        else:
+            lines.append(Content.assemble((MARK_WARNING + " ", "bold $text-warning"), (w.t("warning.line", text=text), "$text-warning")))
+    return Content("\n").join(lines)
+
+
+def value_text(conv, cell) -> str:
+    """A cell's value as the filer reads it ("—" when unanswered, "" when skipped)."""
+    if not conv.ev.on_route(cell):
+        return ""
+    value = conv.ev.values.get(cell)
+    if value is None:
+        return format_value(None)
+    if value == "":
+        return conv.words.t("review.empty")
+    return explain.display(conv.flow, conv.words, cell[0], value)
+
+
+def form_content(conv, words: Words, width: int, acknowledged: dict) -> tuple[list[Content], int | None]:
+    """Every section and box with its value; the line to keep in view (the box asked, else the first in error)."""
+    flow, ev, w = conv.flow, conv.ev, conv.words
+    flagged: dict[str, str] = {}
+    for f in _open_findings(conv, acknowledged):
+        for box_id in f.boxes:
+            if flagged.get(box_id) != "error":
+                flagged[box_id] = f.severity
+    prompt = conv.prompt
+    asking = prompt.cell if prompt is not None else None
+    skipped_word = w.t("review.skipped")
+    lines: list[Content] = []
+    asking_line: int | None = None
+    first_flagged: int | None = None
+    id_width = 7
+    for section in flow.flow.sections:
+        text = w.report.sections.get(section.id) if w.report else None
+        title = (text.title if text and text.title else None) or section.title
+        head = w.t("section.title", id=section.id, title=title)
+        cells = [c for b in section.boxes for c in flow.by_id[b.id].cells()]
+        if lines:
+            lines.append(Content(""))
+        if not any(ev.on_route(c) for c in cells):
+            tail = f" ({skipped_word})"
+            lines.append(Content.assemble((head, "bold $text-muted")).truncate(width - len(tail), ellipsis=True) + Content.styled(tail, "$text-muted"))
+            continue
+        lines.append(Content.styled(head, "bold").truncate(width, ellipsis=True))
+        columns = [c for c in (section.columns or [])]
+        # Two-column sections: each column's values right-aligned under each other.
+        column_width = max([len(value_text(conv, c)) for c in cells if c[1] is not None and ev.on_route(c)] + [1])
+        if columns:
+            labels = " | ".join(explain.column_label(flow, w, c) for c in columns)
+            lines.append(Content.styled(labels, "italic $text-muted").right(width, ellipsis=True) if len(labels) < width else Content.styled(labels, "italic $text-muted").truncate(width, ellipsis=True))
+        for box in section.boxes:
+            info = flow.by_id[box.id]
+            box_cells = info.cells()
+            on = [c for c in box_cells if ev.on_route(c)]
+            label = (w.report.boxes[box.id].label if w.report else None) or box.label
+            derived = info.formula is not None
+            if not on:
+                value, value_style = skipped_word, "$text-muted"
+            else:
+                if columns:
+                    by_column = dict.fromkeys(columns, "")
+                    by_column.update({c[1]: value_text(conv, c) for c in box_cells})
+                    value = " | ".join(by_column[c].rjust(column_width) for c in columns)
+                else:
+                    value = value_text(conv, box_cells[0])
+                value_style = "bold" if derived else ""
+            severity = flagged.get(box.id)
+            if severity == "error" and first_flagged is None:
+                first_flagged = len(lines)
+            if asking is not None and asking[0] == box.id:
+                mark, mark_style = MARK_ASKING, "bold $text-accent"
+                asking_line = len(lines)
+            elif severity == "error":
+                mark, mark_style = MARK_ERROR, "bold $text-error"
+            elif severity == "warning":
+                mark, mark_style = MARK_WARNING, "bold $text-warning"
+            elif derived:
+                mark, mark_style = MARK_TOTAL, "bold"
+            else:
+                mark, mark_style = " ", ""
+            flag = ""
+            if severity is not None:
+                flag = " " + w.t(f"severity.{severity}")
+            value_width = min(len(value), max(8, width // 3))
+            value_cell = Content.styled(value, value_style).truncate(value_width, ellipsis=True)
+            # Long ids (1.1.organization) are not printed box numbers: their label says it all.
+            box_id = box.id.ljust(id_width) if len(box.id) <= id_width + 1 else ""
+            label_width = width - 2 - len(box_id) - (1 if box_id else 0) - value_width - 1 - len(flag)
+            label_content = Content.styled(label, "$text-muted" if not on else "").truncate(max(label_width, 0), ellipsis=True, pad=True)
+            line = Content.assemble(
+                (mark + " ", mark_style),
+                (box_id + (" " if box_id else ""), "bold" if on else "$text-muted"),
+                label_content,
+                " ",
+                value_cell,
+                (flag, "bold $text-error" if severity == "error" else "bold $text-warning"),
+            )
+            lines.append(line)
+    return lines, asking_line if asking_line is not None else first_flagged

@@ -1,0 +1,355 @@
+"""The Textual front end, driven with Pilot: the same answers give the same report as the plain mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from reportbot.dialogue.conversation import Conversation
+from reportbot.engine import evaluate
+from reportbot.flow.loader import load_flow
+from reportbot.frontends import plain
+from reportbot.frontends.tui.app import make_app
+from reportbot.frontends.tui.interview import InterviewScreen
+from reportbot.frontends.tui.review import ReviewScreen
+from reportbot.frontends.tui.start import NewReportScreen, StartScreen
+from reportbot.frontends.tui.widgets import ChatLog, FormPanel
+from reportbot.reportfile import dumps, to_document
+from reportbot.store import Store
+
+CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
+TODAY = dt.date(2026, 3, 2)
+WIDE = (120, 36)
+SMALL = (80, 24)
+
+CYFSA_ZERO = [
+    "Children's Aid Society of Anytown",
+    "Pat Lee",
+    "416-555-0100",
+    "pat@cas.example",
+    "1 Main St, Anytown ON",
+    "1",
+    "0",
+    "1",
+    "yes",
+]
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)  # CI sets it; the tests that want it set it again
+    s = Store.open(tmp_path / "r.sqlite3")
+    yield s
+    s.close()
+
+
+def app_for(store, **kwargs):
+    kwargs.setdefault("today", TODAY)
+    return make_app(store, "en", cursor_blink=False, **kwargs)
+
+
+async def say(pilot, text: str) -> None:
+    """Type a line into the answer box and submit it, as Enter does."""
+    answer = pilot.app.screen.query_one("#answer", Input)
+    assert answer.has_focus
+    answer.value = text
+    await answer.action_submit()
+    await pilot.pause()
+
+
+def document(store: Store, report_id: int) -> dict:
+    row = store.get(report_id)
+    flow = load_flow(row.kind)
+    ev = evaluate(flow, store.answers(report_id))
+    return json.loads(dumps(to_document(flow, row.year, ev, row.status, [])))
+
+
+def log_lines(app) -> list[str]:
+    return app.screen.query_one(ChatLog).lines()
+
+
+# ----- the interview -------------------------------------------------------------------------------------------
+
+
+async def test_zero_report_through_the_tui(store):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.screen.query_one("#answer", Input).has_focus
+        log = app.screen.query_one(ChatLog)
+        for line in CYFSA_ZERO:
+            await say(pilot, line)
+            # What reportbot said last, and the next question, are in view.
+            assert log.scroll_y == log.max_scroll_y
+        assert app.conversation.state == "done"
+        lines = log_lines(app)
+    row = store.latest()
+    assert row.status == "confirmed"
+    answers = store.answers(row.id)
+    assert answers[("1.1.organization", None)] == "Children's Aid Society of Anytown"
+    assert answers[("3.1", None)] == answers[("8.1", None)] == answers[("10.1", None)] == 0
+    assert any(line.startswith("Report 1 is confirmed.") for line in lines)
+
+
+async def test_the_tui_says_what_the_plain_mode_says(store, tmp_path):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=WIDE) as pilot:
+        for line in CYFSA_ZERO:
+            await say(pilot, line)
+        shown = log_lines(app)
+    other = Store.open(tmp_path / "plain.sqlite3")
+    out = io.StringIO()
+    plain.run(Conversation(other, kind="cyfsa-part-x", year=2025, today=TODAY), io.StringIO("\n".join(CYFSA_ZERO) + "\n"), out)
+    said = [line for line in out.getvalue().splitlines() if line.strip() and not line.startswith(("[", "  "))]
+    # Every line the plain mode says is in the TUI's log (after the symbol that marks its kind), in order.
+    texts = [line.split(" ", 1)[1] if line[:2] in ("= ", "ℹ ", "⚠ ", "✖ ", "? ", "» ") else line for line in shown]
+    position = 0
+    for line in said:
+        position = texts.index(line, position) + 1
+    assert store.answers(1) == other.answers(1)
+    other.close()
+
+
+@pytest.mark.parametrize("name,kind", [("cyfsa-full", "cyfsa-part-x"), ("fippa-full", "fippa-year-end")])
+async def test_full_report_with_a_mistake_flagged_and_resolved(name, kind, store):
+    lines = (CONVERSATIONS / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    expected = json.loads((CONVERSATIONS / f"{name}.expected.json").read_text(encoding="utf-8"))
+    app = app_for(store, kind=kind, year=2025)
+    flagged = resolved = False
+    async with app.run_test(size=WIDE) as pilot:
+        for line in lines:
+            await say(pilot, line)
+            shown = log_lines(app)[-8:]
+            if any(s.startswith("✖ Error:") for s in shown):
+                flagged = True
+                # The form marks the boxes in error with a symbol and the word, not colour alone.
+                form = app.screen.query_one(FormPanel).text()
+                assert "✖" in form and " error" in form
+            if flagged and any("those figures agree now" in s for s in shown):
+                resolved = True
+        assert app.conversation.state == "done"
+    assert flagged and resolved
+    report_id = store.latest().id
+    assert store.get(report_id).status == "confirmed"
+    assert document(store, report_id) == expected
+
+
+async def test_progress_in_words_and_as_a_bar(store):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=WIDE) as pilot:
+        await say(pilot, "Lakeshore CAS")
+        answered, total = app.conversation.progress()
+        assert answered == 1
+        text = str(app.screen.query_one("#progress-text").render())
+        assert text == f"Answered 1 of {total}"
+        bar = app.screen.query_one("#progress-bar")
+        assert bar.total == total and bar.progress == 1
+
+
+async def test_not_understood_keeps_the_focus_and_stores_nothing(store):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ZERO[:6]:
+            await say(pilot, line)
+        await say(pilot, "lots")  # 2.1 wants a number
+        assert log_lines(app)[-2].startswith("✖ Error: ")
+        assert app.screen.query_one("#answer", Input).has_focus
+        assert ("2.1", None) not in store.answers(app.conversation.report_id)
+
+
+async def test_form_hides_when_narrow_and_f2_shows_it(store):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        form = app.screen.query_one(FormPanel)
+        assert not form.display
+        await pilot.press("f2")
+        assert form.display
+        assert app.screen.query_one("#answer", Input).has_focus
+    app = app_for(store, report_id=1)
+    async with app.run_test(size=WIDE) as pilot:
+        assert app.screen.query_one(FormPanel).display
+
+
+async def test_help_key_asks_the_conversation(store):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("f1")
+        lines = log_lines(app)
+        asked = lines.index("You: help")
+        assert lines[asked + 1].startswith("? ")
+        assert lines[-1].startswith("» [1.1.organization]")
+
+
+# ----- review -----------------------------------------------------------------------------------------------------
+
+
+async def test_review_lists_the_report_and_changes_a_box_through_the_conversation(store):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ZERO[:6] + ["1", "2", "40", "31", "6"]:
+            await say(pilot, line)
+        assert app.conversation.prompt.cell == ("4.3", None)
+        await pilot.press("f3")
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        table = review.query_one(DataTable)
+        assert table.has_focus
+        row = table.get_row("4.1")
+        assert str(row[2]) == "31"
+        # The cursor starts on the box being asked; one up is 4.2.
+        assert table.cursor_row == table.get_row_index("4.3")
+        await pilot.press("up", "enter")
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.conversation.prompt.cell == ("4.2", None)
+        assert "You: go to 4.2" in log_lines(app)
+        await say(pilot, "7")
+    assert store.answers(1)[("4.2", None)] == 7
+
+
+async def test_review_of_a_two_column_report_goes_to_the_column_chosen(store):
+    lines = (CONVERSATIONS / "fippa-full.txt").read_text(encoding="utf-8").splitlines()
+    app = app_for(store, kind="fippa-year-end", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in lines[:16]:
+            await say(pilot, line)
+        await pilot.press("f3")
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("3.1"), column=3)
+        await pilot.press("enter")
+        assert app.conversation.prompt.cell == ("3.1", "general")
+        assert "You: change 3.1 general" in log_lines(app)
+
+
+# ----- the start screen -------------------------------------------------------------------------------------------
+
+
+async def test_start_screen_lists_reports_and_resumes_one(store):
+    first = store.create_report("cyfsa-part-x", 2024, organization="Northern CAS")
+    store.create_report("fippa-year-end", 2025)
+    store.confirm(first)
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        assert isinstance(app.screen, StartScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        assert [str(c) for c in table.get_row("1")][1:5] == ["CYFSA Part X", "2024", "Northern CAS", "confirmed"]
+        assert str(table.get_row("2")[3]) == "organization not named yet"
+        # Most recently changed first: confirming report 1 changed it last.
+        assert [str(table.get_row_at(i)[0]) for i in range(2)] == ["1", "2"]
+        await pilot.press("enter")
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.conversation.report_id == first
+        assert log_lines(app)[0].startswith("Report 1 reopened")
+        await pilot.press("escape")
+        assert isinstance(app.screen, StartScreen)
+        assert app.conversation is None
+
+
+async def test_new_report_from_the_start_screen_asks_the_year_in_the_conversation(store):
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        # No report yet: the choice of report opens by itself; Escape shows the empty list.
+        await pilot.pause()
+        assert isinstance(app.screen, NewReportScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, StartScreen)
+        assert app.screen.query_one("#start-empty").display
+        await pilot.press("n")
+        assert isinstance(app.screen, NewReportScreen)
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.conversation.prompt.tag == "year"
+        await say(pilot, "")
+    row = store.latest()
+    assert (row.kind, row.year) == ("fippa-year-end", TODAY.year - 1)
+
+
+async def test_quitting_saves_and_says_how_to_come_back(store):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        await say(pilot, "Lakeshore CAS")
+        await pilot.press("ctrl+q")
+    assert app.farewell == "Everything is saved. To continue, run: reportbot resume 1"
+    # The lock is let go: another session can open the report for writing.
+    other = Conversation(store, report_id=1)
+    other.start()
+    assert not other.read_only
+    other.close()
+
+
+# ----- themes and colour --------------------------------------------------------------------------------------------
+
+
+async def test_themes_offered_and_remembered(store):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL):
+        assert app.theme == "textual-dark"
+        app.set_theme("reportbot-high-contrast")
+        assert app.theme == "reportbot-high-contrast"
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Go to a box", "Review the report", "Help", "Theme: high contrast", "Theme: terminal colours, dark"} <= set(titles)
+    assert store.get_setting("tui.theme") == "reportbot-high-contrast"
+    again = app_for(store, report_id=1)
+    assert again.theme == "reportbot-high-contrast"
+
+
+async def test_no_color_is_honoured(store, monkeypatch):
+    store.set_setting("tui.theme", "reportbot-high-contrast")
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    assert app.no_color
+    # The terminal's own colours, states shown by reverse and bold, and the colour filtered out.
+    assert app.theme == "reportbot-no-color"
+    async with app.run_test(size=SMALL) as pilot:
+        await say(pilot, "Lakeshore CAS")
+        assert any(type(f).__name__ == "NoColor" for f in app._filters)
+        app.set_theme("textual-dark")  # a colour theme under NO_COLOR: greys, never black on black
+        assert any(type(f).__name__ == "Monochrome" for f in app._filters)
+        assert not any(type(f).__name__ == "NoColor" for f in app._filters)
+
+
+def test_animations_off_unless_asked(store, monkeypatch):
+    monkeypatch.delenv("TEXTUAL_ANIMATIONS", raising=False)
+    assert app_for(store).animation_level == "none"
+
+
+async def test_go_to_box_from_the_command_palette(store):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("f4")
+        await pilot.press(*"2.1")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.conversation.prompt.cell == ("2.1", None)
+        assert app.screen.query_one("#answer", Input).has_focus
+
+
+async def test_export_from_the_command_palette_writes_the_sheet(store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ZERO:
+            await say(pilot, line)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Export the report" in titles
+        app.export_report("md", tmp_path / "sheet.md")
+        await pilot.pause()
+    sheet = (tmp_path / "sheet.md").read_text(encoding="utf-8")
+    assert "Children's Aid Society of Anytown" in sheet
+
+
+async def test_changing_language_mid_conversation_changes_the_tuis_own_words(store):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        await say(pilot, "language fr")
+        assert app.conversation.language == "fr"
+        assert app.words.language == "fr"
+        help_key = next(b for b in app.screen._bindings.key_to_bindings["f1"])
+        assert help_key.description == app.words.t("tui.key.help")
