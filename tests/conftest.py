@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# Compiled flows are cached between runs; tests keep theirs away from the user's cache folder.
+os.environ.setdefault("REPORTBOT_CACHE_DIR", tempfile.mkdtemp(prefix="reportbot-test-cache-"))
 
 from reportbot.flow.loader import CompiledFlow, load_flow
 

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import os
 import sys
+from typing import Iterable
 
 from reportbot import __version__
 
@@ -35,7 +36,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, the arguments of just those commands (the rest are listed, not imported)."""
+    wanted = None if only is None else set(only)
     parser = _Parser(
         prog="reportbot",
         description="Fills in the IPC Ontario annual statistical reports, one plain question at a time.",
@@ -47,12 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        importlib.import_module(module).add_arguments(p)
+        if wanted is None or name in wanted:
+            importlib.import_module(module).add_arguments(p)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # Import only the command named on the line (any word of it that is a command name, to be safe).
+    args = build_parser(only=argv).parse_args(argv)
     if args.db is None:
         args.db = os.environ.get("REPORTBOT_DB")
     if not args.command:

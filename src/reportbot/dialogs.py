@@ -16,9 +16,9 @@ from __future__ import annotations
 import string
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
+from reportbot.flow.cache import cached
 from reportbot.flow.loader import CompiledFlow, load_flow
 from reportbot.resources import dialogs_dir
 from reportbot.values import format_value
@@ -31,83 +31,17 @@ class DialogError(ValueError):
     """A dialog file that cannot be used."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+if TYPE_CHECKING:
+    from reportbot.dialog_models import BoxText, CheckText, CommonDialog, ReportDialog, SectionText
 
 
-class BoxText(_Strict):
-    """What reportbot says about one box."""
+def __getattr__(name: str) -> Any:
+    """The pydantic models, imported only when asked for (a start from the cache never needs them)."""
+    if name in ("BoxText", "SectionText", "CheckText", "ReportDialog", "CommonDialog"):
+        from reportbot import dialog_models
 
-    question: str
-    """The plain-language question ("How many requests did you finish within 30 days?"); for a total, how it is announced."""
-    help: str
-    """What counts and what does not, in plain words, from the workbook's guidance."""
-    why: str
-    """Why the IPC asks, citing the workbook section."""
-    label: str | None = None
-    """The box's label in this language, where it differs from the flow's printed English label."""
-    total: str | None = None
-    """For a derived box: the noun phrase said with its value ("completed access requests")."""
-    options: dict[str, str] | None = None
-    """For a choice box in another language: each option's label, by option id."""
-
-
-class SectionText(_Strict):
-    """What reportbot says on entering a section."""
-
-    title: str | None = None
-    """The section's title in this language, where it differs from the flow's."""
-    intro: str | None = None
-    """A sentence said when the conversation reaches the section."""
-
-
-class CheckText(_Strict):
-    """What reportbot says when a check fails."""
-
-    message: str
-    """The relation in plain words."""
-    fix: str
-    """How to put it right."""
-
-
-class ReportDialog(_Strict):
-    """``dialogs/<lang>/<report>.yaml``."""
-
-    format: str
-    """Always "reportbot-dialog/1"."""
-    report: str
-    """The report id this file speaks for."""
-    language: str
-    """The language code ("en", "fr")."""
-    title: str
-    """The report's name as said to the filer."""
-    sections: dict[str, SectionText] = {}
-    """Per section id: its title and introduction."""
-    boxes: dict[str, BoxText]
-    """Per box id: the question, help and why."""
-    checks: dict[str, CheckText]
-    """Per check id: the message and the fix."""
-    routes: dict[str, str]
-    """Per route id: why boxes were skipped ("You said you received no access requests (3.1 is 0), so ...")."""
-    notices: dict[str, str] = {}
-    """Per notice id: what the filer is told."""
-    column_labels: dict[str, str] = {}
-    """Per column id: its label in this language."""
-
-
-class CommonDialog(_Strict):
-    """``dialogs/<lang>/common.yaml``."""
-
-    format: str
-    """Always "reportbot-dialog/1"."""
-    language: str
-    """The language code."""
-    language_name: str
-    """The language's own name ("English", "Français")."""
-    messages: dict[str, str]
-    """Message key -> template with {named} fields."""
-    vocabulary: dict[str, list[str]] = {}
-    """Words the filer may type, by meaning: "zero", "yes", "no", and each command ("help", "back", ...)."""
+        return getattr(dialog_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Wording:
@@ -155,7 +89,12 @@ def _rel(path: Path) -> str:
     return f"dialogs/{path.parent.name}/{path.name}"
 
 
-def _model(cls, data: object, path: Path):
+def _model(cls_name: str, data: object, path: Path):
+    from pydantic import ValidationError
+
+    from reportbot import dialog_models
+
+    cls = getattr(dialog_models, cls_name)
     try:
         return cls.model_validate(data)
     except ValidationError as e:
@@ -174,7 +113,11 @@ def load_common(language: str) -> CommonDialog:
     path = dialogs_dir() / language / "common.yaml"
     if not path.is_file():
         raise DialogError(f"no dialogs for language {language!r}; available: {', '.join(languages())}")
-    common = _model(CommonDialog, _read(path), path)
+    return cached("dialog", f"{language}-common", [path], lambda: _read_common(path))
+
+
+def _read_common(path: Path) -> CommonDialog:
+    common = _model("CommonDialog", _read(path), path)
     for key, template in common.messages.items():
         try:
             list(string.Formatter().parse(template))
@@ -188,8 +131,13 @@ def load_report_dialog(language: str, report: str) -> ReportDialog:
     path = dialogs_dir() / language / f"{report}.yaml"
     if not path.is_file():
         raise DialogError(f"{_rel(path)}: missing")
-    dialog = _model(ReportDialog, _read(path), path)
-    validate_report_dialog(dialog, load_flow(report), path)
+    flow = load_flow(report)
+    return cached("dialog", f"{language}-{report}", [path, flow.path], lambda: _read_report_dialog(path, flow))
+
+
+def _read_report_dialog(path: Path, flow: CompiledFlow) -> ReportDialog:
+    dialog = _model("ReportDialog", _read(path), path)
+    validate_report_dialog(dialog, flow, path)
     return dialog
 
 

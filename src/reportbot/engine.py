@@ -105,7 +105,7 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
         for key in [k for k, (target, _) in skip_until.items() if i >= target]:
             del skip_until[key]
         derived = info.formula is not None
-        for cell in info.cells():
+        for cell in info.cell_keys:
             skip = skip_until.get(cell[1])
             if skip is not None:
                 skipped_by[cell] = skip[1]
@@ -117,7 +117,7 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
             else:
                 values[cell] = answers.get(cell)
         for rule in flow.routes_at.get(i, ()):
-            _follow(rule, info.cells(), skipped_by, values, skip_until, keys)
+            _follow(rule, info.cell_keys, skipped_by, values, skip_until, keys)
 
     missing = [
         c

@@ -16,14 +16,17 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from reportbot import __version__, explain
 from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, Wording, languages, wording
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.flow.loader import Cell, CompiledFlow, load_flow
-from reportbot.flow.models import Section
 from reportbot.reportfile import dumps, to_document
 from reportbot.values import Value, clean_text, format_value
+
+if TYPE_CHECKING:
+    from reportbot.flow.models import Section
 
 FORMATS = ("json", "csv", "md", "html")
 SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}

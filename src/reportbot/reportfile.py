@@ -110,7 +110,7 @@ def parse_report(data: object, name: str = "report") -> ReportFile:
     if _depth(data, MAX_DEPTH):
         raise UnusableFile(f"{name}: nested too deeply to be a report file")
     report = data.get("report")
-    if not isinstance(report, str) or report not in report_ids():
+    if not isinstance(report, str) or not _known_report(report):
         raise UnusableFile(f"{name}: unknown report {report!r} (known: {', '.join(report_ids())})")
     try:
         flow = load_flow(report)
@@ -137,6 +137,18 @@ def parse_report(data: object, name: str = "report") -> ReportFile:
         raise UnusableFile(f"{name}: \"language\" must be a language code like \"en\"")
     answers, problems = read_answers(flow, answers_raw)
     return ReportFile(flow, year, answers, problems, status, list(acknowledged), language)
+
+
+_KNOWN_REPORTS: set[str] = set()
+
+
+def _known_report(report: str) -> bool:
+    """``report`` names a flow (the flows folder is listed once per report, not once per file)."""
+    if report not in _KNOWN_REPORTS:
+        if report not in report_ids():
+            return False
+        _KNOWN_REPORTS.add(report)
+    return True
 
 
 def _is_ack(a: object) -> bool:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-from reportbot.flow.models import Box
+if TYPE_CHECKING:
+    from reportbot.flow.models import Box
+
 
 Value = Union[int, Decimal, str]
 

@@ -7,9 +7,15 @@ files (flows, dialogs) may, to say a long piece of evidence once.
 
 from __future__ import annotations
 
-import yaml
+from functools import cache
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+@cache
+def _yaml():
+    """PyYAML and its fastest safe loader, imported on first use (a start from the flow cache reads no YAML)."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlError(ValueError):
@@ -18,6 +24,7 @@ class YamlError(ValueError):
 
 def load_yaml(text: str, *, aliases: bool = False) -> object:
     """Parse YAML text into plain Python data."""
+    yaml, _Loader = _yaml()
     try:
         # An alias needs a '*' somewhere; only then pay for a second pass over the events.
         if not aliases and "*" in text and any(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(text, Loader=_Loader)):

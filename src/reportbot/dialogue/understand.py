@@ -12,12 +12,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from text_to_num import text2num
 
 from reportbot.dialogs import Wording
-from reportbot.flow.models import Box
 from reportbot.values import Value, ValueProblem, clean_text, to_value
+
+if TYPE_CHECKING:
+    from reportbot.flow.models import Box
 
 
 class NotUnderstood(ValueError):
@@ -36,8 +40,10 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", normalize(text)) if not unicodedata.combining(c))
 
 
-def _vocab(words: Wording, meaning: str) -> set[str]:
-    return {_fold(w) for w in words.common.vocabulary.get(meaning, [])}
+@lru_cache(maxsize=512)
+def _vocab(words: Wording, meaning: str) -> frozenset[str]:
+    """The folded words for ``meaning`` (worked out once per wording: every reply reads them)."""
+    return frozenset(_fold(w) for w in words.common.vocabulary.get(meaning, []))
 
 
 def is_word(words: Wording, meaning: str, text: str) -> bool:

@@ -8,15 +8,16 @@ printed workbook beside them knows where to look.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from reportbot.flow import expr
-from reportbot.flow.models import Box, Check, Flow, Notice, Route, Section
 from reportbot.resources import flows_dir
 from reportbot.yamlio import YamlError, load_yaml
+
+if TYPE_CHECKING:
+    from reportbot.flow.models import Box, Check, Flow, Notice, Route, Section
 
 END = "end"
 Cell = tuple[str, str | None]
@@ -44,8 +45,13 @@ class BoxInfo:
     def numeric(self) -> bool:
         return self.box.kind in ("count", "money", "decimal", "derived")
 
+    @cached_property
+    def cell_keys(self) -> tuple[Cell, ...]:
+        """The box's cells, worked out once (the engine reads them on every evaluation)."""
+        return tuple((self.box.id, c) for c in self.columns)
+
     def cells(self) -> list[Cell]:
-        return [(self.box.id, c) for c in self.columns]
+        return list(self.cell_keys)
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ class CompiledCheck:
     boxes: tuple[str, ...]
     when: "CompiledCondition | None" = None
 
-    @property
+    @cached_property
     def cells(self) -> tuple[Cell, ...]:
         return tuple(c for c, _ in self.left.named + self.right.named)
 
@@ -469,6 +475,10 @@ def _reject_unreachable(path: Path, infos: list[BoxInfo], routes_at: dict[int, l
 
 def read_flow(path: Path) -> CompiledFlow:
     """Load, validate and compile one flow file."""
+    from pydantic import ValidationError
+
+    from reportbot.flow.models import Flow
+
     try:
         data = load_yaml(path.read_text(encoding="utf-8"), aliases=True)
     except (OSError, YamlError) as e:
@@ -504,7 +514,9 @@ def load_flow(report: str) -> CompiledFlow:
     path = flows_dir() / f"{report}.yaml"
     if not path.is_file():
         raise FlowError(f"unknown report {report!r}; known: {', '.join(report_ids())}")
-    return read_flow(path)
+    from reportbot.flow.cache import cached
+
+    return cached("flow", report, [path], lambda: read_flow(path))
 
 
 def report_ids() -> list[str]:

@@ -1,0 +1,88 @@
+"""The dialog file formats (``dialogs/<lang>/``) as pydantic models.
+
+Kept apart from :mod:`reportbot.dialogs` so that a start from the cache
+(:mod:`reportbot.flow.cache`) never imports pydantic.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class BoxText(_Strict):
+    """What reportbot says about one box."""
+
+    question: str
+    """The plain-language question ("How many requests did you finish within 30 days?"); for a total, how it is announced."""
+    help: str
+    """What counts and what does not, in plain words, from the workbook's guidance."""
+    why: str
+    """Why the IPC asks, citing the workbook section."""
+    label: str | None = None
+    """The box's label in this language, where it differs from the flow's printed English label."""
+    total: str | None = None
+    """For a derived box: the noun phrase said with its value ("completed access requests")."""
+    options: dict[str, str] | None = None
+    """For a choice box in another language: each option's label, by option id."""
+
+
+class SectionText(_Strict):
+    """What reportbot says on entering a section."""
+
+    title: str | None = None
+    """The section's title in this language, where it differs from the flow's."""
+    intro: str | None = None
+    """A sentence said when the conversation reaches the section."""
+
+
+class CheckText(_Strict):
+    """What reportbot says when a check fails."""
+
+    message: str
+    """The relation in plain words."""
+    fix: str
+    """How to put it right."""
+
+
+class ReportDialog(_Strict):
+    """``dialogs/<lang>/<report>.yaml``."""
+
+    format: str
+    """Always "reportbot-dialog/1"."""
+    report: str
+    """The report id this file speaks for."""
+    language: str
+    """The language code ("en", "fr")."""
+    title: str
+    """The report's name as said to the filer."""
+    sections: dict[str, SectionText] = {}
+    """Per section id: its title and introduction."""
+    boxes: dict[str, BoxText]
+    """Per box id: the question, help and why."""
+    checks: dict[str, CheckText]
+    """Per check id: the message and the fix."""
+    routes: dict[str, str]
+    """Per route id: why boxes were skipped ("You said you received no access requests (3.1 is 0), so ...")."""
+    notices: dict[str, str] = {}
+    """Per notice id: what the filer is told."""
+    column_labels: dict[str, str] = {}
+    """Per column id: its label in this language."""
+
+
+class CommonDialog(_Strict):
+    """``dialogs/<lang>/common.yaml``."""
+
+    format: str
+    """Always "reportbot-dialog/1"."""
+    language: str
+    """The language code."""
+    language_name: str
+    """The language's own name ("English", "Français")."""
+    messages: dict[str, str]
+    """Message key -> template with {named} fields."""
+    vocabulary: dict[str, list[str]] = {}
+    """Words the filer may type, by meaning: "zero", "yes", "no", and each command ("help", "back", ...)."""
