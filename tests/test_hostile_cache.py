@@ -124,10 +124,6 @@ def test_no_cache_when_turned_off_or_unwritable(tmp_path, monkeypatch):
 
 
 def test_a_warm_cache_needs_no_pydantic(cache_dir):
-    probe = "import sys, reportbot.flow.loader; print('pydantic' in sys.modules)"
-    if subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "True":
-        pytest.xfail("reportbot.flow.loader imports pydantic at module level: the cache is not wired in yet "
-                     "(see bench/lean-start.patch)")
     _cached("cyfsa-part-x")
     code = (
         "import sys\n"

@@ -136,11 +136,6 @@ def test_a_report_file_with_escape_sequences_is_imported_clean(tmp_path, capsys)
                 assert_clean(value, "imported answer")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "frontends/plain.py run(): when input is not a terminal the plain mode echoes each line as read "
-    "(out.write(line + '\\n')), before any cleaning, so `reportbot --plain ... < answers.txt` replays the file's "
-    "escape sequences on the terminal. Echo the cleaned line (values.clean_text(line)) instead."
-))
 def test_the_echo_of_piped_input_has_no_escape_sequence(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTBOT_")}
     env["REPORTBOT_DB"] = str(tmp_path / "r.sqlite3")
@@ -153,11 +148,6 @@ def test_the_echo_of_piped_input_has_no_escape_sequence(tmp_path):
     assert_clean(proc.stdout.replace("\n", " "), "plain transcript with echo")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "commands/check.py prints the file name as given (check.file line; and reportfile's UnusableFile messages "
-    "start with it), so `reportbot check` on a file whose name holds an escape sequence (a name from a zip or "
-    "a download) writes that sequence to the terminal. Show names through values.clean_text (or repr)."
-))
 def test_a_file_name_with_escape_sequences_is_shown_clean(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     good = "\x1b]0;pwned\x07report.json"

@@ -23,7 +23,7 @@ from reportbot.values import Value, ValueProblem, clean_text, to_value
 from reportbot.yamlio import YamlError, load_yaml
 
 FORMAT = "reportbot/1"
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 1024 * 1024  # a real report file is about 10 KB
 MAX_DEPTH = 8
 STATUSES = ("draft", "confirmed")
 _KEYS = {"format", "report", "year", "answers", "status", "acknowledged", "language", "generator"}
@@ -48,14 +48,16 @@ class ReportFile:
 
 def read_report_file(path: Path) -> ReportFile:
     """Read and parse ``path``; raises :class:`UnusableFile` with a one-line reason."""
+    name = clean_text(str(path))
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UnusableFile(f"{path}: {size:,} bytes is far larger than any report file (limit {MAX_BYTES:,})")
-        raw = path.read_bytes()
+        # Read one byte past the limit rather than trust st_size, which is 0 for pipes and devices.
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
     except OSError as e:
-        raise UnusableFile(f"{path}: cannot be read: {e.strerror or e}") from None
-    return parse_report_text(raw, str(path))
+        raise UnusableFile(f"{name}: cannot be read: {e.strerror or e}") from None
+    if len(raw) > MAX_BYTES:
+        raise UnusableFile(f"{name}: far larger than any report file (limit {MAX_BYTES:,} bytes)")
+    return parse_report_text(raw, name)
 
 
 def parse_report_text(raw: bytes, name: str) -> ReportFile:
@@ -76,6 +78,8 @@ def _decode(text: str, name: str) -> object:
             raise UnusableFile(f"{name}: nested too deeply to be a report file") from None
         except json.JSONDecodeError as e:
             raise UnusableFile(f"{name}: not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+        except ValueError:  # an integer of more than 4,300 digits
+            raise UnusableFile(f"{name}: holds a number far too long to be a count or an amount") from None
     try:
         return load_yaml(text)
     except RecursionError:

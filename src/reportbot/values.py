@@ -20,11 +20,12 @@ Value = Union[int, Decimal, str]
 
 # ESC-introduced sequences (CSI, OSC, ...) and every other C0/C1 control but tab and newline.
 _CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final byte
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI (7- or 8-bit) ... final byte
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
     r"|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"  # DCS, PM, APC, SOS ... ST
     r"|\x1b.?"  # any other escape
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+    r"|[\ud800-\udfff]"  # lone surrogates: undecodable bytes read in a C locale
 )
 
 MAX_TEXT = 2000
@@ -54,7 +55,7 @@ def to_value(box: Box, raw: object) -> Value:
         if raw < 0:
             raise ValueProblem(f"a count cannot be negative ({raw})")
         if raw > MAX_COUNT:
-            raise ValueProblem(f"{raw} is more than any office handles in a year")
+            raise ValueProblem(f"{_digits(raw)} is more than any office handles in a year")
         return raw
     if kind in ("money", "decimal"):
         if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
@@ -92,6 +93,11 @@ def to_value(box: Box, raw: object) -> Value:
 
 def _finite(raw: float | Decimal) -> bool:
     return raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
+
+
+def _digits(n: int) -> str:
+    """A huge number shortened (Python refuses to print one of more than 4,300 digits)."""
+    return str(n) if n < 10**40 else f"a number of {len(str(n)) if n < 10**4000 else 'thousands of'} digits"
 
 
 def _show(raw: object) -> str:

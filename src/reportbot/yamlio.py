@@ -18,6 +18,9 @@ def _yaml():
     return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+MAX_DEPTH = 64
+
+
 class YamlError(ValueError):
     """Text that is not acceptable YAML."""
 
@@ -26,9 +29,26 @@ def load_yaml(text: str, *, aliases: bool = False) -> object:
     """Parse YAML text into plain Python data."""
     yaml, _Loader = _yaml()
     try:
-        # An alias needs a '*' somewhere; only then pay for a second pass over the events.
-        if not aliases and "*" in text and any(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(text, Loader=_Loader)):
-            raise YamlError("YAML aliases (*name) are not accepted")
+        if not aliases:
+            _screen(yaml, _Loader, text)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as e:
         raise YamlError(str(e).replace("\n", " ")) from None
+    except ValueError as e:  # an integer of more than 4,300 digits, for one
+        raise YamlError(str(e).split("\n")[0][:120]) from None
+
+
+def _screen(yaml, loader, text: str) -> None:
+    """Refuse aliases and deep nesting before composing: libyaml's composer recurses and can overflow the C stack."""
+    if "*" not in text and text.count("{") + text.count("[") < MAX_DEPTH and "  " * MAX_DEPTH not in text:
+        return  # no alias possible, and too few openings to nest deeply
+    depth = 0
+    for ev in yaml.parse(text, Loader=loader):  # iterative: safe at any depth
+        if isinstance(ev, yaml.AliasEvent):
+            raise YamlError("YAML aliases (*name) are not accepted")
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlError(f"nested too deeply (more than {MAX_DEPTH} levels)")
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1

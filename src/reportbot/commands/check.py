@@ -16,6 +16,7 @@ from reportbot.dialogs import DialogError, Wording, wording
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.language import choose_language
 from reportbot.reportfile import ReportFile, UnusableFile, read_report_file
+from reportbot.values import clean_text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,9 +87,10 @@ def as_text(name: str, report: ReportFile, evaluation: Evaluation, words: Wordin
 def run(args: argparse.Namespace) -> int:
     status = 0
     language = choose_language(args.lang)
-    for i, name in enumerate(args.files):
+    for i, given in enumerate(args.files):
+        name = clean_text(given)  # a file name can carry escape sequences too
         try:
-            report = read_report_file(Path(name))
+            report = read_report_file(Path(given))
             words = wording(language, report.flow.id)
         except (UnusableFile, DialogError) as e:
             print(f"reportbot: {e}", file=sys.stderr)

@@ -132,7 +132,7 @@ def pick(words: Wording, options: list[tuple[str, str]], text: str) -> str:
     said = _fold(text).strip(" .")
     if not said:
         raise NotUnderstood(words.t("understand.choose", count=len(options)))
-    if said.isdigit() and 1 <= int(said) <= len(options):
+    if said.isascii() and said.isdigit() and 1 <= int(said) <= len(options):
         return options[int(said) - 1][0]
     for oid, label in options:
         if said in (oid, _fold(label), _fold(oid.replace("_", " "))):

@@ -13,6 +13,7 @@ from typing import IO
 
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
+from reportbot.values import clean_text
 
 
 def render(messages: list[Message], out: IO[str]) -> None:
@@ -44,7 +45,7 @@ def run(conversation: Conversation, stdin: IO[str], out: IO[str], echo: bool = F
                 render(conversation.reply("quit"), out)
                 break
             line = line.rstrip("\r\n")
-            out.write(line + "\n" if echo else "")
+            out.write(clean_text(line) + "\n" if echo else "")
             render(conversation.reply(line), out)
         out.flush()
         return 0
