@@ -298,3 +298,14 @@ def test_reportbot_alone_offers_to_resume_a_draft(tmp_path, monkeypatch, capsys)
     assert prompts(out)[:2] == ["resume", "1.1.phone"]
     _, row, _ = stored(db)
     assert row.status == "confirmed"
+
+
+def test_go_to_a_box_in_one_column(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = (CONVERSATIONS / "fippa-full.txt").read_text(encoding="utf-8").splitlines()[:16]
+    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], lines + ["go to 3.1 general", "211", "quit"],
+                         monkeypatch, capsys)
+    assert code == 0
+    assert prompts(out)[-2:] == ["3.1 general", "3.3 general"]
+    _, _, answers = stored(db)
+    assert answers[("3.1", "general")] == 211

@@ -688,7 +688,7 @@ class Conversation:
 
     def _cmd_why(self, cmd: Command) -> list[Message]:
         assert self.flow is not None and self.ev is not None
-        box = cmd.box or self._current_box()
+        box = (cmd.box or "").split(" ")[0] or self._current_box()
         if box is None:
             return [Message("help", self.words.t("why.general"))] + self._reprompt()
         if box not in self.flow.by_id:

@@ -181,18 +181,18 @@ def command(words: Wording, text: str) -> Command | None:
     for name in ("help", "why", "back", "skip", "review", "left", "quit", "language", "later"):
         if said in _vocab(words, name):
             return Command(name)
+    column_words = _column_words(words)
+    col = "(?:\\s+(" + "|".join(re.escape(w) for w in sorted(column_words, key=len, reverse=True)) + "))?" if column_words else "()?"
     for name in ("why", "goto"):
         for w in sorted(_vocab(words, name), key=len, reverse=True):
-            m = re.fullmatch(re.escape(w) + r"\s+" + _BOX, said)
+            m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + col, said)
             if m:
-                return Command(name, m.group(1))
+                return Command(name, _cell_text(m.group(1), column_words.get(m.group(2) or "")))
     for name in ("language",):
         for w in _vocab(words, name):
             m = re.fullmatch(re.escape(w) + r"\s+(\w+)", said)
             if m:
                 return Command(name, value=m.group(1))
-    column_words = _column_words(words)
-    col = "(?:\\s+(" + "|".join(re.escape(w) for w in sorted(column_words, key=len, reverse=True)) + "))?" if column_words else "()?"
     for w in sorted(_vocab(words, "change"), key=len, reverse=True):
         for to in sorted(_vocab(words, "change_to"), key=len, reverse=True):
             m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + col + r"\s+" + re.escape(to) + r"\s+(.+)", said)
