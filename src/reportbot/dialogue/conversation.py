@@ -22,7 +22,7 @@ from reportbot.dialogue.machine import attach
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import Command, NotUnderstood
 from reportbot.engine import Evaluation, Finding, evaluate
-from reportbot.flow.loader import Cell, CompiledFlow, load_flow, report_ids
+from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column, load_flow, report_ids
 from reportbot.values import Value, clean_text
 
 
@@ -613,7 +613,7 @@ class Conversation:
             info = self.flow.by_id.get(box_id)
             if info is None:
                 continue
-            cell = explain_cell(info, finding.column)
+            cell = cell_in_column(info, finding.column)
             if cell is None:
                 continue
             if info.formula is not None:
@@ -628,7 +628,7 @@ class Conversation:
     def _example_cell(self) -> Cell:
         """A box of the open finding, to show how a box number is typed."""
         assert self.finding is not None and self.flow is not None
-        return self.suggested or explain_cell(self.flow.by_id[self.finding.boxes[0]], self.finding.column) or (self.finding.boxes[0], None)
+        return self.suggested or cell_in_column(self.flow.by_id[self.finding.boxes[0]], self.finding.column) or (self.finding.boxes[0], None)
 
     def _fix(self, cell: Cell) -> list[Message]:
         assert self.flow is not None and self.ev is not None
@@ -842,9 +842,6 @@ class Conversation:
             return self._ask_year()
         return self._reprompt()
 
-    def _cmd_quit(self, cmd: Command) -> list[Message]:  # handled before dispatch; kept for completeness of the table
-        return self._quit()
-
     def _cell_from(self, text: str, column: str | None) -> Cell | None:
         """"4.1", "3.1 personal", or "3.1" in ``column``, as a cell of this report.
 
@@ -866,19 +863,13 @@ class Conversation:
         return (parts[0], info.columns[0]) if len(info.columns) == 1 else (parts[0], None)
 
 
-def explain_cell(info, column: str | None) -> Cell | None:
-    if info.columns == (None,):
-        return (info.id, None)
-    return (info.id, column) if column in info.columns else None
-
-
 def _base_cells(flow: CompiledFlow, cell: Cell) -> list[Cell]:
     info = flow.by_id[cell[0]]
     if info.formula is None:
         return [cell]
     out: list[Cell] = []
     for box_id, _ in info.formula.terms:
-        sub = explain_cell(flow.by_id[box_id], cell[1])
+        sub = cell_in_column(flow.by_id[box_id], cell[1])
         if sub is not None:
             out += _base_cells(flow, sub)
     return out
