@@ -62,6 +62,17 @@ async def say(pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def drawn_form(pilot) -> str:
+    """The form's text, once it has caught up with the last answer (it is drawn a frame after the log)."""
+    panel = pilot.app.screen.query_one(FormPanel)
+    for _ in range(100):
+        if panel.drawn is pilot.app.conversation.ev:
+            break
+        await pilot.pause(0.01)
+    assert panel.drawn is pilot.app.conversation.ev, "the form never caught up with the conversation"
+    return panel.text()
+
+
 def document(store: Store, report_id: int) -> dict:
     row = store.get(report_id)
     flow = load_flow(row.kind)
@@ -128,7 +139,7 @@ async def test_full_report_with_a_mistake_flagged_and_resolved(name, kind, store
             if any(s.startswith("✖ Error:") for s in shown):
                 flagged = True
                 # The form marks the boxes in error with a symbol and the word, not colour alone.
-                form = app.screen.query_one(FormPanel).text()
+                form = await drawn_form(pilot)
                 assert "✖" in form and " error" in form
             if flagged and any("those figures agree now" in s for s in shown):
                 resolved = True

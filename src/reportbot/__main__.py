@@ -1,3 +1,3 @@
-from reportbot.cli import main
+from reportbot.cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Conversations resume garbage collection in their front end, once it is built (see reportbot.startup).
+CONVERSATIONS = {"new", "resume"}
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # exit 2 with one line, as for unusable files
         self.print_usage(sys.stderr)
@@ -55,6 +59,14 @@ def build_parser(only: Iterable[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def entry() -> int:
+    """The installed ``reportbot`` command: :func:`main`, with the collector paused while starting."""
+    from reportbot import startup
+
+    startup.pause()
+    return main()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # Import only the command named on the line (any word of it that is a command name, to be safe).
@@ -66,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return converse.run(args)
     module = importlib.import_module(COMMANDS[args.command][0])
+    if args.command not in CONVERSATIONS:
+        from reportbot import startup
+
+        startup.resume()
     try:
         return module.run(args)
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from reportbot import startup
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
 from reportbot.values import clean_text
@@ -35,6 +36,7 @@ def ask(prompt: Message, out: IO[str]) -> None:
 
 def run(conversation: Conversation, stdin: IO[str], out: IO[str], echo: bool = False) -> int:
     """Hold the conversation over ``stdin``/``out`` until it ends or input does."""
+    startup.resume()
     try:
         render(conversation.start(), out)
         while conversation.state != "done" and conversation.prompt is not None:

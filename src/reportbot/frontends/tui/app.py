@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from reportbot import startup
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
 
@@ -316,6 +317,7 @@ def run_tui(store, language: str = "en", **where) -> int:
     except (StoreError, ValueError) as e:
         print(f"reportbot: {e}", file=sys.stderr)
         return 2
+    startup.resume()
     code = app.run()
     if app.farewell:
         print(app.farewell)

@@ -12,7 +12,7 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
@@ -148,6 +148,15 @@ class ChatLog(ScrollView, can_focus=False):
         self.refresh()
 
     def on_resize(self) -> None:
+        self._fit_width()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The first frame is drawn before the Resize event arrives: wrap to the width
+        # known now, so that the opening question is in that first frame.
+        self._fit_width()
+        return super().render_lines(crop)
+
+    def _fit_width(self) -> None:
         width = self.scrollable_content_region.width
         if width != self._width:
             self._width = width
@@ -199,6 +208,7 @@ class FormPanel(ScrollView, can_focus=False):
         self._drawn_width = 0
         self._width = 0
         self._stale = True
+        self.drawn = None  # the evaluation the form shows now (it catches up a frame after the log)
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._restyle, init=False)
@@ -236,6 +246,7 @@ class FormPanel(ScrollView, can_focus=False):
         if conv is None or conv.ev is None or conv.flow is None or not width:
             return
         self._stale = False
+        self.drawn = conv.ev
         acknowledged = conv.store.acknowledgements(conv.report_id) if conv.report_id is not None else {}
         rows: list[Content | Strip] = []
         block = findings_content(conv, self.words, acknowledged)
