@@ -308,3 +308,15 @@ def test_engine_is_pure_over_plain_answers(cyfsa):
     ev = evaluate(cyfsa, answers)
     assert ev.values[("4.4", None)] == 0 and ("4.4", None) in ev.skipped_by
     assert answers == {("3.1", None): 0, ("8.1", None): 0, ("10.1", None): 0}
+
+
+def test_progress_counts_the_boxes_the_filer_must_answer():
+    # A finished report is "all of all": totals and optional boxes (5.factors) are not counted.
+    answered, needed = evaluate_doc(FULL).progress()
+    assert answered == needed > 0
+    with_factors = changed(FULL, {"factors": "Staff shortage in March"})
+    assert evaluate_doc(with_factors).progress() == (answered, needed)
+    # Each box taken away is one fewer answered; a skipped section is fewer needed.
+    assert evaluate_doc(changed(FULL, {"4.1": None})).progress() == (answered - 1, needed)
+    zero_answered, zero_needed = evaluate_doc(ZERO).progress()
+    assert zero_answered == zero_needed < needed

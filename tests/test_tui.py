@@ -18,7 +18,7 @@ from reportbot.frontends.tui.app import make_app
 from reportbot.frontends.tui.interview import InterviewScreen
 from reportbot.frontends.tui.review import ReviewScreen
 from reportbot.frontends.tui.start import NewReportScreen, StartScreen
-from reportbot.frontends.tui.widgets import ChatLog, FormPanel
+from reportbot.frontends.tui.widgets import ChatLog, FormPanel, ProgressLine
 from reportbot.reportfile import dumps, to_document
 from reportbot.store import Store
 
@@ -156,10 +156,18 @@ async def test_progress_in_words_and_as_a_bar(store):
         await say(pilot, "Lakeshore CAS")
         answered, total = app.conversation.progress()
         assert answered == 1
-        text = str(app.screen.query_one("#progress-text").render())
-        assert text == f"Answered 1 of {total}"
-        bar = app.screen.query_one("#progress-bar")
-        assert bar.total == total and bar.progress == 1
+        line = app.screen.query_one(ProgressLine)
+        assert line.text() == f"Answered 1 of {total}"
+        drawn = str(line.render())
+        assert drawn.startswith(f"Answered 1 of {total}  ") and drawn.endswith(f" {100 // total:>3}%")
+        bar = drawn[len(line.text()) + 2 : -5]
+        # The bar fills in proportion: its done part (━) and the rest (─) tell apart without colour.
+        assert set(bar) == {"━", "─"} and bar.count("━") == round(len(bar) / total)
+        await say(pilot, "Dana Smith")
+        answered, total = app.conversation.progress()
+        assert answered == 2
+        bar = str(line.render())[len(line.text()) + 2 : -5]
+        assert bar.count("━") == round(len(bar) * answered / total)
 
 
 async def test_not_understood_keeps_the_focus_and_stores_nothing(store):

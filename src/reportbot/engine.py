@@ -74,6 +74,15 @@ class Evaluation:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
 
+    def progress(self) -> tuple[int, int]:
+        """(answered, needed): of the boxes on the route the filer must answer, how many are.
+
+        Totals and optional boxes are left out, so a finished report reads "86 of 86".
+        """
+        by_id = self.flow.by_id
+        needed = sum(1 for c in self.route if by_id[c[0]].box.kind != "derived" and not by_id[c[0]].box.optional)
+        return needed - len(self.missing), needed
+
     @property
     def complete(self) -> bool:
         """No error and nothing on the route missing."""

@@ -76,16 +76,6 @@ def local_time(stamp: str | None) -> str:
         return clean_text(stamp)
 
 
-def progress(evaluation: Evaluation) -> tuple[int, int]:
-    """(answered, needed): the boxes on the route a filer must answer, and how many are."""
-    flow = evaluation.flow
-    needed = [
-        c for c in evaluation.route
-        if flow.by_id[c[0]].box.kind != "derived" and not flow.by_id[c[0]].box.optional
-    ]
-    return len(needed) - len(evaluation.missing), len(needed)
-
-
 @dataclass
 class Subject:
     """One report as exported: its answers and everything said about it."""

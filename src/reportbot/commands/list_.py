@@ -8,7 +8,7 @@ import sys
 
 from reportbot.dialogs import Wording
 from reportbot.engine import evaluate
-from reportbot.export import local_time, progress, words_for
+from reportbot.export import local_time, words_for
 from reportbot.flow.loader import FlowError, load_flow
 from reportbot.language import choose_language
 from reportbot.store import LANGUAGE_SETTING, ReportRow, Store, StoreError
@@ -28,7 +28,7 @@ def _progress(store: Store, row: ReportRow) -> tuple[int, int] | None:
         flow = load_flow(row.kind)
     except FlowError:
         return None
-    return progress(evaluate(flow, store.answers(row.id)))
+    return evaluate(flow, store.answers(row.id)).progress()
 
 
 def _short(text: str, width: int = 40) -> str:

@@ -75,11 +75,8 @@ class Conversation:
         attach(self)
 
     def progress(self) -> tuple[int, int]:
-        """(boxes answered, boxes on the route) for the filer's progress bar."""
-        if self.ev is None:
-            return (0, 0)
-        cells = self._askable()
-        return (sum(self.ev.values.get(c) is not None for c in cells), len(cells))
+        """(answered, needed) for the filer's progress bar: see :meth:`Evaluation.progress`."""
+        return (0, 0) if self.ev is None else self.ev.progress()
 
     def close(self) -> None:
         """Let go of the report's lock (everything is already saved)."""

@@ -10,15 +10,13 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.visual import Visual
 from textual.content import Content
-from textual.widgets import ProgressBar, Static
+from textual.widget import Widget
 
 from reportbot import explain
 from reportbot.dialogue.messages import Message
@@ -172,20 +170,42 @@ class ChatLog(ScrollView, can_focus=False):
         return strip if strip.cell_length == width else strip.crop_extend(0, width, self.rich_style)
 
 
-class ProgressLine(Horizontal):
-    """'Answered 12 of 86 questions' in words, and as a bar."""
+class ProgressLine(Widget):
+    """'Answered 12 of 86' in words, then as a bar and a percentage.
+
+    One widget drawn as one line: the done part of the bar is ━ and the rest ─,
+    so the bar reads without colour too.
+    """
+
+    DEFAULT_CSS = """
+    ProgressLine { height: 1; }
+    """
+    DONE, LEFT = "━", "─"
 
     def __init__(self, words: Words, **kwargs) -> None:
         super().__init__(**kwargs)
         self.words = words
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="progress-text")
-        yield ProgressBar(show_eta=False, id="progress-bar")
+        self.answered = 0
+        self.total = 0
 
     def set(self, answered: int, total: int) -> None:
-        self.query_one("#progress-text", Static).update(self.words.t("tui.progress", answered=answered, total=total))
-        self.query_one("#progress-bar", ProgressBar).update(total=max(total, 1), progress=answered)
+        self.answered, self.total = answered, total
+        self.refresh()
+
+    def text(self) -> str:
+        """The progress in words."""
+        return self.words.t("tui.progress", answered=self.answered, total=self.total)
+
+    def render(self) -> Content:
+        words = Content(self.text())
+        percent = Content(f"{self.answered * 100 // self.total if self.total else 0:>3}%")
+        width = self.content_size.width - words.cell_length - percent.cell_length - 3
+        if width < 4:  # too narrow for a bar: the words say it all
+            return words
+        done = round(width * self.answered / self.total) if self.total else 0
+        return Content.assemble(
+            words, "  ", (self.DONE * done, "$text-primary"), (self.LEFT * (width - done), "$text-muted"), " ", percent
+        )
 
 
 class FormPanel(ScrollView, can_focus=False):
