@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import secrets
 import sqlite3
 import stat
 import threading
@@ -740,7 +739,7 @@ class Store:
         if read_only:
             self.get(report_id)
             return ReportHandle(self, report_id, read_only=True)
-        token = secrets.token_hex(16)
+        token = os.urandom(16).hex()  # what secrets.token_hex does, without importing it
         pid = os.getpid()
         with self._write() as c:
             self._writable(c, report_id, exclusive=True)

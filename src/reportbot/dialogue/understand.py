@@ -15,8 +15,6 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from text_to_num import text2num
-
 from reportbot.dialogs import Wording
 from reportbot.values import Value, ValueProblem, clean_text, to_value
 
@@ -91,6 +89,8 @@ def number(words: Wording, text: str) -> Decimal:
             return Decimal(digits.replace(",", "."))
         except InvalidOperation:
             pass
+    from text_to_num import text2num  # imported on the first number in words: most answers are digits
+
     try:
         return Decimal(text2num(raw.replace(" and ", " ") if words.language == "en" else raw, words.language))
     except (ValueError, TypeError):
