@@ -14,6 +14,7 @@ from reportbot.dialogue.conversation import Conversation
 from reportbot.engine import evaluate
 from reportbot.flow.loader import load_flow
 from reportbot.frontends import plain
+from reportbot.frontends.tui import themes
 from reportbot.frontends.tui.app import make_app
 from reportbot.frontends.tui.interview import InterviewScreen
 from reportbot.frontends.tui.review import ReviewScreen
@@ -330,6 +331,23 @@ async def test_no_color_is_honoured(store, monkeypatch):
         app.set_theme("textual-dark")  # a colour theme under NO_COLOR: greys, never black on black
         assert any(type(f).__name__ == "Monochrome" for f in app._filters)
         assert not any(type(f).__name__ == "NoColor" for f in app._filters)
+
+
+@pytest.mark.parametrize("theme", [name for name, _ in themes.CHOICES])
+async def test_starting_in_a_theme_looks_as_switching_to_it(store, theme):
+    # The first theme is set without Textual's watcher (so stylesheets are read once): same screen.
+    async with app_for(store, kind="cyfsa-part-x", year=2025).run_test(size=SMALL):
+        pass  # report 1 exists from here on
+    started = app_for(store, report_id=1, theme=theme)
+    async with started.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert started.theme == theme
+        first = started.export_screenshot()
+    switched = app_for(store, report_id=1)
+    async with switched.run_test(size=SMALL) as pilot:
+        switched.theme = theme
+        await pilot.pause()
+        assert switched.export_screenshot() == first
 
 
 def test_animations_off_unless_asked(store, monkeypatch):

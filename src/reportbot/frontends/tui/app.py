@@ -60,8 +60,7 @@ class ReportbotApp(App[int]):
         localize_bindings(self, self.words)
         self.register_theme(themes.HIGH_CONTRAST_THEME)
         self.register_theme(themes.NO_COLOR_THEME)
-        self.theme = self._first_theme(theme)
-        self._colour_filter()
+        self._start_theme(self._first_theme(theme))
         # Animations off unless the filer asks for them (TEXTUAL_ANIMATIONS=full).
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"
@@ -79,6 +78,19 @@ class ReportbotApp(App[int]):
         if stored in names:
             return stored  # type: ignore[return-value]
         return themes.DEFAULT
+
+    def _start_theme(self, name: str) -> None:
+        """Start in theme ``name``: what Textual's theme watcher does, but for re-reading every stylesheet.
+
+        Nothing is read yet: the stylesheets are read once, at start, with the
+        theme's variables (setting ``self.theme`` here would read them twice).
+        """
+        self.set_reactive(App.theme, name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        dark = self.current_theme.dark
+        self.update_classes({f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark}, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self._colour_filter()
 
     def watch_theme(self) -> None:
         self._colour_filter()

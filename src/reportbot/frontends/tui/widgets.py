@@ -97,7 +97,8 @@ class ChatLog(ScrollView, can_focus=False):
         self._width = 0
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._rerender, init=False)
+        # After the theme's stylesheets are applied (a watch on "theme" would redraw in the old colours).
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._rerender())
 
     def show(self, messages: list[Message]) -> None:
         self._add([e for m in messages for e in message_entries(m)])
@@ -231,7 +232,7 @@ class FormPanel(ScrollView, can_focus=False):
         self.drawn = None  # the evaluation the form shows now (it catches up a frame after the log)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._restyle, init=False)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
 
     def show(self, conversation) -> None:
         """Draw the form for ``conversation`` now if it is on screen, else when it is shown."""
