@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import select
 import sys
 from functools import partial
 from pathlib import Path
@@ -22,6 +23,7 @@ from . import themes
 from .words import Words, localize_bindings
 
 THEME_SETTING = "tui.theme"
+HUNG_UP = 129  # the exit code of a process ended by SIGHUP, as the shell reports it
 
 
 class ReportbotApp(App[int]):
@@ -57,6 +59,7 @@ class ReportbotApp(App[int]):
         self.conversation: Conversation | None = None
         self.opening: list[Message] | None = None
         self.farewell: str | None = None
+        self.hung_up = False
         localize_bindings(self, self.words)
         self.register_theme(themes.HIGH_CONTRAST_THEME)
         self.register_theme(themes.NO_COLOR_THEME)
@@ -196,6 +199,24 @@ class ReportbotApp(App[int]):
         self._leave()
         self.exit(0)
 
+    def on_mount(self) -> None:
+        if not self.is_headless and hasattr(select, "poll") and sys.__stdin__ is not None and sys.__stdin__.isatty():
+            self._terminal = select.poll()
+            self._terminal.register(sys.__stdin__.fileno(), select.POLLIN)
+            self.set_interval(1.0, self._check_terminal, name="terminal hang-up")
+
+    def _check_terminal(self) -> None:
+        """Leave when the terminal has hung up.
+
+        A terminal closed without a SIGHUP reaching reportbot (its pseudo-terminal
+        closed under a process that does not own it) leaves Textual's input
+        thread spinning on end of input; poll() reports the hang-up.
+        """
+        if any(events & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, events in self._terminal.poll(0)):
+            self.hung_up = True
+            self._leave()
+            self.exit(HUNG_UP)
+
     def on_unmount(self) -> None:
         self._leave()
 
@@ -331,6 +352,6 @@ def run_tui(store, language: str = "en", **where) -> int:
         return 2
     startup.resume()
     code = app.run()
-    if app.farewell:
+    if app.farewell and not app.hung_up:
         print(app.farewell)
     return code if isinstance(code, int) else (app.return_code or 0)
