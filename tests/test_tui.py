@@ -242,7 +242,7 @@ async def test_review_of_a_two_column_report_goes_to_the_column_chosen(store):
         table.move_cursor(row=table.get_row_index("3.1"), column=3)
         await pilot.press("enter")
         assert app.conversation.prompt.cell == ("3.1", "general")
-        assert "You: change 3.1 general" in log_lines(app)
+        assert "You: go to 3.1 general" in log_lines(app)
 
 
 # ----- the start screen -------------------------------------------------------------------------------------------

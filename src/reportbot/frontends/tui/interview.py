@@ -146,13 +146,8 @@ class InterviewScreen(Screen):
             self.goto(cell_name)
 
     def goto(self, cell_name: str) -> None:
-        """Ask a box again through the conversation, as if the filer typed "go to 4.1".
-
-        "go to" takes a box, not a column: a cell of a two-column box is
-        reached with "change 3.1 general", which asks it the same way.
-        """
-        command = "goto" if " " not in cell_name else "change"
-        self.send(f"{self.words.vocabulary(command)} {cell_name}")
+        """Ask a box again through the conversation, as if the filer typed "go to 4.1" or "go to 3.1 general"."""
+        self.send(f"{self.words.vocabulary('goto')} {cell_name}")
 
     def action_goto(self) -> None:
         self.app.search_boxes()
