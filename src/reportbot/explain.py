@@ -9,7 +9,6 @@ from __future__ import annotations
 from reportbot.dialogs import Wording
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow
-from reportbot.values import format_value
 
 _RELATION = {"==": "relation.eq", "!=": "relation.ne", ">=": "relation.ge", "<=": "relation.le",
              ">": "relation.gt", "<": "relation.lt"}

@@ -8,7 +8,8 @@ import sys
 from reportbot.commands.list_ import status_word
 from reportbot.export import words_for
 from reportbot.language import choose_language
-from reportbot.store import LANGUAGE_SETTING, ReportLocked, ReportNotFound, Store, StoreError
+from reportbot.commands.store_errors import refused
+from reportbot.store import LANGUAGE_SETTING, Store, StoreError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,11 +36,7 @@ def run(args: argparse.Namespace) -> int:
                     print(words.t("delete.kept"))
                     return 1
             store.delete(row.id)
-    except (ReportNotFound, ReportLocked) as e:
-        print(f"reportbot: {e.message(words)}", file=sys.stderr)
-        return 1
     except StoreError as e:
-        print(f"reportbot: {e.message(words)}", file=sys.stderr)
-        return 2
+        return refused(e, words)
     print(words.t("delete.done", id=args.id))
     return 0

@@ -15,7 +15,8 @@ from reportbot import export
 from reportbot.dialogs import languages
 from reportbot.flow.loader import FlowError
 from reportbot.language import choose_language
-from reportbot.store import ReportNotFound, Store, StoreError
+from reportbot.commands.store_errors import refused
+from reportbot.store import Store, StoreError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,12 +48,8 @@ def run(args: argparse.Namespace) -> int:
             language = args.lang or (row.language if row.language in languages() else None)
             report_words = export.words_for(language, row.kind)
             text = export.render(fmt, export.subject_from_store(store, row.id, report_words), report_words)
-    except ReportNotFound as e:
-        print(f"reportbot: {e.message(words)}", file=sys.stderr)
-        return 1
     except StoreError as e:
-        print(f"reportbot: {e.message(words)}", file=sys.stderr)
-        return 2
+        return refused(e, words)
     except FlowError as e:  # a report of a kind this reportbot no longer knows
         print(f"reportbot: {e}", file=sys.stderr)
         return 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from reportbot import explain
 from reportbot.commands.list_ import status_word
@@ -11,7 +10,8 @@ from reportbot.dialogs import Wording
 from reportbot.export import local_time, value_text, words_for
 from reportbot.flow.loader import CompiledFlow, FlowError, load_flow
 from reportbot.language import choose_language
-from reportbot.store import LANGUAGE_SETTING, HistoryRow, ReportNotFound, Store, StoreError
+from reportbot.commands.store_errors import refused
+from reportbot.store import LANGUAGE_SETTING, HistoryRow, Store, StoreError
 from reportbot.values import Value, clean_text
 
 
@@ -51,12 +51,8 @@ def run(args: argparse.Namespace) -> int:
             words = words_for(choose_language(args.lang, store.get_setting(LANGUAGE_SETTING)))
             row = store.get(args.id)
             rows = store.history(args.id)
-    except ReportNotFound as e:
-        print(f"reportbot: {e.message(words)}", file=sys.stderr)
-        return 1
     except StoreError as e:
-        print(f"reportbot: {e.message(words)}", file=sys.stderr)
-        return 2
+        return refused(e, words)
     try:
         flow: CompiledFlow | None = load_flow(row.kind)
     except FlowError:

@@ -18,6 +18,7 @@ from reportbot.engine import evaluate
 from reportbot.explain import summary
 from reportbot.language import choose_language
 from reportbot.reportfile import UnusableFile, read_report_file
+from reportbot.commands.store_errors import refused
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
 
 
@@ -49,8 +50,7 @@ def run(args: argparse.Namespace) -> int:
             row = store.get(report_id)
             carried = carry.carried_forward_findings(store, row, evaluate(flow, answers), report_words)
     except StoreError as e:
-        print(f"reportbot: {e.message(words)}", file=sys.stderr)
-        return 2
+        return refused(e, words)
     print(as_text(args.file, report, evaluation, report_words))
     for f in carried:
         print(report_words.t("import.carry", text=summary(flow, report_words, f)))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
 from reportbot.dialogs import Wording
 from reportbot.engine import evaluate
 from reportbot.export import local_time, words_for
 from reportbot.flow.loader import FlowError, load_flow
 from reportbot.language import choose_language
+from reportbot.commands.store_errors import refused
 from reportbot.store import LANGUAGE_SETTING, ReportRow, Store, StoreError
 
 
@@ -42,8 +42,7 @@ def run(args: argparse.Namespace) -> int:
             words = words_for(choose_language(args.lang, store.get_setting(LANGUAGE_SETTING)))
             rows = [(row, _progress(store, row)) for row in store.reports()]
     except StoreError as e:
-        print(f"reportbot: {e.message(words)}", file=sys.stderr)
-        return 2
+        return refused(e, words)
     if not rows:
         print(words.t("list.empty"))
         return 0

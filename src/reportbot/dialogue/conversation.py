@@ -17,7 +17,7 @@ from typing import Callable
 from reportbot import carry, explain
 from reportbot.dialogs import Wording, languages, wording
 from reportbot.dialogue import understand
-from reportbot.dialogue.groups import Group, groups, groups_of
+from reportbot.dialogue.groups import Group, groups_of
 from reportbot.dialogue.machine import attach
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import Command, NotUnderstood

@@ -323,21 +323,10 @@ def _export():
     return export
 
 
-def make_app(
-    store,
-    language: str = "en",
-    *,
-    report_id: int | None = None,
-    kind: str | None = None,
-    year: int | None = None,
-    theme: str | None = None,
-    today: _dt.date | None = None,
-    cursor_blink: bool = True,
-) -> ReportbotApp:
-    """The app for ``store``: the reports list, or straight into a report (``report_id``) or a new one (``kind``, ``year``)."""
-    return ReportbotApp(
-        store, language, report_id=report_id, kind=kind, year=year, theme=theme, today=today, cursor_blink=cursor_blink
-    )
+def make_app(store, language: str = "en", **options) -> ReportbotApp:
+    """The app for ``store``, for the CLI and the tests: the reports list, or straight into a report
+    (``report_id=``) or a new one (``kind=``, ``year=``); other options as :class:`ReportbotApp` takes them."""
+    return ReportbotApp(store, language, **options)
 
 
 def run_tui(store, language: str = "en", **where) -> int:
