@@ -390,3 +390,13 @@ async def test_changing_language_mid_conversation_changes_the_tuis_own_words(sto
         assert app.words.language == "fr"
         help_key = next(b for b in app.screen._bindings.key_to_bindings["f1"])
         assert help_key.description == app.words.t("tui.key.help")
+
+
+async def test_the_form_numbers_boxes_as_printed_and_names_the_rest(store):
+    app = app_for(store, kind="fippa-year-end", year=2025)
+    async with app.run_test(size=WIDE) as pilot:
+        await say(pilot, "Ministry of Examples")
+        form = (await drawn_form(pilot)).splitlines()
+        line = next(x for x in form if "Fax number" in x)
+        assert "1.1.fax" not in line  # a named part of box 1.1, not a printed number
+        assert any(x[2:].startswith("1.2 ") for x in form)  # printed numbers stay

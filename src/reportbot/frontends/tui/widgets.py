@@ -6,6 +6,7 @@ its evaluation (route, values, findings). Nothing here decides anything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -41,6 +42,7 @@ MARK_ERROR = "✖"
 MARK_WARNING = "⚠"
 MARK_ASKING = "▶"
 MARK_TOTAL = "="
+PRINTED_NUMBER = re.compile(r"\d+(?:\.\d+)*")  # a box number as the workbook prints it: 4.1, 11.3.6
 
 
 # How each kind of message looks (theme variables, so that every theme and NO_COLOR apply).
@@ -437,8 +439,8 @@ def form_content(conv, words: Words, width: int, acknowledged: dict) -> tuple[li
                 flag = " " + w.t(f"severity.{severity}")
             value_width = min(len(value), max(8, width // 3))
             value_cell = Content.styled(value, value_style).truncate(value_width, ellipsis=True)
-            # Long ids (1.1.organization) are not printed box numbers: their label says it all.
-            box_id = box.id.ljust(id_width) if len(box.id) <= id_width + 1 else ""
+            # Named parts of a box (1.1.organization, 1.1.fax) have no printed number: their label says it all.
+            box_id = box.id.ljust(id_width) if PRINTED_NUMBER.fullmatch(box.id) else ""
             label_width = width - 2 - len(box_id) - (1 if box_id else 0) - value_width - 1 - len(flag)
             label_content = Content.styled(label, "$text-muted" if not on else "").truncate(max(label_width, 0), ellipsis=True, pad=True)
             line = Content.assemble(
