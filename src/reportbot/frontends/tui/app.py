@@ -212,7 +212,8 @@ class ReportbotApp(App[int]):
         closed under a process that does not own it) leaves Textual's input
         thread spinning on end of input; poll() reports the hang-up.
         """
-        if any(events & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, events in self._terminal.poll(0)):
+        # POLLHUP alone: where poll() cannot watch a terminal (older macOS) it answers POLLNVAL, not a hang-up.
+        if any(events & select.POLLHUP for _, events in self._terminal.poll(0)):
             self.hung_up = True
             self._leave()
             self.exit(HUNG_UP)
