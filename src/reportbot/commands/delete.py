@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from reportbot.commands.list_ import status_word
+from reportbot.commands.store_errors import refused
 from reportbot.export import words_for
 from reportbot.language import choose_language
-from reportbot.commands.store_errors import refused
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
 
 

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from reportbot import export
+from reportbot.commands.store_errors import refused
 from reportbot.dialogs import languages
 from reportbot.flow.loader import FlowError
 from reportbot.language import choose_language
-from reportbot.commands.store_errors import refused
 from reportbot.store import Store, StoreError
 
 

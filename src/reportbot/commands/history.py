@@ -6,11 +6,11 @@ import argparse
 
 from reportbot import explain
 from reportbot.commands.list_ import status_word
+from reportbot.commands.store_errors import refused
 from reportbot.dialogs import Wording
 from reportbot.export import local_time, value_text, words_for
 from reportbot.flow.loader import CompiledFlow, FlowError, load_flow
 from reportbot.language import choose_language
-from reportbot.commands.store_errors import refused
 from reportbot.store import LANGUAGE_SETTING, HistoryRow, Store, StoreError
 from reportbot.values import Value, clean_text
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from reportbot import carry, export
 from reportbot.commands.check import as_text
+from reportbot.commands.store_errors import refused
 from reportbot.engine import evaluate
 from reportbot.explain import summary
 from reportbot.language import choose_language
 from reportbot.reportfile import UnusableFile, read_report_file
-from reportbot.commands.store_errors import refused
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 
+from reportbot.commands.store_errors import refused
 from reportbot.dialogs import Wording
 from reportbot.engine import evaluate
 from reportbot.export import local_time, words_for
 from reportbot.flow.loader import FlowError, load_flow
 from reportbot.language import choose_language
-from reportbot.commands.store_errors import refused
 from reportbot.store import LANGUAGE_SETTING, ReportRow, Store, StoreError
 
 
