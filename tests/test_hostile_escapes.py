@@ -14,11 +14,8 @@ import io
 import json
 import os
 import re
-import select
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +24,7 @@ from reportbot.cli import main
 from reportbot.dialogue.conversation import Conversation
 from reportbot.frontends import plain
 from reportbot.store import Store
+from terminal import Terminal
 
 CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
 # Payload words that only appear if a sequence got through: "pwned" is a window title, ZXZpbA== a clipboard write.
@@ -161,43 +159,10 @@ def test_a_file_name_with_escape_sequences_is_shown_clean(tmp_path, capsys, monk
 
 def _on_pty(cmd: list[str], env: dict, wanted: bytes, seconds: float = 30) -> bytes:
     """What ``cmd`` writes to a pseudo-terminal until ``wanted`` shows (escape sequences kept)."""
-    import fcntl
-    import struct
-    import termios
-
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
-    proc = subprocess.Popen(cmd, env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
-    os.close(slave)
-    seen = b""
-    deadline = time.monotonic() + seconds
-    try:
-        while time.monotonic() < deadline:
-            if re.sub(rb"\x1b\[[0-?]*[ -/]*[@-~]", b"", seen).count(wanted) >= 1 and b"Corp" in seen:
-                time.sleep(0.3)  # let the rest of the screen arrive
-                while select.select([master], [], [], 0.1)[0]:
-                    try:
-                        seen += os.read(master, 65536)
-                    except OSError:
-                        break
-                break
-            if not select.select([master], [], [], 0.2)[0]:
-                if proc.poll() is not None:
-                    break
-                continue
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        os.close(master)
-    return seen
+    with Terminal(cmd, env, rows=40, columns=160) as term:
+        term.read_until(lambda new: re.sub(rb"\x1b\[[0-?]*[ -/]*[@-~]", b"", new).count(wanted) >= 1 and b"Corp" in new, seconds)
+        term.read_until(lambda new: False, seconds=0.3)  # let the rest of the screen arrive
+        return term.seen
 
 
 def test_the_tui_draws_the_name_without_its_escape_sequences(filled):

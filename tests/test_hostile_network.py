@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import json
 import os
-import select
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from reportbot.cli import COMMANDS
+from terminal import Terminal
 
 REPORTS = Path(__file__).parent / "data" / "reports"
 CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
@@ -158,41 +156,15 @@ def test_no_command_opens_a_network_connection(tmp_path, guarded):
 
 def _on_pty(cmd: list[str], env: dict, wanted: bytes, seconds: float) -> bytes:
     """Run ``cmd`` on a pseudo-terminal until ``wanted`` shows (or it exits, or time runs out); what it drew."""
-    import fcntl
-    import struct
-    import termios
-
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    proc = subprocess.Popen(cmd, env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
-    os.close(slave)
-    seen = b""
-    deadline = time.monotonic() + seconds
-    try:
-        while time.monotonic() < deadline and wanted not in seen:
-            if not select.select([master], [], [], 0.2)[0]:
-                if proc.poll() is not None:
-                    break
-                continue
+    with Terminal(cmd, env, rows=40, columns=120) as term:
+        term.read_until(lambda new: wanted in new, seconds)
+        if term.proc.poll() is None:
+            term.write(b"\x11")  # ctrl+q: leave as a filer would
             try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        if proc.poll() is None:
-            os.write(master, b"\x11")  # ctrl+q: leave as a filer would
-            try:
-                proc.wait(timeout=2)
+                term.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 pass
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        os.close(master)
-    return seen
+        return term.seen
 
 
 def test_the_tui_opens_no_network_connection(tmp_path, guarded):
