@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from reportbot import __version__, explain
 from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, Wording, languages, wording
 from reportbot.engine import Evaluation, Finding, evaluate
-from reportbot.flow.loader import Cell, CompiledFlow, load_flow
+from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow
 from reportbot.reportfile import dumps, to_document
 from reportbot.values import Value, clean_text, format_value
 
@@ -98,6 +98,15 @@ class Subject:
     def findings(self, words: Wording) -> list[Finding]:
         ev = self.evaluation
         return [*ev.findings, *explain.off_route_findings(ev, words), *self.extra]
+
+
+def progress_of(store, row) -> tuple[int, int] | None:
+    """(answered, needed) for a stored report (see :meth:`Evaluation.progress`); None for a kind this reportbot no longer knows."""
+    try:
+        flow = load_flow(row.kind)
+    except FlowError:
+        return None
+    return evaluate(flow, store.answers(row.id)).progress()
 
 
 def subject_from_store(store, report_id: int, words: Wording | None = None) -> Subject:

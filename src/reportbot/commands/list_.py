@@ -7,9 +7,7 @@ import os
 
 from reportbot.commands.store_errors import refused
 from reportbot.dialogs import Wording
-from reportbot.engine import evaluate
-from reportbot.export import local_time, words_for
-from reportbot.flow.loader import FlowError, load_flow
+from reportbot.export import local_time, progress_of, words_for
 from reportbot.language import choose_language
 from reportbot.store import LANGUAGE_SETTING, ReportRow, Store, StoreError
 
@@ -23,14 +21,6 @@ def status_word(words: Wording, row: ReportRow) -> str:
     return words.t("status.changed" if row.changed_since_confirmation else f"status.{row.status}")
 
 
-def _progress(store: Store, row: ReportRow) -> tuple[int, int] | None:
-    try:
-        flow = load_flow(row.kind)
-    except FlowError:
-        return None
-    return evaluate(flow, store.answers(row.id)).progress()
-
-
 def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -40,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with Store.open(args.db) as store:
             words = words_for(choose_language(args.lang, store.get_setting(LANGUAGE_SETTING)))
-            rows = [(row, _progress(store, row)) for row in store.reports()]
+            rows = [(row, progress_of(store, row)) for row in store.reports()]
     except StoreError as e:
         return refused(e, words)
     if not rows:

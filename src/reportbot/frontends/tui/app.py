@@ -182,17 +182,6 @@ class ReportbotApp(App[int]):
             self.farewell = None
         conversation.close()
 
-    def progress_of(self, report_id: int) -> tuple[int, int]:
-        """(answered, on the route) for one report, as the conversation counts it."""
-        conversation = Conversation(self.store, language=self.language, report_id=report_id, read_only=True, today=self.today)
-        try:
-            conversation.start()
-            return conversation.progress()
-        except Exception:  # a report that cannot be evaluated still shows in the list
-            return (0, 0)
-        finally:
-            conversation.close()
-
     # ----- actions and commands -------------------------------------------------------------------
 
     async def action_quit(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reportbot.dialogs import wording
+from reportbot.export import progress_of
 from reportbot.flow.loader import report_ids
 
 from .widgets import cell
@@ -62,14 +63,14 @@ class StartScreen(Screen):
         rows = self.app.store.reports()
         lines = []
         for row in rows:
-            answered, total = self.app.progress_of(row.id)
+            done = progress_of(self.app.store, row)
             lines.append((
                 str(row.id),
                 self.words.kind_name(row.kind),
                 str(row.year),
                 row.organization or t("start.no_organization"),
                 self.words.status(row),
-                t("list.progress", answered=answered, needed=total),
+                t("list.progress", answered=done[0], needed=done[1]) if done else t("list.unknown_progress"),
             ))
         keys = ["id", "report", "year", "organization", "status", "progress"]
         heads = [t(f"list.head.{key}") for key in keys]
