@@ -83,3 +83,8 @@ def cells(flow: CompiledFlow, spec: str) -> list[Cell]:
         out = [c for c in out if c[1] == column]
     assert out, f"{spec!r} names no cell"
     return out
+
+
+def cells_of(flow: CompiledFlow, specs: list[str]) -> list[Cell]:
+    """The cells of several specs (see :func:`cells`), one after another."""
+    return [c for spec in specs for c in cells(flow, spec)]

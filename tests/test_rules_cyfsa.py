@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from reportbot.engine import evaluate
-from reports import cells, changed, evaluate_doc, findings_of, load, rule_ids
+from reports import cells_of, changed, evaluate_doc, findings_of, load, rule_ids
 
 FULL = load("cyfsa-full")
 ZERO = load("cyfsa-zero")
@@ -82,10 +82,6 @@ DERIVED = {
     "8.6": 5, "9.5": 5, "11.3.6": 2, "11.4.6": 2, "12.2.6": 1, "12.3.6": 1,
     "13.2.4": 3, "13.3.6": 3, "14.2.4": 1, "14.3.6": 1,
 }
-
-
-def _off_cells(flow, specs):
-    return [c for spec in specs for c in cells(flow, spec)]
 
 
 # --- the fixtures -------------------------------------------------------------------------
@@ -214,8 +210,8 @@ def test_every_route_of_the_flow_has_a_case(cyfsa):
 @pytest.mark.parametrize("route_id", sorted(ROUTES))
 def test_route_takes_its_boxes_off_and_keeps_the_rest(cyfsa, route_id):
     changes, off, on, control = ROUTES[route_id]
-    off_cells = _off_cells(cyfsa, off)
-    on_cells = _off_cells(cyfsa, on)
+    off_cells = cells_of(cyfsa, off)
+    on_cells = cells_of(cyfsa, on)
     before = evaluate_doc(changed(FULL, control))
     assert all(c in before.route for c in off_cells)
     after = evaluate_doc(changed(FULL, changes))

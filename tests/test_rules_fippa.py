@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports import cells, changed, evaluate_doc, findings_of, load, parse, rule_ids
+from reports import cells_of, changed, evaluate_doc, findings_of, load, parse, rule_ids
 
 FULL = load("fippa-full")
 ZERO = load("fippa-zero")
@@ -139,10 +139,6 @@ EXEMPTION_SECTIONS = {
 }
 
 
-def _cells(flow, specs):
-    return [c for spec in specs for c in cells(flow, spec)]
-
-
 # --- the fixtures -------------------------------------------------------------------------
 
 
@@ -165,14 +161,14 @@ def test_full_fixture_walks_every_section_in_both_columns(fippa):
 def test_zero_report_is_sections_1_and_2_and_the_deciding_boxes(fippa):
     assert fippa.flow.zero_report == ["3.1", "3.2", "3.3", "11.1", "11.2"]
     ev = evaluate_doc(ZERO)
-    expected = _cells(fippa, ["1.1.institution..2.1", "3.1..3.4", "11.1", "11.2"])
+    expected = cells_of(fippa, ["1.1.institution..2.1", "3.1..3.4", "11.1", "11.2"])
     assert ev.route == expected
     assert ev.complete
 
 
 def test_corrections_only_is_sections_1_2_and_11(fippa):
     ev = evaluate_doc(CORRECTIONS_ONLY)
-    assert ev.route == _cells(fippa, ["1.1.institution..2.1", "3.1..3.4", "11.1..11.11"])
+    assert ev.route == cells_of(fippa, ["1.1.institution..2.1", "3.1..3.4", "11.1..11.11"])
     assert ev.derived()[("11.4", None)] == 4
     assert ev.complete
 
@@ -327,7 +323,7 @@ def test_every_notice_of_the_flow_has_a_case(fippa):
 @pytest.mark.parametrize("route_id", sorted(ROUTES))
 def test_route_takes_its_cells_off_and_keeps_the_rest(fippa, route_id):
     changes, off, on = ROUTES[route_id]
-    off_cells, on_cells = _cells(fippa, off), _cells(fippa, on)
+    off_cells, on_cells = cells_of(fippa, off), cells_of(fippa, on)
     before = evaluate_doc(changed(FULL, {}))
     assert all(c in before.route for c in off_cells)
     after = evaluate_doc(changed(FULL, changes))
@@ -349,8 +345,8 @@ def test_one_column_without_requests_leaves_the_other_to_fill(fippa):
     doc = changed({**FULL, "answers": answers}, {"3.1": {G: 0}, "3.2": {G: 0}, "3.3": {G: 0}})
     ev = evaluate_doc(doc)
     assert ev.findings == [] and ev.missing == [] and ev.complete
-    assert [c for c in ev.route if c[1] == G] == _cells(fippa, ["3.1..3.4 general"])
-    assert all(c in ev.route for c in _cells(fippa, ["3.5..10.7 personal"]))
+    assert [c for c in ev.route if c[1] == G] == cells_of(fippa, ["3.1..3.4 general"])
+    assert all(c in ev.route for c in cells_of(fippa, ["3.5..10.7 personal"]))
     # And the general column, once it has a request again, is asked in full.
     ev = evaluate_doc(changed(doc, {"3.1": {G: 1}}))
     assert ("3.5", G) in ev.missing and ("10.4", G) in ev.missing
