@@ -2,9 +2,11 @@
 
     python3 dev.py start [reportbot arguments...]   set up, then start the assistant
     python3 dev.py test  [pytest arguments...]      set up, then run the whole test suite
+    python3 dev.py lock                             refresh requirements.lock from pyproject.toml
 
-Needs only Python 3.11+. The environment lives in .venv and is rebuilt when
-pyproject.toml changes.
+Needs only Python 3.11+. The environment lives in .venv; it holds exactly the
+versions in requirements.lock (checked against their hashes), and is built
+anew whenever requirements.lock or pyproject.toml changes.
 """
 
 from __future__ import annotations
@@ -20,33 +22,67 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".reportbot-installed"
+LOCK = ROOT / "requirements.lock"
+# uv lives apart from .venv: it writes the lock, it is not part of what the lock pins.
+LOCK_TOOLS = ROOT / ".lock-tools"
+PIP = ["-m", "pip", "--disable-pip-version-check"]
 
 
-def _python() -> Path:
-    return BIN / ("python.exe" if os.name == "nt" else "python")
+def _python(folder: Path = VENV) -> Path:
+    return folder / ("Scripts" if os.name == "nt" else "bin") / ("python.exe" if os.name == "nt" else "python")
+
+
+def _digest() -> str:
+    return hashlib.sha256(LOCK.read_bytes() + b"\0" + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
 
 
 def ensure_env() -> None:
-    """Create .venv and install reportbot with its test extras, once per pyproject."""
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    """Build .venv from requirements.lock, once per version of the lock and pyproject."""
+    digest = _digest()
     if STAMP.exists() and STAMP.read_text() == digest and _python().exists():
         return
-    if not _python().exists():
-        print("dev.py: creating .venv", file=sys.stderr)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    print("dev.py: installing reportbot and its test tools into .venv", file=sys.stderr)
+    # A fresh environment each time, so nothing installed by hand or left by an older lock survives.
+    print("dev.py: building .venv from requirements.lock", file=sys.stderr)
+    venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    python = str(_python())
+    subprocess.run([python, *PIP, "install", "--quiet", "--require-hashes", "--no-deps", "-r", str(LOCK)], check=True)
+    # reportbot itself, editable, built by the locked hatchling: nothing unpinned is fetched.
     subprocess.run(
-        [str(_python()), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-e", f"{ROOT}[test]"],
+        [python, *PIP, "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index", "-e", str(ROOT)],
         check=True,
     )
     STAMP.write_text(digest)
 
 
+def lock() -> int:
+    """Resolve pyproject.toml's ranges (app, test tools, build backend) to exact versions with hashes.
+
+    The resolution is universal (every platform's markers kept, as colorama for pytest on Windows)
+    and for the oldest Python reportbot supports.
+    """
+    import tomllib
+
+    if not (_python(LOCK_TOOLS).parent / ("uv.exe" if os.name == "nt" else "uv")).exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(LOCK_TOOLS)
+        subprocess.run([str(_python(LOCK_TOOLS)), *PIP, "install", "--quiet", "uv>=0.5"], check=True)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    # The build backend is pinned too (dev.py builds without isolation); hatchling's editable hook needs editables.
+    build = [*project["build-system"]["requires"], "editables>=0.5"]
+    return subprocess.run(
+        [str(_python(LOCK_TOOLS)), "-m", "uv", "pip", "compile", "--quiet", "--upgrade", "--universal",
+         "--python-version", project["project"]["requires-python"].removeprefix(">="), "--generate-hashes",
+         "--extra", "test", "--annotation-style", "line", "--custom-compile-command", "python3 dev.py lock",
+         "-o", str(LOCK), str(ROOT / "pyproject.toml"), "-"],
+        input="\n".join(build), text=True, cwd=ROOT,
+    ).returncode
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"start", "test"}:
+    if not argv or argv[0] not in {"start", "test", "lock"}:
         print(__doc__, file=sys.stderr)
         return 2
+    if argv[0] == "lock":
+        return lock()
     ensure_env()
     command, rest = argv[0], argv[1:]
     if command == "start":
