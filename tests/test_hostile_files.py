@@ -13,6 +13,7 @@ nesting 100,000 deep, files just under the 5 MB limit) are made in tmp_path.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from reportbot.cli import main
 from reportbot.flow.loader import load_flow
 from reportbot.reportfile import MAX_BYTES
 from reportbot.store import Store
+from reports import load
 
 try:
     import resource
@@ -400,3 +402,41 @@ def test_a_number_out_of_all_bounds_is_refused_in_seconds(tmp_path, case, suffix
 def test_an_endless_file_is_refused(tmp_path):
     proc, _ = _reportbot(tmp_path, "check", "/dev/zero", timeout=60, memory=300 << 20)
     assert proc.returncode == 2 and "not a regular file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --- what import stores from a file's metadata ------------------------------------------------
+
+ACK = {"rule": "fippa-7.7-within-7.6", "column": "personal", "reason": "two were re-filed"}
+METADATA = {
+    "a rule with an escape": ({"acknowledged": [{**ACK, "rule": "\x9b31mfippa-7.7-within-7.6"}]}, "not a check"),
+    "a rule of no check": ({"acknowledged": [{**ACK, "rule": "no-such-rule"}]}, "not a check"),
+    "a column with an escape": ({"acknowledged": [{**ACK, "column": "personal\x1b[2J"}]}, "not a check"),
+    "a column of no check": ({"acknowledged": [{**ACK, "column": "both"}]}, "not a check"),
+    "an empty reason": ({"acknowledged": [{**ACK, "reason": "\x1b[2J "}]}, '"acknowledged" must be'),
+    "a language with an escape": ({"language": "fr\x9b31m"}, '"language" must be one of en, fr'),
+    "an unknown language": ({"language": "xx"}, '"language" must be one of en, fr'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(METADATA))
+def test_import_refuses_metadata_it_cannot_trust(capsys, tmp_path, case):
+    changes, says = METADATA[case]
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({**load("fippa-full"), **changes}, ensure_ascii=False, default=float), encoding="utf-8")
+    code, out, err, _ = _run(capsys, "--db", str(tmp_path / "r.sqlite3"), "import", str(path))
+    assert code == 2 and out == ""
+    _one_line_refusal(err, str(path), says)
+    assert not set(err) & {"\x1b", "\x9b"}
+    assert _no_reports(tmp_path / "r.sqlite3")
+
+
+def test_import_keeps_a_known_acknowledgement_with_its_reason_cleaned(capsys, tmp_path):
+    path = tmp_path / "r.json"
+    doc = {**load("fippa-full"), "language": "fr", "acknowledged": [{**ACK, "reason": "two were\x1b[2J re-filed"}]}
+    path.write_text(json.dumps(doc, default=float), encoding="utf-8")
+    code, _, err, _ = _run(capsys, "--db", str(tmp_path / "r.sqlite3"), "import", str(path))
+    assert code == 0 and err == ""
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        (row,) = store.reports()
+        assert row.language == "fr"
+        assert store.acknowledgements(row.id) == {("fippa-7.7-within-7.6", "personal"): "two were re-filed"}
