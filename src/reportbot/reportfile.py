@@ -158,11 +158,14 @@ def _json(text: str, name: str) -> object:
     except json.JSONDecodeError as e:
         raise UnusableFile("json", name=name, detail=e.msg, line=e.lineno, column=e.colno) from None
     except _Repeated as e:
-        raise UnusableFile("duplicate", name=name, key=_shown(e.key), line=_json_line(text, e.key)) from None
+        raise UnusableFile("duplicate", name=name, key=_shown(e.key), line=_json_line(text)) from None
 
 
-def _json_line(text: str, key: str) -> int:
-    """The line of the first repeated key of ``text``, found again with the pure-Python decoder, which can say where."""
+def _json_line(text: str) -> int:
+    """The line of the first repeated key of ``text``: found again by the pure-Python decoder, which can say where.
+
+    Only for a file already refused, so its slowness costs nothing to a good file.
+    """
 
     def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None, _w=None):
         starts: list[int] = []
@@ -186,9 +189,7 @@ def _json_line(text: str, key: str) -> int:
         decoder.decode(text)
     except _Found as found:
         return found.line
-    except (ValueError, RecursionError):
-        pass
-    return 0
+    return 0  # not reached: the C decoder found a repeated key, so this one does too
 
 
 class _Found(Exception):
