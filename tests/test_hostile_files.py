@@ -368,6 +368,17 @@ def test_deep_yaml_is_refused_in_our_words_not_a_crash(tmp_path, name):
     assert cpu < CPU_SECONDS
 
 
+@pytest.mark.parametrize("name", sorted(DEEP_YAML))
+def test_deep_yaml_is_refused_by_the_pure_python_parser_too(capsys, monkeypatch, tmp_path, name):
+    import yaml
+
+    monkeypatch.setattr("reportbot.yamlio._yaml", lambda: (yaml, yaml.SafeLoader))  # PyYAML without libyaml
+    (tmp_path / "deep.yaml").write_text(DEEP_YAML[name])
+    code, out, err, elapsed = _run(capsys, "check", str(tmp_path / "deep.yaml"))
+    assert (code, out, err) == (2, "", f"reportbot: {tmp_path / 'deep.yaml'}: nested too deeply to be a report file\n")
+    assert elapsed < SECONDS
+
+
 def test_deep_yaml_is_refused_in_french_too(tmp_path):
     (tmp_path / "deep.yaml").write_text(DEEP_YAML["flow-sequences"])
     proc = subprocess.run([sys.executable, "-m", "reportbot", "--lang", "fr", "check", "deep.yaml"],
