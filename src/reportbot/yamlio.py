@@ -116,8 +116,8 @@ def _strict(yaml, loader, text: str) -> object:
         if isinstance(container, list):
             container.append(value)
         elif frame[1] is _NO_KEY:
-            if not isinstance(value, str):
-                raise YamlError("key", key=event.value if isinstance(event, yaml.ScalarEvent) else "?", line=_line(event))
+            if not isinstance(value, str):  # a plain scalar read as a number, a yes/no or nothing
+                raise YamlError("key", key=event.value, line=_line(event))
             if value in container:
                 raise YamlError("duplicate", key=value, line=_line(event))
             frame[1] = value
