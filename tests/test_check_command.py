@@ -335,3 +335,66 @@ def test_early_finding_names_an_upper_bound(capsys, tmp_path):
     assert f["column"] == "personal"
     assert "—" not in f["message"]
     assert re.search(r"\b10\b", f["message"]) and re.search(r"\b30\b", f["message"])
+
+
+# --- YAML read as YAML 1.2 core, narrowed: only plain decimal numbers are numbers ------------
+
+YAML_1_1_NUMBERS = {  # box: what YAML 1.1 read as a number (1:30 = 90, 0x7E9 = 2025, 017 = 15, ...)
+    "3.1": "1:30",
+    "4.1": "0x7E9",
+    "4.2": "0b11",
+    "4.3": "0o17",
+    "5.1": "017",
+    "5.2": "1_000",
+    "5.4": ".inf",
+    "5.5": ".nan",
+}
+
+
+def _yaml_doc(report: str, year: object, answers: dict[str, str]) -> str:
+    return f"format: reportbot/1\nreport: {report}\nyear: {year}\nanswers:\n" + "".join(
+        f'  "{box}": {raw}\n' for box, raw in answers.items()
+    )
+
+
+def test_yaml_reads_only_plain_decimal_numbers_as_numbers(capsys, tmp_path):
+    path = _write(tmp_path, _yaml_doc("cyfsa-part-x", 2025, YAML_1_1_NUMBERS), "r.yaml")
+    status, doc = _check_json(capsys, path)
+    refused = {f["boxes"][0]: f["message"] for f in doc["findings"] if f["rule"] == "value-kind"}
+    assert status == 1 and sorted(refused) == sorted(YAML_1_1_NUMBERS)
+    for box, raw in YAML_1_1_NUMBERS.items():
+        assert refused[box].endswith(f"a count is a whole number of 0 or more, not {raw!r}."), refused[box]
+
+
+@pytest.mark.parametrize("year", ["0x7E9", "3:57:45", "2_025"])
+def test_a_yaml_year_in_another_notation_is_refused(capsys, tmp_path, year):
+    status, out, err = _check(capsys, _write(tmp_path, _yaml_doc("cyfsa-part-x", year, {}), "r.yaml"))
+    assert status == 2 and out == ""
+    assert err == f"reportbot: {tmp_path / 'r.yaml'}: \"year\" must be the reporting year as a whole number, like 2025 (got {year!r})\n"
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_yaml_fixtures_with_quoted_boxes_read_as_their_json(capsys, tmp_path, name):
+    doc = load(name)
+    answers = {box: json.dumps(value, default=float) for box, value in doc["answers"].items()}
+    path = _write(tmp_path, _yaml_doc(doc["report"], doc["year"], answers), f"{name}.yaml")
+    status, from_yaml = _check_json(capsys, path)
+    _, from_json = _check_json(capsys, str(REPORTS_DIR / f"{name}.json"))
+    assert status == 0 and {**from_yaml, "file": ""} == {**from_json, "file": ""}
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_repeated_key_is_refused_naming_it_and_its_line(capsys, tmp_path, suffix):
+    if suffix == ".json":
+        text = ('{\n "format": "reportbot/1",\n "report": "fippa-year-end",\n "year": 2005,\n "answers": {\n'
+                '  "3.1": {"personal": 1,\n          "general": 2,\n          "personal": 3}\n }\n}\n')
+    else:
+        text = ('format: reportbot/1\nreport: fippa-year-end\nyear: 2005\nanswers:\n  "3.1":\n'
+                '    personal: 1\n    general: 2\n    personal: 3\n')
+    path = _write(tmp_path, text, "r" + suffix)
+    status, out, err = _check(capsys, path)
+    assert (status, out) == (2, "")
+    assert err == (f"reportbot: {path}: the key 'personal' is given twice (line 8); "
+                   "keep one, since which one is meant cannot be guessed\n")
+    status = main(["--lang", "fr", "check", path])
+    assert "la clé 'personal' est donnée deux fois (ligne 8)" in capsys.readouterr().err

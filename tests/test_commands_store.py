@@ -154,7 +154,7 @@ def test_import_stores_a_draft_and_says_what_is_wrong(capsys, db, tmp_path):
     doc = changed(load("fippa-full"), {"4.1": {"personal": 171}, "2.1": None, "3.1": {"personal": "lots"}})
     doc["status"] = "confirmed"
     doc["answers"]["3.4"] = {"personal": 1, "general": 1}  # a total given wrong: checked, not stored
-    doc["acknowledged"] = [{"rule": "r", "column": None, "reason": "because"}]
+    doc["acknowledged"] = [{"rule": "fippa-7.7-within-7.6", "column": "personal", "reason": "because"}]
     doc["language"] = "en"
     path = tmp_path / "in.json"
     path.write_text(json.dumps(doc, default=float), encoding="utf-8")
@@ -169,7 +169,7 @@ def test_import_stores_a_draft_and_says_what_is_wrong(capsys, db, tmp_path):
         assert ("3.4", "personal") not in answers and ("3.1", "personal") not in answers
         assert answers[("4.1", "personal")] == 171
         assert set(s.answer_sources(1).values()) == {"imported"}
-        assert s.acknowledgements(1) == {("r", None): "because"}
+        assert s.acknowledgements(1) == {("fippa-7.7-within-7.6", "personal"): "because"}
         assert {h.how for h in s.history(1)} == {"imported"}
 
 

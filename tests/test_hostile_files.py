@@ -13,6 +13,7 @@ nesting 100,000 deep, files just under the 5 MB limit) are made in tmp_path.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from reportbot.cli import main
 from reportbot.flow.loader import load_flow
 from reportbot.reportfile import MAX_BYTES
 from reportbot.store import Store
+from reports import load
 
 try:
     import resource
@@ -60,7 +62,12 @@ REFUSED = {
     "too-deep.json": "nested too deeply",
     "yaml-bomb.yaml": "aliases",
     "yaml-merge-bomb.yaml": "aliases",
-    "yaml-python-object.yaml": "neither JSON nor YAML",
+    "yaml-python-object.yaml": "tags",
+    "yaml-tags.yaml": "tags",
+    "duplicate-keys.json": "the key '3.1' is given twice (line 1)",
+    "duplicate-keys.yaml": "the key '3.1' is given twice (line 6)",
+    "huge-exponent.json": "far too many digits, or too large an exponent",
+    "huge-exponent.yaml": "far too many digits, or too large an exponent",
     "yaml-syntax-error.yaml": "neither JSON nor YAML",
     "latin-1.json": "not UTF-8",
     "utf-16.json": "not UTF-8",
@@ -72,7 +79,6 @@ BAD_VALUES = {
     "unknown-boxes.json": {"unknown-box"},
     "unknown-columns.json": {"unknown-column"},
     "nan-and-infinity.json": {"value-kind"},
-    "duplicate-keys.json": {"value-kind"},
     "yaml-odd-scalars.yaml": {"value-kind"},
 }
 # Files that once crashed reportbot (a number of more than 4,300 digits); kept so they stay refused.
@@ -186,8 +192,51 @@ def test_a_number_too_long_to_read_is_refused(capsys, monkeypatch, name):
 def test_files_that_are_not_there_or_not_files(capsys, tmp_path):
     code, out, err, _ = _run(capsys, "check", str(tmp_path / "missing.json"), str(tmp_path))
     assert code == 2 and out == ""
-    lines = err.splitlines()
-    assert len(lines) == 2 and all(line.startswith("reportbot: ") and "cannot be read" in line for line in lines)
+    missing, folder = err.splitlines()
+    assert missing.startswith("reportbot: ") and "cannot be read" in missing
+    assert folder == f"reportbot: {tmp_path}: not a regular file (a folder, a device or a pipe); give the path of a report file"
+
+
+NOT_REGULAR = [p for p in ("/dev/null", "/dev/zero") if Path(p).exists()]
+
+
+@pytest.mark.parametrize("command", ["check", "import"])
+@pytest.mark.parametrize("path", [*NOT_REGULAR, "folder"])
+def test_a_folder_or_a_device_is_refused_before_reading(capsys, tmp_path, command, path):
+    (tmp_path / "folder").mkdir()
+    given = path if path.startswith("/") else str(tmp_path / path)
+    code, out, err, _ = _run(capsys, "--db", str(tmp_path / "r.sqlite3"), command, given)
+    assert code == 2 and out == ""
+    assert err == f"reportbot: {given}: not a regular file (a folder, a device or a pipe); give the path of a report file\n"
+    assert _no_reports(tmp_path / "r.sqlite3")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("command", ["check", "import"])
+def test_a_fifo_with_no_writer_is_refused_not_waited_on(tmp_path, command):
+    os.mkfifo(tmp_path / "pipe.json")
+    proc, _ = _reportbot(tmp_path, "--db", str(tmp_path / "r.sqlite3"), command, "pipe.json", timeout=30)
+    assert proc.returncode == 2 and proc.stdout == ""
+    _one_line_refusal(proc.stderr, "pipe.json", "not a regular file")
+
+
+@pytest.mark.parametrize("command", ["check", "import"])
+def test_a_file_name_cannot_split_the_line_or_send_escapes(capsys, monkeypatch, tmp_path, command):
+    monkeypatch.chdir(tmp_path)
+    name = "evil\n\x1b]0;pwned\x07\x1b[2Jname\x9b31m.json"
+    Path(name).write_text("[]")
+    code, out, err, _ = _run(capsys, "--db", str(tmp_path / "r.sqlite3"), command, name)
+    assert code == 2 and out == ""
+    assert err == "reportbot: evil\\nname.json: not a reportbot/1 file (expected a mapping with \"format\": \"reportbot/1\")\n"
+
+
+def test_a_file_name_is_clean_in_the_report_too(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    name = "a\nb\x1b[2J.json"
+    Path(name).write_text('{"format": "reportbot/1", "report": "cyfsa-part-x", "year": 2025}')
+    for command in ("check", "import"):
+        _, out, err, _ = _run(capsys, "--db", str(tmp_path / "r.sqlite3"), command, name)
+        assert err == "" and out.splitlines()[0] == "a\\nb.json: cyfsa-part-x, 2025"
 
 
 # --- big and deep files, in a subprocess under limits --------------------------------------------------
@@ -259,7 +308,7 @@ BIG = {
     "deep-objects.json": (lambda p: p.write_text('{"a": ' * 100_000 + "1" + "}" * 100_000), 2, "nested too deeply"),
     "deep-answers.json": (lambda p: p.write_text(REPORT_HEAD + '"3.1": ' + "[" * 100_000 + "]" * 100_000 + "}}"),
                           2, "nested too deeply"),
-    "deep-block.yaml": (lambda p: p.write_text("".join(" " * i + "a:\n" for i in range(3000))), 2, None),
+    "deep-block.yaml": (lambda p: p.write_text("".join(" " * i + "a:\n" for i in range(1400))), 2, "nested too deeply"),
     "unknown-boxes-5mb.json": (lambda p: _distinct(p, REPORT_HEAD, '"x{}": 1, ', '"3.1": 1}}', MAX_BYTES - 100),
                                1, None),
     "long-text-5mb.json": (lambda p: _write_big(p, REPORT_HEAD + '"1.1.organization": "', "A", '"}}', MAX_BYTES - 100),
@@ -296,15 +345,109 @@ def test_import_of_big_and_deep_files(tmp_path, name):
         assert proc.returncode in (0, 1) and "error [" in proc.stdout
 
 
-@pytest.mark.parametrize("opener", ["{a: ", "["])
-def test_deep_yaml_flow_nesting_is_refused_not_a_crash(tmp_path, opener):
-    closer = "}" if opener.startswith("{") else "]"
-    (tmp_path / "deep.yaml").write_text("a: " + opener * 100_000 + "1" + closer * 100_000)
-    proc, _ = _reportbot(tmp_path, "check", "deep.yaml")
-    assert proc.returncode == 2 and "nested too deeply" in proc.stderr
+DEEP_YAML = {
+    # Flow nesting: libyaml 0.2.6 (PyYAML 6.0.4) refuses it itself, in its own words, before reportbot sees a level.
+    "flow-mappings": "a: " + "{a: " * 100_000 + "1" + "}" * 100_000,
+    "flow-sequences": "a: " + "[" * 100_000 + "1" + "]" * 100_000,
+    "flow-sequences-one-a-line": "a: " + "[\n" * 100_000 + "1" + "]" * 100_000,
+    # Block nesting: PyYAML 6.0.3's composer recursed on it until the C stack overflowed (a segfault).
+    "block-sequences": "- " * 40_000 + "x",
+    # Block nesting by indentation, as deep as fits in the size limit.
+    "block-sequences-per-line": "".join(" " * i + "-\n" for i in range(1400)) + " " * 1400 + "x\n",
+    "block-mappings": "".join(" " * i + "a:\n" for i in range(1400)),
+    "block-mappings-in-sequences": "".join("  " * i + "- a:\n" for i in range(1000)),
+    "just-over-the-limit": "a:\n  " + "- " * 100 + "x",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_YAML))
+def test_deep_yaml_is_refused_in_our_words_not_a_crash(tmp_path, name):
+    (tmp_path / "deep.yaml").write_text(DEEP_YAML[name])
+    proc, cpu = _reportbot(tmp_path, "check", "deep.yaml")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", "reportbot: deep.yaml: nested too deeply to be a report file\n")
+    assert cpu < CPU_SECONDS
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_YAML))
+def test_deep_yaml_is_refused_by_the_pure_python_parser_too(capsys, monkeypatch, tmp_path, name):
+    import yaml
+
+    monkeypatch.setattr("reportbot.yamlio._yaml", lambda: (yaml, yaml.SafeLoader))  # PyYAML without libyaml
+    (tmp_path / "deep.yaml").write_text(DEEP_YAML[name])
+    code, out, err, elapsed = _run(capsys, "check", str(tmp_path / "deep.yaml"))
+    assert (code, out, err) == (2, "", f"reportbot: {tmp_path / 'deep.yaml'}: nested too deeply to be a report file\n")
+    assert elapsed < SECONDS
+
+
+def test_deep_yaml_is_refused_in_french_too(tmp_path):
+    (tmp_path / "deep.yaml").write_text(DEEP_YAML["flow-sequences"])
+    proc = subprocess.run([sys.executable, "-m", "reportbot", "--lang", "fr", "check", "deep.yaml"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT)
+    assert (proc.returncode, proc.stderr) == (2, "reportbot: deep.yaml : imbriqué trop profondément pour être un fichier de rapport\n")
+
+
+NUMBERS = {
+    "an exponent of 10**14 (a MemoryError once)": '"3.1": 1e99999999999999',
+    "a total of 1e-999999999 (a gigabyte of output once)": '"4.4": 1e-999999999',
+    "an integer of 5,000 digits": '"3.1": ' + "9" * 5000,
+    "a fraction of 5,000 digits": '"9.2": 0.' + "1" * 5000,
+}
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+@pytest.mark.parametrize("case", sorted(NUMBERS))
+def test_a_number_out_of_all_bounds_is_refused_in_seconds(tmp_path, case, suffix):
+    answer = NUMBERS[case]
+    if suffix == ".json":
+        text = REPORT_HEAD + answer + "}}"
+    else:
+        text = "format: reportbot/1\nreport: cyfsa-part-x\nyear: 2025\nanswers:\n  " + answer + "\n"
+    (tmp_path / f"n{suffix}").write_text(text)
+    proc, cpu = _reportbot(tmp_path, "check", f"n{suffix}", timeout=30)
+    assert proc.returncode == 2 and proc.stdout == "", proc.stdout[:300]
+    _one_line_refusal(proc.stderr, f"n{suffix}", "far too many digits, or too large an exponent")
+    assert cpu < CPU_SECONDS
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists() or resource is None, reason="no /dev/zero, or no memory limit")
 def test_an_endless_file_is_refused(tmp_path):
     proc, _ = _reportbot(tmp_path, "check", "/dev/zero", timeout=60, memory=300 << 20)
-    assert proc.returncode == 2 and "larger than" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "not a regular file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --- what import stores from a file's metadata ------------------------------------------------
+
+ACK = {"rule": "fippa-7.7-within-7.6", "column": "personal", "reason": "two were re-filed"}
+METADATA = {
+    "a rule with an escape": ({"acknowledged": [{**ACK, "rule": "\x9b31mfippa-7.7-within-7.6"}]}, "not a check"),
+    "a rule of no check": ({"acknowledged": [{**ACK, "rule": "no-such-rule"}]}, "not a check"),
+    "a column with an escape": ({"acknowledged": [{**ACK, "column": "personal\x1b[2J"}]}, "not a check"),
+    "a column of no check": ({"acknowledged": [{**ACK, "column": "both"}]}, "not a check"),
+    "an empty reason": ({"acknowledged": [{**ACK, "reason": "\x1b[2J "}]}, '"acknowledged" must be'),
+    "a language with an escape": ({"language": "fr\x9b31m"}, '"language" must be one of en, fr'),
+    "an unknown language": ({"language": "xx"}, '"language" must be one of en, fr'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(METADATA))
+def test_import_refuses_metadata_it_cannot_trust(capsys, tmp_path, case):
+    changes, says = METADATA[case]
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({**load("fippa-full"), **changes}, ensure_ascii=False, default=float), encoding="utf-8")
+    code, out, err, _ = _run(capsys, "--db", str(tmp_path / "r.sqlite3"), "import", str(path))
+    assert code == 2 and out == ""
+    _one_line_refusal(err, str(path), says)
+    assert not set(err) & {"\x1b", "\x9b"}
+    assert _no_reports(tmp_path / "r.sqlite3")
+
+
+def test_import_keeps_a_known_acknowledgement_with_its_reason_cleaned(capsys, tmp_path):
+    path = tmp_path / "r.json"
+    doc = {**load("fippa-full"), "language": "fr", "acknowledged": [{**ACK, "reason": "two were\x1b[2J re-filed"}]}
+    path.write_text(json.dumps(doc, default=float), encoding="utf-8")
+    code, _, err, _ = _run(capsys, "--db", str(tmp_path / "r.sqlite3"), "import", str(path))
+    assert code == 0 and err == ""
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        (row,) = store.reports()
+        assert row.language == "fr"
+        assert store.acknowledgements(row.id) == {("fippa-7.7-within-7.6", "personal"): "two were re-filed"}

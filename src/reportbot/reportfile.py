@@ -12,6 +12,10 @@ that names its box.
 from __future__ import annotations
 
 import json
+import json.decoder
+import json.scanner
+import os
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,8 +23,9 @@ from typing import Any
 
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow, report_ids
-from reportbot.values import Value, ValueProblem, clean_text, to_value
-from reportbot.yamlio import YamlError, load_yaml
+from reportbot.dialogs import languages
+from reportbot.values import MAX_TEXT, Value, ValueProblem, clean_text, to_value
+from reportbot.yamlio import NumberTooLong, YamlError, load_yaml, plain_number
 
 FORMAT = "reportbot/1"
 MAX_BYTES = 1024 * 1024  # a real report file is about 10 KB
@@ -30,7 +35,26 @@ _KEYS = {"format", "report", "year", "answers", "status", "acknowledged", "langu
 
 
 class UnusableFile(ValueError):
-    """A file that is not a usable reportbot/1 report; the message is one line for stderr."""
+    """A file that is not a usable reportbot/1 report: ``code`` names its message (``file.error.<code>``)."""
+
+    def __init__(self, code: str, **facts: object) -> None:
+        self.code = code
+        self.facts = facts
+        super().__init__(code)
+
+    def message(self, words=None) -> str:
+        """One line in the filer's language (English without ``words``, or where it lacks the message)."""
+        from reportbot.dialogs import wording
+
+        for source in (words, None):
+            try:
+                return (source or wording()).t(f"file.error.{self.code}", **self.facts)
+            except Exception:  # that language lacks the message, or the dialogs are broken
+                continue
+        return ", ".join([self.code, *(f"{k}={v}" for k, v in self.facts.items())])
+
+    def __str__(self) -> str:
+        return self.message()
 
 
 @dataclass
@@ -46,46 +70,131 @@ class ReportFile:
     language: str | None = None
 
 
+def display_name(path: str) -> str:
+    """A file name as one clean line: no escape sequences, a newline shown as \\n."""
+    return clean_text(path.replace("\n", "\\n").replace("\t", " "))
+
+
+def _shown(value: object) -> str:
+    """A value from a file, quoted, short and clean, for a one-line message."""
+    text = clean_text(str(value)).replace("\n", " ").replace("\t", " ")
+    return repr(text if len(text) <= 40 else text[:37] + "...") if isinstance(value, str) else text[:40]
+
+
 def read_report_file(path: Path) -> ReportFile:
     """Read and parse ``path``; raises :class:`UnusableFile` with a one-line reason."""
-    name = clean_text(str(path))
+    name = display_name(str(path))
     try:
-        # Read one byte past the limit rather than trust st_size, which is 0 for pipes and devices.
-        with open(path, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)
+        raw = _read_regular(path)
     except OSError as e:
-        raise UnusableFile(f"{name}: cannot be read: {e.strerror or e}") from None
+        raise UnusableFile("unreadable", name=name, detail=clean_text(e.strerror or str(e))) from None
+    if raw is None:
+        raise UnusableFile("not_regular", name=name)
     if len(raw) > MAX_BYTES:
-        raise UnusableFile(f"{name}: far larger than any report file (limit {MAX_BYTES:,} bytes)")
+        raise UnusableFile("too_large", name=name, megabytes=MAX_BYTES >> 20)
     return parse_report_text(raw, name)
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The first ``MAX_BYTES + 1`` bytes of ``path``, or None when it is not a regular file.
+
+    A FIFO, a device or a folder is refused before it can block or run on:
+    stat first (no open at all), then open without blocking and fstat what was
+    opened, in case the path was swapped in between.
+    """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        return None
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        # Read one byte past the limit rather than trust st_size, which a growing file outruns.
+        return f.read(MAX_BYTES + 1)
 
 
 def parse_report_text(raw: bytes, name: str) -> ReportFile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UnusableFile(f"{name}: not a text file (not UTF-8)") from None
+        raise UnusableFile("not_utf8", name=name) from None
     data = _decode(text, name)
     return parse_report(data, name)
 
 
 def _decode(text: str, name: str) -> object:
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        try:
-            return json.loads(text, parse_float=Decimal)
-        except RecursionError:
-            raise UnusableFile(f"{name}: nested too deeply to be a report file") from None
-        except json.JSONDecodeError as e:
-            raise UnusableFile(f"{name}: not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
-        except ValueError:  # an integer of more than 4,300 digits
-            raise UnusableFile(f"{name}: holds a number far too long to be a count or an amount") from None
     try:
+        if text.lstrip().startswith(("{", "[")):
+            return _json(text, name)
         return load_yaml(text)
+    except NumberTooLong as e:
+        raise UnusableFile("number", name=name, number=clean_text(e.text)) from None
     except RecursionError:
-        raise UnusableFile(f"{name}: nested too deeply to be a report file") from None
+        raise UnusableFile("deep", name=name) from None
     except YamlError as e:
-        raise UnusableFile(f"{name}: neither JSON nor YAML: {e}") from None
+        if e.code == "syntax":
+            raise UnusableFile("yaml", name=name, detail=clean_text(str(e))[:200]) from None
+        facts = {k: _shown(v) if k == "key" else v for k, v in e.facts.items() if k != "detail"}
+        raise UnusableFile(e.code, name=name, **facts) from None
+
+
+class _Repeated(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object, refusing a repeated key (json keeps the last one silently)."""
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        seen: set[str] = set()
+        raise _Repeated(next(k for k, _ in pairs if k in seen or seen.add(k)))
+    return out
+
+
+def _json(text: str, name: str) -> object:
+    try:
+        return json.loads(text, parse_int=plain_number, parse_float=plain_number, object_pairs_hook=_unique)
+    except json.JSONDecodeError as e:
+        raise UnusableFile("json", name=name, detail=e.msg, line=e.lineno, column=e.colno) from None
+    except _Repeated as e:
+        raise UnusableFile("duplicate", name=name, key=_shown(e.key), line=_json_line(text)) from None
+
+
+def _json_line(text: str) -> int:
+    """The line of the first repeated key of ``text``: found again by the pure-Python decoder, which can say where.
+
+    Only for a file already refused, so its slowness costs nothing to a good file.
+    """
+
+    def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None, _w=None):
+        starts: list[int] = []
+
+        def scan(string: str, at: int):
+            starts.append(at)
+            return scan_once(string, at)
+
+        pairs, end = json.decoder.JSONObject(s_and_end, strict, scan, object_hook, list, memo)
+        seen: set[str] = set()
+        for (k, _), at in zip(pairs, starts):
+            if k in seen:
+                raise _Found(s_and_end[0].count("\n", 0, at) + 1)
+            seen.add(k)
+        return dict(pairs), end
+
+    decoder = json.JSONDecoder(parse_int=plain_number, parse_float=plain_number)
+    decoder.parse_object = parse_object
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    try:
+        decoder.decode(text)
+    except _Found as found:
+        return found.line
+    return 0  # not reached: the C decoder found a repeated key, so this one does too
+
+
+class _Found(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
 
 
 def _depth(node: object, limit: int) -> bool:
@@ -105,42 +214,36 @@ def _depth(node: object, limit: int) -> bool:
 def parse_report(data: object, name: str = "report") -> ReportFile:
     """Turn decoded JSON/YAML data into a :class:`ReportFile`."""
     if not isinstance(data, dict):
-        raise UnusableFile(f"{name}: not a reportbot/1 file (expected a mapping with \"format\": \"{FORMAT}\")")
+        raise UnusableFile("not_report", name=name)
     if data.get("format") != FORMAT:
-        raise UnusableFile(f"{name}: not a reportbot/1 file (\"format\" is {data.get('format')!r}, expected {FORMAT!r})")
+        raise UnusableFile("format", name=name, got=_shown(data.get("format")))
     unknown = sorted(str(k) for k in data if k not in _KEYS)
     if unknown:
-        raise UnusableFile(f"{name}: unknown key {unknown[0]!r} (a reportbot/1 file has {', '.join(sorted(_KEYS))})")
+        raise UnusableFile("unknown_key", name=name, key=_shown(unknown[0]), keys=", ".join(sorted(_KEYS)))
     if _depth(data, MAX_DEPTH):
-        raise UnusableFile(f"{name}: nested too deeply to be a report file")
+        raise UnusableFile("deep", name=name)
     report = data.get("report")
     if not isinstance(report, str) or not _known_report(report):
-        raise UnusableFile(f"{name}: unknown report {report!r} (known: {', '.join(report_ids())})")
+        raise UnusableFile("unknown_report", name=name, report=_shown(report), known=", ".join(report_ids()))
     try:
         flow = load_flow(report)
     except FlowError as e:
-        raise UnusableFile(f"{name}: {e}") from None
+        raise UnusableFile("flow", name=name, detail=str(e)) from None
     year = data.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2200:
-        raise UnusableFile(f"{name}: \"year\" must be the reporting year as a whole number, like 2025 (got {year!r})")
+        raise UnusableFile("year", name=name, got=_shown(year))
     status = data.get("status", "draft")
     if status not in STATUSES:
-        raise UnusableFile(f"{name}: \"status\" must be draft or confirmed (got {status!r})")
+        raise UnusableFile("status", name=name, got=_shown(status))
     answers_raw = data.get("answers", {})
     if not isinstance(answers_raw, dict):
-        raise UnusableFile(f"{name}: \"answers\" must be a mapping from box numbers to values")
-    unquoted = next((k for k in answers_raw if not isinstance(k, str)), None)
-    if unquoted is not None:
-        # YAML reads 6.10 as the number 6.1: guessing would silently overwrite box 6.1.
-        raise UnusableFile(f"{name}: box number {unquoted!r} must be quoted (\"6.10\": ...); unquoted, YAML reads 6.10 as 6.1")
-    acknowledged = data.get("acknowledged", [])
-    if not isinstance(acknowledged, list) or not all(_is_ack(a) for a in acknowledged):
-        raise UnusableFile(f"{name}: \"acknowledged\" must be a list of {{\"rule\", \"column\", \"reason\"}}")
+        raise UnusableFile("answers", name=name)
+    acknowledged = _acknowledged(flow, data.get("acknowledged", []), name)
     language = data.get("language")
-    if language is not None and not isinstance(language, str):
-        raise UnusableFile(f"{name}: \"language\" must be a language code like \"en\"")
+    if language is not None and language not in languages():
+        raise UnusableFile("language", name=name, got=_shown(language), known=", ".join(languages()))
     answers, problems = read_answers(flow, answers_raw)
-    return ReportFile(flow, year, answers, problems, status, list(acknowledged), language)
+    return ReportFile(flow, year, answers, problems, status, acknowledged, language)
 
 
 _KNOWN_REPORTS: set[str] = set()
@@ -153,6 +256,31 @@ def _known_report(report: str) -> bool:
             return False
         _KNOWN_REPORTS.add(report)
     return True
+
+
+def _acknowledged(flow: CompiledFlow, given: object, name: str) -> list[dict[str, Any]]:
+    """The accepted warnings of a file, each naming a check of ``flow`` in one of its columns, the reason cleaned."""
+    if not isinstance(given, list) or not all(_is_ack(a) for a in given):
+        raise UnusableFile("acknowledged", name=name)
+    known = _acknowledgeable(flow)
+    out = []
+    for a in given:
+        rule, column = a["rule"], a.get("column")
+        if (rule, column) not in known:
+            raise UnusableFile("acknowledged_rule", name=name, rule=_shown(rule), column=_shown(column or "-"))
+        reason = clean_text(a["reason"])
+        if not reason or len(reason) > MAX_TEXT:
+            raise UnusableFile("acknowledged", name=name)
+        out.append({"rule": rule, "column": column, "reason": reason})
+    return out
+
+
+def _acknowledgeable(flow: CompiledFlow) -> set[tuple[str, str | None]]:
+    """The (rule key, column) of every finding the conversation can accept: the checks and carried-forward figures."""
+    keys = {(f"{c.check.id}:{c.subject}" if c.subject else c.check.id, c.column) for c in flow.checks}
+    for pair in flow.flow.carried_forward:
+        keys.update((f"carried-forward-{pair.box}", column) for column in flow.by_id[pair.box].columns)
+    return keys
 
 
 def _is_ack(a: object) -> bool:

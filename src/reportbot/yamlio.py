@@ -1,12 +1,20 @@
 """Safe, fast YAML reading for flows, dialogs and report files.
 
-Uses libyaml's C loader when present. Files from outside (report files) may
-not use aliases, which defeats "billion laughs" bombs; reportbot's own data
-files (flows, dialogs) may, to say a long piece of evidence once.
+reportbot's own data files (flows, dialogs) are read by libyaml's C loader
+when present, aliases and all. Files from outside (report files) are read
+strictly, from the parser's events and without recursion, so that no file can
+reach the composer's recursion (a C stack overflow with some PyYAML versions)
+and the result does not depend on the PyYAML version: no aliases (no "billion
+laughs"), no tags, no repeated keys, keys are text, at most ``MAX_DEPTH``
+levels, and only plain decimal numbers are numbers (a YAML 1.2 core reading,
+without YAML 1.1's ``1:30`` = 90, ``0x1F``, ``0o17``, ``1_000``, ``.inf``,
+``yes``), each bounded by :func:`plain_number`.
 """
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from functools import cache
 
 
@@ -19,36 +27,140 @@ def _yaml():
 
 
 MAX_DEPTH = 64
+MAX_DIGITS = 40  # a count is under 10**9, an amount under 10**12 with cents
+MAX_EXPONENT = 40
+
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([-+]?[0-9]+))?")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
 class YamlError(ValueError):
-    """Text that is not acceptable YAML."""
+    """Text that is not acceptable: ``code`` names the reason, ``facts`` its details."""
+
+    def __init__(self, code: str, **facts: object) -> None:
+        self.code = code
+        self.facts = facts
+        super().__init__(code)
+
+    def __str__(self) -> str:  # English, for reportbot's own files
+        return str(self.facts.get("detail") or ", ".join([self.code, *(f"{k} {v}" for k, v in self.facts.items())]))
+
+
+class NumberTooLong(ValueError):
+    """A number with too many digits or too large an exponent to be any figure of a report."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text if len(text) <= 24 else text[:20] + "..."
 
 
 def load_yaml(text: str, *, aliases: bool = False) -> object:
-    """Parse YAML text into plain Python data."""
-    yaml, _Loader = _yaml()
+    """Parse YAML text into plain Python data; ``aliases=False`` for files from outside (read strictly)."""
+    yaml, loader = _yaml()
+    if not aliases:
+        return _strict(yaml, loader, text)
     try:
-        if not aliases:
-            _screen(yaml, _Loader, text)
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as e:
-        raise YamlError(str(e).replace("\n", " ")) from None
-    except ValueError as e:  # an integer of more than 4,300 digits, for one
-        raise YamlError(str(e).split("\n")[0][:120]) from None
+        raise YamlError("syntax", detail=str(e).replace("\n", " ")) from None
 
 
-def _screen(yaml, loader, text: str) -> None:
-    """Refuse aliases and deep nesting before composing: libyaml's composer recurses and can overflow the C stack."""
-    if "*" not in text and text.count("{") + text.count("[") < MAX_DEPTH and "  " * MAX_DEPTH not in text:
-        return  # no alias possible, and too few openings to nest deeply
+def plain_number(text: str) -> int | Decimal:
+    """The number a JSON number token or a plain YAML scalar matching ``_NUMBER`` stands for, bounded."""
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        raise NumberTooLong(text)
+    whole, fraction, exponent = match.groups()
+    # Checked on the text: Python refuses to convert more than 4,300 digits, and 1e-999999999 prints a gigabyte.
+    if len(whole) + len(fraction or "") > MAX_DIGITS or (
+        exponent is not None and (len(exponent.lstrip("+-")) > 3 or abs(int(exponent)) > MAX_EXPONENT)
+    ):
+        raise NumberTooLong(text)
+    return int(text) if fraction is None and exponent is None else Decimal(text)
+
+
+def _scalar(value: str, plain: bool) -> object:
+    """A YAML 1.2 core reading of a scalar, narrowed to plain decimal numbers."""
+    if not plain:
+        return value
+    if value in _NULL:
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _NUMBER.fullmatch(value):
+        return plain_number(value)
+    return value
+
+
+def _line(event) -> int:
+    return event.start_mark.line + 1 if event.start_mark else 0
+
+
+_NO_KEY = object()
+
+
+def _strict(yaml, loader, text: str) -> object:
+    """Compose ``text`` from its events, iteratively, refusing what a report file has no use for."""
+    root: object = None
+    stack: list[list] = []  # [container, key waiting for its value]
+    documents = 0
+
+    def add(value: object, event) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+        elif frame[1] is _NO_KEY:
+            if not isinstance(value, str):  # a plain scalar read as a number, a yes/no or nothing
+                raise YamlError("key", key=event.value, line=_line(event))
+            if value in container:
+                raise YamlError("duplicate", key=value, line=_line(event))
+            frame[1] = value
+        else:
+            container[frame[1]] = value
+            frame[1] = _NO_KEY
+
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError("alias", line=_line(event))
+            if getattr(event, "tag", None) is not None:
+                raise YamlError("tag", line=_line(event))
+            if isinstance(event, yaml.ScalarEvent):
+                add(_scalar(event.value, event.implicit[0]), event)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlError("deep")
+                if stack and isinstance(stack[-1][0], dict) and stack[-1][1] is _NO_KEY:
+                    raise YamlError("key", key="{...}" if isinstance(event, yaml.MappingStartEvent) else "[...]",
+                                    line=_line(event))
+                stack.append([{} if isinstance(event, yaml.MappingStartEvent) else [], _NO_KEY, event])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                container, _, start = stack.pop()
+                add(container, start)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlError("syntax", detail="more than one document (---)")
+    except yaml.MarkedYAMLError as e:
+        # libyaml 0.2.6 refuses deep nesting itself, reading ahead of its events: say it in our words.
+        at = e.problem_mark.index if e.problem_mark else len(text)
+        raise YamlError("deep" if _brackets_deeper(text[: at + 1]) else "syntax", detail=str(e).replace("\n", " ")) from None
+    except yaml.YAMLError as e:
+        raise YamlError("syntax", detail=str(e).replace("\n", " ")) from None
+    return root
+
+
+def _brackets_deeper(text: str) -> bool:
+    """True when the flow brackets of ``text``, counted without parsing, open more than ``MAX_DEPTH`` deep."""
     depth = 0
-    for ev in yaml.parse(text, Loader=loader):  # iterative: safe at any depth
-        if isinstance(ev, yaml.AliasEvent):
-            raise YamlError("YAML aliases (*name) are not accepted")
-        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise YamlError(f"nested too deeply (more than {MAX_DEPTH} levels)")
-        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+    for bracket in re.findall(r"[\[\]{}]", text):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False

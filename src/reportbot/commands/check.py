@@ -11,12 +11,11 @@ import json
 import sys
 from pathlib import Path
 
-from reportbot import explain
+from reportbot import explain, export
 from reportbot.dialogs import DialogError, Wording, wording
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.language import choose_language
-from reportbot.reportfile import ReportFile, UnusableFile, read_report_file
-from reportbot.values import clean_text
+from reportbot.reportfile import ReportFile, UnusableFile, display_name, read_report_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -88,11 +87,15 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     language = choose_language(args.lang)
     for i, given in enumerate(args.files):
-        name = clean_text(given)  # a file name can carry escape sequences too
+        name = display_name(given)  # a file name can carry escape sequences and newlines too
         try:
             report = read_report_file(Path(given))
             words = wording(language, report.flow.id)
-        except (UnusableFile, DialogError) as e:
+        except UnusableFile as e:
+            print(f"reportbot: {e.message(export.words_for(language))}", file=sys.stderr)
+            status = 2
+            continue
+        except DialogError as e:
             print(f"reportbot: {e}", file=sys.stderr)
             status = 2
             continue

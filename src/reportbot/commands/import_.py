@@ -18,7 +18,7 @@ from reportbot.commands.store_errors import refused
 from reportbot.engine import evaluate
 from reportbot.explain import summary
 from reportbot.language import choose_language
-from reportbot.reportfile import UnusableFile, read_report_file
+from reportbot.reportfile import UnusableFile, display_name, read_report_file
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
 
 
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = read_report_file(Path(args.file))
     except UnusableFile as e:
-        print(f"reportbot: {e}", file=sys.stderr)
+        print(f"reportbot: {e.message(words)}", file=sys.stderr)
         return 2
     flow = report.flow
     answers = {c: v for c, v in report.answers.items() if flow.by_id[c[0]].formula is None}
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             carried = carry.carried_forward_findings(store, row, evaluate(flow, answers), report_words)
     except StoreError as e:
         return refused(e, words)
-    print(as_text(args.file, report, evaluation, report_words))
+    print(as_text(display_name(args.file), report, evaluation, report_words))
     for f in carried:
         print(report_words.t("import.carry", text=summary(flow, report_words, f)))
     print(report_words.t("import.stored", id=report_id, count=len(answers)))
