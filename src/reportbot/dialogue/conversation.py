@@ -294,6 +294,8 @@ class Conversation:
         reason = text.strip()
         if not reason:
             return self._again(self.words.t("accept.need_reason"))
+        if not understand.is_reason(reason):
+            return self._again(self.words.t("accept.say_more"))
         if self.read_only:
             return self._read_only()
         rule, column = self.finding.key

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from reportbot.dialogs import Wording
+from reportbot.dialogs import Wording, languages, wording
 from reportbot.values import Value, ValueProblem, clean_text, to_value
 
 if TYPE_CHECKING:
@@ -56,6 +56,30 @@ def yes_no(words: Wording, text: str) -> bool | None:
     if is_word(words, "no", text):
         return False
     return None
+
+
+# A reason kept with an accepted warning says something: this many words, or this many letters.
+REASON_WORDS = 3
+REASON_LETTERS = 12
+
+
+def is_reason(text: str) -> bool:
+    """True when ``text`` explains something: a few words, not only yes, no or ok (in any language).
+
+    "yes" or "ok" would be printed on the sheet as the reason the IPC reads ("Reason: yes").
+    """
+    said = re.findall(r"\w+", _fold(text))
+    if len(said) < REASON_WORDS and sum(c.isalpha() for w in said for c in w) < REASON_LETTERS:
+        return False
+    return not set(said) <= _assent_words()
+
+
+@lru_cache(maxsize=1)
+def _assent_words() -> frozenset[str]:
+    """Every word of every language's yes and no (asked only when a reason is given)."""
+    return frozenset(
+        w for lang in languages() for meaning in ("yes", "no") for entry in _vocab(wording(lang), meaning) for w in re.findall(r"\w+", entry)
+    )
 
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
