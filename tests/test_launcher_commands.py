@@ -67,3 +67,15 @@ def test_language_fr_at_the_report_or_year_question_in_the_plain_mode(at, tmp_pa
     question = "start.report_question" if at == "report" else "start.year_question"
     assert f"[{at}] {wording('fr').t(question, year=datetime.date.today().year - 1)} " in out
     assert out.rstrip().endswith(wording("fr").t("quit.nothing"))
+
+
+def test_language_fr_at_last_years_identification_asks_it_again_in_french(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    last_year = ["Org", "Pat", "416-555-0100", "a@b.example", "1 Main St", "1", "0", "1", "yes"]
+    for args, lines in ((["new", "cyfsa-part-x", "--year", "2024"], last_year),
+                        (["new", "cyfsa-part-x", "--year", "2025"], ["language fr", "oui", "quitter"])):
+        monkeypatch.setattr(sys, "stdin", io.StringIO("".join(line + "\n" for line in lines)))
+        assert main(["--db", str(db), "--plain", "--lang", "en", *args]) == 0
+    out = capsys.readouterr().out
+    assert f"[same] {wording('fr').t('same.question', year=2024)} oui" in out
+    assert wording("fr").t("same.copied", year=2024) in out
