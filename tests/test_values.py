@@ -159,3 +159,14 @@ def test_format_value(value, kind, shown):
 def test_count_rejects_nan_and_infinity(raw):
     with pytest.raises(ValueProblem):
         to_value(COUNT, raw)
+
+
+HUGE = {"decimal": Decimal("7" * 4301), "negative decimal": Decimal("-" + "7" * 4301), "int": 7 * 10**4300,
+        "negative int": -(7 * 10**4300), "4,301 decimals": Decimal("1." + "7" * 4301)}
+
+
+@pytest.mark.parametrize("box,huge", [(b, h) for b in (COUNT, MONEY, DECIMAL) for h in HUGE if (b, h) != (DECIMAL, "4,301 decimals")])
+def test_a_huge_number_is_refused_in_one_short_line(box, huge):
+    with pytest.raises(ValueProblem) as refused:
+        to_value(box, HUGE[huge])
+    assert len(str(refused.value)) < 100 and "digits" in str(refused.value)

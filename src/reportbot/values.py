@@ -2,7 +2,8 @@
 
 Counts are ``int``; money and decimals are ``Decimal`` (money to the cent);
 text and choices are ``str``. Text is cleaned of terminal control sequences
-on the way in, so nothing typed or imported can reach a terminal later.
+on the way in, so nothing typed or imported can reach a terminal later, and
+of invisible characters, so nothing stored reads differently from what it is.
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ _CONTROL = re.compile(
     r"|\x1b.?"  # any other escape
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
     r"|[\ud800-\udfff]"  # lone surrogates: undecodable bytes read in a C locale
+    # Bidirectional marks, overrides and isolates, zero-width characters and the byte order mark:
+    # invisible, yet "1\u202e23" shows as 132 and "1\u200b2" as 12, in a terminal and in every export.
+    r"|[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+# Line and paragraph separators end a line in some viewers and not in others: a space is what they mean.
+_SEPARATOR = re.compile(r"[\u2028\u2029]")
 
 MAX_TEXT = 2000
 MAX_COUNT = 10**9
@@ -38,8 +44,8 @@ class ValueProblem(ValueError):
 
 
 def clean_text(text: str) -> str:
-    """``text`` without control characters or escape sequences, trimmed."""
-    return _CONTROL.sub("", text).strip()
+    """``text`` without control characters, escape sequences or invisible characters, trimmed."""
+    return _SEPARATOR.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def to_value(box: Box, raw: object) -> Value:
@@ -48,12 +54,12 @@ def to_value(box: Box, raw: object) -> Value:
     if kind == "count":
         if isinstance(raw, bool) or not isinstance(raw, int):
             if isinstance(raw, (float, Decimal)) and not _finite(raw):
-                raise ValueProblem(f"a count is a whole number of 0 or more, not {raw}")
+                raise ValueProblem(f"a count is a whole number of 0 or more, not {_digits(raw)}")
             if isinstance(raw, (float, Decimal)) and raw == int(raw):
-                raise ValueProblem(f"a count is a whole number written without decimals, not {raw}")
+                raise ValueProblem(f"a count is a whole number written without decimals, not {_digits(raw)}")
             raise ValueProblem(f"a count is a whole number of 0 or more, not {_show(raw)}")
         if raw < 0:
-            raise ValueProblem(f"a count cannot be negative ({raw})")
+            raise ValueProblem(f"a count cannot be negative ({_digits(raw)})")
         if raw > MAX_COUNT:
             raise ValueProblem(f"{_digits(raw)} is more than any office handles in a year")
         return raw
@@ -68,12 +74,12 @@ def to_value(box: Box, raw: object) -> Value:
         if not number.is_finite():
             raise ValueProblem(f"{_show(raw)} is not a number")
         if number < 0:
-            raise ValueProblem(f"an amount cannot be negative ({raw})")
+            raise ValueProblem(f"an amount cannot be negative ({_digits(raw)})")
         if number > MAX_MONEY:
-            raise ValueProblem(f"{raw} is too large")
+            raise ValueProblem(f"{_digits(raw)} is too large")
         if kind == "money":
             if number != number.quantize(Decimal("0.01")):
-                raise ValueProblem(f"money has at most two decimals (cents), not {raw}")
+                raise ValueProblem(f"money has at most two decimals (cents), not {_digits(raw)}")
             return number.quantize(Decimal("0.01"))
         return number.normalize() if number != number.to_integral() else number.quantize(Decimal(1))
     if kind == "text":
@@ -95,9 +101,12 @@ def _finite(raw: float | Decimal) -> bool:
     return raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
 
 
-def _digits(n: int) -> str:
-    """A huge number shortened (Python refuses to print one of more than 4,300 digits)."""
-    return str(n) if n < 10**40 else f"a number of {len(str(n)) if n < 10**4000 else 'thousands of'} digits"
+def _digits(n: int | float | Decimal) -> str:
+    """A number as text, a huge one shortened (Python refuses to print an int of more than 4,300 digits)."""
+    if isinstance(n, int) and abs(n) >= 10**40:
+        return f"a number of {len(str(n)) if abs(n) < 10**4000 else 'thousands of'} digits"
+    text = str(n)
+    return text if len(text) <= 40 else f"a number of {sum(c.isdigit() for c in text)} digits"
 
 
 def _show(raw: object) -> str:
@@ -108,7 +117,7 @@ def _show(raw: object) -> str:
         return "a " + ("mapping" if isinstance(raw, dict) else "list")
     if raw is None:
         return "nothing (null)"
-    return str(raw)
+    return _digits(raw) if isinstance(raw, (int, float, Decimal)) else str(raw)
 
 
 def format_value(value: Value | None, kind: str = "count") -> str:

@@ -100,6 +100,11 @@ class Conversation:
     def _offer_drafts(self, drafts) -> list[Message]:
         self.offer_drafts()
         self.draft_choices = [r.id for r in drafts] + [None]
+        return self._drafts_prompt()
+
+    def _drafts_prompt(self) -> list[Message]:
+        """The drafts question, in the current words (asked again after ``language``)."""
+        drafts = [self.store.get(i) for i in self.draft_choices if i is not None]
         choices = [self._report_line(r) for r in drafts] + [self.common.t("start.new")]
         return self._prompt("resume", self.common.t("start.resume_question"), choices)
 
@@ -110,6 +115,9 @@ class Conversation:
 
     def _ask_report(self) -> list[Message]:
         self.choose_report()
+        return self._report_prompt()
+
+    def _report_prompt(self) -> list[Message]:
         choices = [wording(self.language, r).report.title for r in report_ids()]  # type: ignore[union-attr]
         return self._prompt("report", self.common.t("start.report_question"), choices)
 
@@ -118,6 +126,9 @@ class Conversation:
 
     def _ask_year(self) -> list[Message]:
         self.choose_year()
+        return self._year_prompt()
+
+    def _year_prompt(self) -> list[Message]:
         return self._prompt("year", self.common.t("start.year_question", year=self._default_year()))
 
     def _create(self) -> list[Message]:
@@ -194,6 +205,9 @@ class Conversation:
                 return [Message("help", self.common.t("help.start"))] + self._reprompt()
             if cmd is not None and cmd.name == "language":
                 return self._cmd_language(cmd)
+            if cmd is not None:
+                # No report is open yet: nothing to review, go to or change.
+                return self._again(self.common.t("start.not_yet"))
             return self._reply_launcher(text)
         if cmd is not None:
             return self._command(cmd)
@@ -280,6 +294,8 @@ class Conversation:
         reason = text.strip()
         if not reason:
             return self._again(self.words.t("accept.need_reason"))
+        if not understand.is_reason(reason):
+            return self._again(self.words.t("accept.say_more"))
         if self.read_only:
             return self._read_only()
         rule, column = self.finding.key
@@ -316,8 +332,11 @@ class Conversation:
 
     def _offer_identification(self, offered: carry.Offer) -> list[Message]:
         """Last year's identification, shown and offered as one answer."""
-        assert self.flow is not None
         self.offer_identification()
+        return self._identification_prompt(offered)
+
+    def _identification_prompt(self, offered: carry.Offer) -> list[Message]:
+        assert self.flow is not None
         out = [Message("say", self.words.t("same.intro", year=offered.previous.year))]
         for cell, value in offered.answers.items():
             if value in (None, ""):
@@ -833,10 +852,15 @@ class Conversation:
             return self._accept(self.finding)
         if state == "confirming":
             return self._confirm()
+        # The state stays as it is: only the words change (a trigger here would leave the state).
+        if state == "identifying" and self.identification is not None:
+            return self._identification_prompt(self.identification)
+        if state == "choosing_draft":
+            return self._drafts_prompt()
         if state == "choosing_report":
-            return self._ask_report()
+            return self._report_prompt()
         if state == "choosing_year":
-            return self._ask_year()
+            return self._year_prompt()
         return self._reprompt()
 
     def _cell_from(self, text: str, column: str | None) -> Cell | None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from reportbot.dialogs import Wording
+from reportbot.dialogs import Wording, languages, wording
 from reportbot.values import Value, ValueProblem, clean_text, to_value
 
 if TYPE_CHECKING:
@@ -58,21 +58,71 @@ def yes_no(words: Wording, text: str) -> bool | None:
     return None
 
 
-_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+# A reason kept with an accepted warning says something: this many words, or this many letters.
+REASON_WORDS = 3
+REASON_LETTERS = 12
 
 
-def _digits(text: str, decimal_comma: bool) -> str:
-    """"$1,234.50" -> "1234.50"; "1 234,50 $" -> "1234.50" (decimal comma languages)."""
-    t = text.replace("$", "").replace("\u00a0", " ").replace("\u202f", " ").strip()
-    t = re.sub(r"(?<=\d)[ '_](?=\d{3}\b)", "", t)
-    if decimal_comma:
-        if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", t):
-            t = t.replace(".", "")
-        t = t.replace(",", ".")
-    else:
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", t):
-            t = t.replace(",", "")
-    return t.replace(" ", "")
+def is_reason(text: str) -> bool:
+    """True when ``text`` explains something: a few words, not only yes, no or ok (in any language).
+
+    "yes" or "ok" would be printed on the sheet as the reason the IPC reads ("Reason: yes").
+    """
+    said = re.findall(r"\w+", _fold(text))
+    if len(said) < REASON_WORDS and sum(c.isalpha() for w in said for c in w) < REASON_LETTERS:
+        return False
+    return not set(said) <= _assent_words()
+
+
+@lru_cache(maxsize=1)
+def _assent_words() -> frozenset[str]:
+    """Every word of every language's yes and no (asked only when a reason is given)."""
+    return frozenset(
+        w for lang in languages() for meaning in ("yes", "no") for entry in _vocab(wording(lang), meaning) for w in re.findall(r"\w+", entry)
+    )
+
+
+# Digits with thousands separators, a sign, a decimal mark: what a number typed in digits looks like.
+_NUMBERLIKE = re.compile(r"[+-]?[\d ,.'_]*\d[\d ,.'_]*")
+
+
+def _grouped(separators: str, marks: str) -> re.Pattern[str]:
+    """Digits, or groups of exactly three after the first (one separator throughout), then decimals.
+
+    Grouping is tried first, so that "1.234" is a thousand in French while "1.5" stays one and a half.
+    """
+    return re.compile(
+        rf"(?P<sign>[+-]?)(?P<whole>\d{{1,3}}(?P<sep>[{separators}])\d{{3}}(?:(?P=sep)\d{{3}})*|\d+)"
+        rf"(?:[{marks}](?P<decimals>\d+))?"
+    )
+
+
+_DECIMAL_POINT = _grouped(", '_", ".")  # 1,234.50 or 1 234.50
+_DECIMAL_COMMA = _grouped(" .'_", ",.")  # 1 234,50 (and 1.5, as filers type it)
+
+
+def _digits(words: Wording, text: str) -> str | None:
+    """"$1,234.50" -> "1234.50"; "1 234,50 $" -> "1234.50"; None when ``text`` is not in digits.
+
+    A space or a comma inside a number is read as a thousands separator only where every group
+    after the first has three digits: "12 30" or "12,30" is not twelve hundred thirty, it is refused.
+    """
+    t = re.sub(r"^([+-]?) ?\$ ?", r"\1", text)  # $1,234.50, -$5
+    t = re.sub(r" ?\$$", "", t)  # 1 234,50 $
+    if not _NUMBERLIKE.fullmatch(t):
+        return None
+    grouped = _DECIMAL_COMMA if words.t("understand.decimal_mark") == "," else _DECIMAL_POINT
+    m = grouped.fullmatch(t)
+    if m is None:
+        raise NotUnderstood(words.t("understand.not_one_number", text=_excerpt(text)))
+    whole = m["whole"].replace(m["sep"], "") if m["sep"] else m["whole"]
+    return m["sign"] + whole + ("." + m["decimals"] if m["decimals"] else "")
+
+
+def _excerpt(text: str) -> str:
+    """What the filer typed, short enough for a one-line message."""
+    shown = clean_text(text)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def number(words: Wording, text: str) -> Decimal:
@@ -82,19 +132,15 @@ def number(words: Wording, text: str) -> Decimal:
         raise NotUnderstood(words.t("understand.empty"))
     if _fold(raw) in _vocab(words, "zero"):
         return Decimal(0)
-    decimal_comma = words.t("understand.decimal_mark") == ","
-    digits = _digits(raw, decimal_comma)
-    if _NUMBER.match(digits.replace(",", ".")):
-        try:
-            return Decimal(digits.replace(",", "."))
-        except InvalidOperation:
-            pass
+    digits = _digits(words, raw)
+    if digits is not None:
+        return Decimal(digits)
     from text_to_num import text2num  # imported on the first number in words: most answers are digits
 
     try:
         return Decimal(text2num(raw.replace(" and ", " ") if words.language == "en" else raw, words.language))
     except (ValueError, TypeError):
-        raise NotUnderstood(words.t("understand.not_a_number", text=clean_text(text)[:40])) from None
+        raise NotUnderstood(words.t("understand.not_a_number", text=_excerpt(text))) from None
 
 
 def value_for(words: Wording, box: Box, text: str, option_labels: dict[str, str] | None = None) -> Value:
@@ -104,7 +150,7 @@ def value_for(words: Wording, box: Box, text: str, option_labels: dict[str, str]
         if kind == "count":
             n = number(words, text)
             if n != n.to_integral():
-                raise NotUnderstood(words.t("understand.whole_number", value=text.strip()))
+                raise NotUnderstood(words.t("understand.whole_number", value=_excerpt(text)))
             return to_value(box, int(n))
         if kind in ("money", "decimal"):
             return to_value(box, number(words, text))
@@ -132,7 +178,8 @@ def pick(words: Wording, options: list[tuple[str, str]], text: str) -> str:
     said = _fold(text).strip(" .")
     if not said:
         raise NotUnderstood(words.t("understand.choose", count=len(options)))
-    if said.isascii() and said.isdigit() and 1 <= int(said) <= len(options):
+    # A choice number has a few digits; int() refuses more than 4,300 (and none is needed).
+    if said.isascii() and said.isdigit() and len(said) <= 4 and 1 <= int(said) <= len(options):
         return options[int(said) - 1][0]
     for oid, label in options:
         if said in (oid, _fold(label), _fold(oid.replace("_", " "))):
@@ -209,6 +256,8 @@ def command(words: Wording, text: str) -> Command | None:
 
 
 def _cell_text(box: str, column: str | None) -> str:
+    # No box number is 40 characters long: a longer one is shortened so that its refusal is one short line.
+    box = _excerpt(box)
     return f"{box} {column}" if column else box
 
 
