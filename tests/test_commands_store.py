@@ -154,7 +154,7 @@ def test_import_stores_a_draft_and_says_what_is_wrong(capsys, db, tmp_path):
     doc = changed(load("fippa-full"), {"4.1": {"personal": 171}, "2.1": None, "3.1": {"personal": "lots"}})
     doc["status"] = "confirmed"
     doc["answers"]["3.4"] = {"personal": 1, "general": 1}  # a total given wrong: checked, not stored
-    doc["acknowledged"] = [{"rule": "fippa-7.7-within-7.6", "column": "personal", "reason": "because"}]
+    doc["acknowledged"] = [{"rule": "fippa-7.7-within-7.6", "column": "personal", "reason": "counted twice by mistake"}]
     doc["language"] = "en"
     path = tmp_path / "in.json"
     path.write_text(json.dumps(doc, default=float), encoding="utf-8")
@@ -169,8 +169,21 @@ def test_import_stores_a_draft_and_says_what_is_wrong(capsys, db, tmp_path):
         assert ("3.4", "personal") not in answers and ("3.1", "personal") not in answers
         assert answers[("4.1", "personal")] == 171
         assert set(s.answer_sources(1).values()) == {"imported"}
-        assert s.acknowledgements(1) == {("fippa-7.7-within-7.6", "personal"): "because"}
+        assert s.acknowledgements(1) == {("fippa-7.7-within-7.6", "personal"): "counted twice by mistake"}
         assert {h.how for h in s.history(1)} == {"imported"}
+
+
+@pytest.mark.parametrize("reason", ["yes", "ok", "oui", "because"])
+def test_import_does_not_keep_a_reason_that_says_nothing(capsys, db, tmp_path, reason):
+    doc = load("fippa-full")
+    doc["acknowledged"] = [{"rule": "fippa-7.7-within-7.6", "column": "personal", "reason": reason}]
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(doc, default=float), encoding="utf-8")
+    status, out, err = _run(capsys, "--db", db, "--lang", "en", "import", str(path))
+    assert status == 0 and err == ""
+    assert f'("{reason}") does not say why' in out
+    with Store.open(db) as s:
+        assert s.acknowledgements(1) == {}
 
 
 def test_import_of_an_unusable_file_exits_2_with_one_line(capsys, db, tmp_path):

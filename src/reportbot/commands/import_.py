@@ -15,6 +15,7 @@ from pathlib import Path
 from reportbot import carry, export
 from reportbot.commands.check import as_text
 from reportbot.commands.store_errors import refused
+from reportbot.dialogue.understand import is_reason
 from reportbot.engine import evaluate
 from reportbot.explain import summary
 from reportbot.language import choose_language
@@ -37,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
     answers = {c: v for c, v in report.answers.items() if flow.by_id[c[0]].formula is None}
     org_box = carry.organization_box(flow)
     organization = answers.get((org_box, None)) if org_box else None
-    acknowledged = {(a["rule"], a.get("column")): a["reason"] for a in report.acknowledged}
+    # A reason that says nothing ("yes", "ok") is not kept: the warning is asked again, as in the conversation.
+    acknowledged = {(a["rule"], a.get("column")): a["reason"] for a in report.acknowledged if is_reason(a["reason"])}
+    unexplained = [a for a in report.acknowledged if not is_reason(a["reason"])]
     try:
         with Store.open(args.db) as store:
             lang = choose_language(args.lang, report.language or store.get_setting(LANGUAGE_SETTING))
@@ -54,5 +57,7 @@ def run(args: argparse.Namespace) -> int:
     print(as_text(display_name(args.file), report, evaluation, report_words))
     for f in carried:
         print(report_words.t("import.carry", text=summary(flow, report_words, f)))
+    for a in unexplained:
+        print(report_words.t("import.no_reason", rule=a["rule"], reason=a["reason"]))
     print(report_words.t("import.stored", id=report_id, count=len(answers)))
     return 0
