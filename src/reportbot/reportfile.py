@@ -19,7 +19,7 @@ from typing import Any
 
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow, report_ids
-from reportbot.values import Value, ValueProblem, clean_text, to_value
+from reportbot.values import YEARS, Value, ValueProblem, clean_text, to_value
 from reportbot.yamlio import YamlError, load_yaml
 
 FORMAT = "reportbot/1"
@@ -121,7 +121,7 @@ def parse_report(data: object, name: str = "report") -> ReportFile:
     except FlowError as e:
         raise UnusableFile(f"{name}: {e}") from None
     year = data.get("year")
-    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2200:
+    if isinstance(year, bool) or not isinstance(year, int) or year not in YEARS:
         raise UnusableFile(f"{name}: \"year\" must be the reporting year as a whole number, like 2025 (got {year!r})")
     status = data.get("status", "draft")
     if status not in STATUSES:

@@ -27,10 +27,14 @@ _CONTROL = re.compile(
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
     r"|[\ud800-\udfff]"  # lone surrogates: undecodable bytes read in a C locale
 )
+# What clean_text keeps but a one-line message cannot hold.
+_BREAKS = {ord("\n"): "?", ord("\t"): "?"}
 
 MAX_TEXT = 2000
 MAX_COUNT = 10**9
 MAX_MONEY = Decimal(10) ** 12
+# The reporting years reportbot accepts anywhere (a report file, reportbot new), so export and import round-trip.
+YEARS = range(1990, 2201)
 
 
 class ValueProblem(ValueError):
@@ -40,6 +44,11 @@ class ValueProblem(ValueError):
 def clean_text(text: str) -> str:
     """``text`` without control characters or escape sequences, trimmed."""
     return _CONTROL.sub("", text).strip()
+
+
+def one_line(text: str) -> str:
+    """``text`` cleaned for a one-line message: a line break or tab (in a file name, say) shows as "?"."""
+    return clean_text(text).translate(_BREAKS)
 
 
 def to_value(box: Box, raw: object) -> Value:

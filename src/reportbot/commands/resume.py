@@ -26,4 +26,13 @@ def run(args: argparse.Namespace) -> int:
             print("reportbot: there is no report to resume; start one with: reportbot new cyfsa-part-x", file=sys.stderr)
             return 1
         report_id = latest.id
-    return converse(args, report_id=report_id)
+    from reportbot.store import ReportNotFound
+
+    try:
+        return converse(args, report_id=report_id)
+    except ReportNotFound as e:  # resume 99: one line, as reportbot history 99 says it
+        from reportbot.commands.store_errors import refused
+        from reportbot.dialogs import wording
+        from reportbot.language import choose_language
+
+        return refused(e, wording(choose_language(args.lang)))
