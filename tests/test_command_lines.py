@@ -33,7 +33,10 @@ def db(tmp_path) -> str:
 
 def _run(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    status = main(list(args))
+    try:
+        status = main(list(args))
+    except SystemExit as e:  # refused by the argument parser
+        status = e.code
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -91,3 +94,13 @@ def test_a_database_path_with_escapes_and_a_line_break_is_shown_on_one_clean_lin
     assert status == 2 and out == ""
     _one_line(err)
     assert "bad?name.sqlite3" in err
+
+
+@pytest.mark.parametrize("command", [["history"], ["export"], ["delete", "--yes"], ["--plain", "resume"]])
+@pytest.mark.parametrize("number", ["99999999999999999999999", "0", "-1", pytest.param("9" * 5000, id="5000-digits")])
+def test_a_report_number_no_database_can_hold_is_refused_before_the_store(capsys, monkeypatch, db, command, number):
+    """Past SQLite's integers, Python raised OverflowError from deep in the store."""
+    status, out, err = _run(capsys, monkeypatch, "--db", db, *command, number)
+    assert status == 2 and out == "" and "Traceback" not in err
+    last = err.splitlines()[-1]
+    assert last.startswith("reportbot: ") and "is not the number of a report" in last and len(last) < 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from typing import Iterable
 
@@ -31,6 +32,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 # Conversations resume garbage collection in their front end, once it is built (see reportbot.startup).
 CONVERSATIONS = {"new", "resume"}
+
+
+def report_id(text: str) -> int:
+    """A report's number as typed (ID): a whole number a database row can have, else one line saying so."""
+    if re.fullmatch(r"[0-9]{1,18}", text.strip()) and int(text) > 0:  # SQLite's integers stop at 2**63 - 1
+        return int(text)
+    from reportbot.dialogs import wording
+    from reportbot.language import choose_language
+    from reportbot.values import one_line
+
+    shown = one_line(text)
+    shown = shown if len(shown) <= 24 else shown[:20] + "…"
+    raise argparse.ArgumentTypeError(wording(choose_language(None)).t("args.bad_id", id=shown))
 
 
 class _Parser(argparse.ArgumentParser):
