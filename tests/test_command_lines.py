@@ -104,3 +104,11 @@ def test_a_report_number_no_database_can_hold_is_refused_before_the_store(capsys
     assert status == 2 and out == "" and "Traceback" not in err
     last = err.splitlines()[-1]
     assert last.startswith("reportbot: ") and "is not the number of a report" in last and len(last) < 200
+
+
+def test_a_stray_argument_with_escapes_is_repeated_cleanly(capsys, monkeypatch, db):
+    status, out, err = _run(capsys, monkeypatch, "--db", db, "list", "\x1b]0;pwned\x07\x1b[2J\nsecond")
+    assert status == 2 and out == ""
+    last = err.splitlines()[-1]
+    assert last.startswith("reportbot: unrecognized arguments") and "second" in last
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", err)

@@ -42,15 +42,17 @@ def report_id(text: str) -> int:
     from reportbot.language import choose_language
     from reportbot.values import one_line
 
-    shown = one_line(text)
+    shown = one_line(text) or ascii(text)  # nothing but control characters: show them escaped
     shown = shown if len(shown) <= 24 else shown[:20] + "…"
     raise argparse.ArgumentTypeError(wording(choose_language(None)).t("args.bad_id", id=shown))
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # exit 2 with one line, as for unusable files
+        from reportbot.values import one_line
+
         self.print_usage(sys.stderr)
-        print(f"reportbot: {message}", file=sys.stderr)
+        print(f"reportbot: {one_line(message)}", file=sys.stderr)  # argparse repeats stray arguments as they are
         raise SystemExit(2)
 
 
