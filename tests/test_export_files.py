@@ -188,3 +188,12 @@ def test_an_output_name_with_escapes_and_a_line_break_is_shown_on_one_clean_line
     status, out, err = _run(capsys, "--db", str(db), "export", "1", "-o", str(missing))
     assert status == 2 and len(err.splitlines()) == 1 and "cannot write" in err
     assert not any(c in err for c in "\x1b\x07\x9b") and "pwned" not in err
+
+
+@pytest.mark.parametrize("target", ["", ".", "{tmp}"])
+def test_a_folder_as_the_output_is_refused_in_one_line(db, capsys, monkeypatch, tmp_path, target):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = _run(capsys, "--db", str(db), "export", "1", "-o", target.format(tmp=tmp_path))
+    assert status == 2 and out == ""
+    assert len(err.splitlines()) == 1 and "cannot write" in err and "Traceback" not in err
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("r.sqlite3")] == []  # nothing written

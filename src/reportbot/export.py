@@ -11,6 +11,7 @@ is escaped for its format.
 from __future__ import annotations
 
 import csv
+import errno
 import html
 import io
 import os
@@ -162,7 +163,9 @@ def write_file(path: Path, text: str, database: Path | None = None) -> None:
         mode = os.stat(path).st_mode
     except OSError:
         mode = None
-    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if mode is not None and not stat.S_ISREG(mode):
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         return
