@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 CONVERSATIONS = {"new", "resume"}
 
 
-def report_id(text: str) -> int:
+def report_number(text: str) -> int:
     """A report's number as typed (ID): a whole number a database row can have, else one line saying so."""
     if re.fullmatch(r"[0-9]{1,18}", text.strip()) and int(text) > 0:  # SQLite's integers stop at 2**63 - 1
         return int(text)

@@ -5,7 +5,8 @@ into the IPC online system: labels in the report's language, provisional
 labels marked with the flow's evidence, totals marked, skipped boxes with
 the reason, the warnings accepted with their reasons, what is still open,
 and the status. Every word comes from dialogs/<lang>/; every piece of text
-is escaped for its format.
+is escaped for its format. :func:`write_file` puts an export on disk: owner-
+only, whole, and never over the database.
 """
 
 from __future__ import annotations

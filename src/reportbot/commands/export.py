@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from reportbot import export
-from reportbot.cli import report_id
+from reportbot.cli import report_number
 from reportbot.commands.store_errors import refused
 from reportbot.dialogs import languages
 from reportbot.flow.loader import FlowError
@@ -23,7 +23,7 @@ from reportbot.values import one_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", type=report_id, nargs="?", metavar="ID", help="the report's number (default: the most recently changed)")
+    parser.add_argument("id", type=report_number, nargs="?", metavar="ID", help="the report's number (default: the most recently changed)")
     parser.add_argument("--format", "-f", choices=export.FORMATS, help="json (a reportbot/1 file), csv, md or html (default: from -o, else md)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output (-: standard output)")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reportbot.cli import report_id
+from reportbot.cli import report_number
 from reportbot.commands.converse import converse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", nargs="?", type=report_id, metavar="ID", help="the report's number (see reportbot list)")
+    parser.add_argument("id", nargs="?", type=report_number, metavar="ID", help="the report's number (see reportbot list)")
 
 
 def run(args: argparse.Namespace) -> int:
