@@ -64,8 +64,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
-            if hasattr(os, "fchmod"):
-                os.fchmod(f.fileno(), 0o600)  # the umask may have taken the owner's own bits
+            _owner_only(f.fileno())
             f.write(data)
             f.flush()
             if durable:
@@ -79,6 +78,14 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
         raise
     if durable:
         sync_folder(path.parent)
+
+
+def _owner_only(fd: int) -> None:
+    """0600 exactly: the umask may have taken the owner's own bits."""
+    try:
+        os.fchmod(fd, 0o600)
+    except (AttributeError, OSError):  # Windows; a file system without modes (a FAT USB stick) refusing it
+        pass
 
 
 def sync_folder(folder: Path) -> None:
