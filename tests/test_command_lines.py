@@ -112,3 +112,18 @@ def test_a_stray_argument_with_escapes_is_repeated_cleanly(capsys, monkeypatch, 
     last = err.splitlines()[-1]
     assert last.startswith("reportbot: unrecognized arguments") and "second" in last
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", err)
+
+
+def test_the_tui_says_why_it_cannot_start_on_one_clean_line(capsys, monkeypatch, db):
+    from reportbot.frontends.tui import app as tui
+    from reportbot.store import StoreError
+
+    def begin(self):
+        raise StoreError("io", path=f"{db}\x1b]0;pwned\x07\nsecond", detail="disk I/O error")
+
+    monkeypatch.setattr(tui.ReportbotApp, "begin", begin)
+    with Store.open(db) as store:
+        assert tui.run_tui(store, "en", report_id=1) == 2
+    _, err = capsys.readouterr()
+    _one_line(err)
+    assert "?second cannot be used: disk I/O error" in err

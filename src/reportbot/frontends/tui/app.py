@@ -325,7 +325,9 @@ def run_tui(store, language: str = "en", **where) -> int:
     try:
         app.begin()
     except (StoreError, ValueError) as e:
-        print(f"reportbot: {e}", file=sys.stderr)
+        from reportbot.values import one_line
+
+        print(f"reportbot: {one_line(str(e))}", file=sys.stderr)  # it may name the database: --db PATH
         return 2
     startup.resume()
     code = app.run()
