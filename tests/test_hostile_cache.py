@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
+import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -136,3 +139,47 @@ def test_a_warm_cache_needs_no_pydantic(cache_dir):
     env = {**os.environ, cache.ENV_DIR: str(cache_dir)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_cache_folder_and_its_files_are_owner_only_whatever_the_umask(tmp_path, monkeypatch):
+    folder = tmp_path / "home" / ".cache" / "reportbot"
+    monkeypatch.setenv(cache.ENV_DIR, str(folder))
+    monkeypatch.delenv(cache.ENV_SWITCH, raising=False)
+    old = os.umask(0)
+    try:
+        _cached("fippa-year-end")
+    finally:
+        os.umask(old)
+    made = [tmp_path / "home", tmp_path / "home" / ".cache", folder]
+    assert [stat.S_IMODE(p.stat().st_mode) for p in made] == [0o700] * 3
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
+
+
+def _checkout(root: Path) -> Path:
+    """A copy of this reportbot (package and data folders) at ``root``, as a second checkout would be."""
+    src = Path(cache.__file__).resolve().parents[1]
+    shutil.copytree(src, root / "src" / "reportbot", ignore=shutil.ignore_patterns("__pycache__"))
+    for data in ("flows", "dialogs", "schema"):
+        shutil.copytree(flows_dir().parent / data, root / data)
+    return root
+
+
+def test_two_checkouts_never_read_each_others_cache(tmp_path):
+    """A compiled flow holds the paths it was read from: a second checkout of the same bytes must not get the first's."""
+    code = (
+        "import reportbot\n"
+        "from reportbot.flow.loader import load_flow\n"
+        "print(reportbot.__file__)\n"
+        "print(load_flow('cyfsa-part-x').path)\n"
+    )
+    shared = tmp_path / "cache"
+    checkouts = {name: _checkout(tmp_path / name) for name in ("one", "two")}
+    for name in ("one", "two", "one"):  # one fills the cache; two runs on it; one again on both entries
+        root = checkouts[name]
+        env = {**os.environ, cache.ENV_DIR: str(shared), "PYTHONPATH": str(root / "src")}
+        env.pop(cache.ENV_SWITCH, None)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+        package, flow_path = out.splitlines()
+        assert Path(package).is_relative_to(root), "the copy was not the reportbot imported"
+        assert Path(flow_path).is_relative_to(root), f"{name} read the flow {flow_path} cached by another checkout"
+    assert len(list(shared.glob("flow-cyfsa-part-x*.pickle"))) == 2  # one entry each, so neither rebuilds the other's

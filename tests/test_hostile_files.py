@@ -227,7 +227,7 @@ def test_a_file_name_cannot_split_the_line_or_send_escapes(capsys, monkeypatch, 
     Path(name).write_text("[]")
     code, out, err, _ = _run(capsys, "--db", str(tmp_path / "r.sqlite3"), command, name)
     assert code == 2 and out == ""
-    assert err == "reportbot: evil\\nname.json: not a reportbot/1 file (expected a mapping with \"format\": \"reportbot/1\")\n"
+    assert err == "reportbot: evil?name.json: not a reportbot/1 file (expected a mapping with \"format\": \"reportbot/1\")\n"
 
 
 def test_a_file_name_is_clean_in_the_report_too(capsys, monkeypatch, tmp_path):
@@ -236,7 +236,7 @@ def test_a_file_name_is_clean_in_the_report_too(capsys, monkeypatch, tmp_path):
     Path(name).write_text('{"format": "reportbot/1", "report": "cyfsa-part-x", "year": 2025}')
     for command in ("check", "import"):
         _, out, err, _ = _run(capsys, "--db", str(tmp_path / "r.sqlite3"), command, name)
-        assert err == "" and out.splitlines()[0] == "a\\nb.json: cyfsa-part-x, 2025"
+        assert err == "" and out.splitlines()[0] == "a?b.json: cyfsa-part-x, 2025"
 
 
 # --- big and deep files, in a subprocess under limits --------------------------------------------------

@@ -380,6 +380,7 @@ async def test_export_from_the_command_palette_writes_the_sheet(store, tmp_path,
         await pilot.pause()
     sheet = (tmp_path / "sheet.md").read_text(encoding="utf-8")
     assert "Children's Aid Society of Anytown" in sheet
+    assert (tmp_path / "sheet.md").stat().st_mode & 0o777 == 0o600  # the filer's contacts: owner-only, as reportbot export
 
 
 async def test_changing_language_mid_conversation_changes_the_tuis_own_words(store):

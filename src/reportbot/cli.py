@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from typing import Iterable
 
@@ -33,10 +34,25 @@ COMMANDS: dict[str, tuple[str, str]] = {
 CONVERSATIONS = {"new", "resume"}
 
 
+def report_number(text: str) -> int:
+    """A report's number as typed (ID): a whole number a database row can have, else one line saying so."""
+    if re.fullmatch(r"[0-9]{1,18}", text.strip()) and int(text) > 0:  # SQLite's integers stop at 2**63 - 1
+        return int(text)
+    from reportbot.dialogs import wording
+    from reportbot.language import choose_language
+    from reportbot.values import one_line
+
+    shown = one_line(text) or ascii(text)  # nothing but control characters: show them escaped
+    shown = shown if len(shown) <= 24 else shown[:20] + "…"
+    raise argparse.ArgumentTypeError(wording(choose_language(None)).t("args.bad_id", id=shown))
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # exit 2 with one line, as for unusable files
+        from reportbot.values import one_line
+
         self.print_usage(sys.stderr)
-        print(f"reportbot: {message}", file=sys.stderr)
+        print(f"reportbot: {one_line(message)}", file=sys.stderr)  # argparse repeats stray arguments as they are
         raise SystemExit(2)
 
 

@@ -5,23 +5,29 @@ into the IPC online system: labels in the report's language, provisional
 labels marked with the flow's evidence, totals marked, skipped boxes with
 the reason, the warnings accepted with their reasons, what is still open,
 and the status. Every word comes from dialogs/<lang>/; every piece of text
-is escaped for its format.
+is escaped for its format. :func:`write_file` puts an export on disk: owner-
+only, whole, and never over the database.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import html
 import io
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportbot import __version__, explain
 from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, Wording, languages, wording
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow
+from reportbot.ownfiles import write_atomic
 from reportbot.reportfile import dumps, to_document
 from reportbot.values import Value, clean_text, format_value
 
@@ -125,6 +131,46 @@ def subject_from_store(store, report_id: int, words: Wording | None = None) -> S
 
 def render(fmt: str, subject: Subject, words: Wording) -> str:
     return {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html}[fmt](subject, words)
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+class IsTheDatabase(ValueError):
+    """An export aimed at the database or its -wal, -shm or -journal: writing it would lose every report."""
+
+
+def is_the_database(path: Path, database: Path) -> bool:
+    """Whether ``path`` names ``database`` or a companion file of it: by file identity where it exists, else by
+    resolved path. Only stat: opening the database with plain I/O would drop this process's SQLite locks."""
+    target = os.path.realpath(path)
+    for name in (str(database), *(f"{database}{suffix}" for suffix in ("-wal", "-shm", "-journal"))):
+        if os.path.realpath(name) == target:
+            return True
+        try:
+            if os.path.samefile(path, name):
+                return True
+        except OSError:  # one of them does not exist
+            continue
+    return False
+
+
+def write_file(path: Path, text: str, database: Path | None = None) -> None:
+    """Write an export to ``path``: a file is replaced whole and owner-only (see :mod:`reportbot.ownfiles`); a
+    device or pipe (/dev/stdout) is written as it is. :class:`IsTheDatabase` for ``database`` or its companions."""
+    if database is not None and is_the_database(path, database):
+        raise IsTheDatabase(str(path))
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        return
+    write_atomic(path, text.encode("utf-8"))
 
 
 # --- json ------------------------------------------------------------------------

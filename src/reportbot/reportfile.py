@@ -24,7 +24,7 @@ from typing import Any
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow, report_ids
 from reportbot.dialogs import languages
-from reportbot.values import MAX_TEXT, Value, ValueProblem, clean_text, to_value
+from reportbot.values import MAX_TEXT, YEARS, Value, ValueProblem, clean_text, one_line, to_value
 from reportbot.yamlio import NumberTooLong, YamlError, load_yaml, plain_number
 
 FORMAT = "reportbot/1"
@@ -70,11 +70,6 @@ class ReportFile:
     language: str | None = None
 
 
-def display_name(path: str) -> str:
-    """A file name as one clean line: no escape sequences, a newline shown as \\n."""
-    return clean_text(path.replace("\n", "\\n").replace("\t", " "))
-
-
 def _shown(value: object) -> str:
     """A value from a file, quoted, short and clean, for a one-line message."""
     text = clean_text(str(value)).replace("\n", " ").replace("\t", " ")
@@ -83,7 +78,7 @@ def _shown(value: object) -> str:
 
 def read_report_file(path: Path) -> ReportFile:
     """Read and parse ``path``; raises :class:`UnusableFile` with a one-line reason."""
-    name = display_name(str(path))
+    name = one_line(str(path))
     try:
         raw = _read_regular(path)
     except OSError as e:
@@ -230,7 +225,7 @@ def parse_report(data: object, name: str = "report") -> ReportFile:
     except FlowError as e:
         raise UnusableFile("flow", name=name, detail=str(e)) from None
     year = data.get("year")
-    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2200:
+    if isinstance(year, bool) or not isinstance(year, int) or year not in YEARS:
         raise UnusableFile("year", name=name, got=_shown(year))
     status = data.get("status", "draft")
     if status not in STATUSES:

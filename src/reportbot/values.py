@@ -33,10 +33,14 @@ _CONTROL = re.compile(
 )
 # Line and paragraph separators end a line in some viewers and not in others: a space is what they mean.
 _SEPARATOR = re.compile(r"[\u2028\u2029]")
+# What clean_text keeps but a one-line message cannot hold.
+_BREAKS = {ord("\n"): "?", ord("\t"): "?"}
 
 MAX_TEXT = 2000
 MAX_COUNT = 10**9
 MAX_MONEY = Decimal(10) ** 12
+# The reporting years reportbot accepts anywhere (a report file, reportbot new), so export and import round-trip.
+YEARS = range(1990, 2201)
 
 
 class ValueProblem(ValueError):
@@ -46,6 +50,11 @@ class ValueProblem(ValueError):
 def clean_text(text: str) -> str:
     """``text`` without control characters, escape sequences or invisible characters, trimmed."""
     return _SEPARATOR.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def one_line(text: str) -> str:
+    """``text`` cleaned for a one-line message: a line break or tab (in a file name, say) shows as "?"."""
+    return clean_text(text).translate(_BREAKS)
 
 
 def to_value(box: Box, raw: object) -> Value:

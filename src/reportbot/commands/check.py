@@ -15,7 +15,8 @@ from reportbot import explain, export
 from reportbot.dialogs import DialogError, Wording, wording
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.language import choose_language
-from reportbot.reportfile import ReportFile, UnusableFile, display_name, read_report_file
+from reportbot.values import one_line
+from reportbot.reportfile import ReportFile, UnusableFile, read_report_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     language = choose_language(args.lang)
     for i, given in enumerate(args.files):
-        name = display_name(given)  # a file name can carry escape sequences and newlines too
+        name = one_line(given)  # a file name can carry escape sequences and newlines too
         try:
             report = read_report_file(Path(given))
             words = wording(language, report.flow.id)

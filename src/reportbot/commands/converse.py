@@ -12,6 +12,7 @@ import sys
 
 from reportbot.dialogue.conversation import Conversation
 from reportbot.language import choose_language
+from reportbot.values import one_line
 
 
 def plain_wanted(args: argparse.Namespace) -> bool:
@@ -28,7 +29,7 @@ def converse(args: argparse.Namespace, **where: object) -> int:
     try:
         store = Store.open(args.db)
     except StoreError as e:
-        print(f"reportbot: {e}", file=sys.stderr)
+        print(f"reportbot: {one_line(str(e))}", file=sys.stderr)  # --db PATH may carry escapes or a line break
         return 2
     language = choose_language(args.lang, store.get_setting("language"))
     if not plain_wanted(args):

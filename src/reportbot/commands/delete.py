@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reportbot.cli import report_number
 from reportbot.commands.list_ import status_word
 from reportbot.commands.store_errors import refused
 from reportbot.export import words_for
@@ -13,7 +14,7 @@ from reportbot.store import LANGUAGE_SETTING, Store, StoreError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", type=int, metavar="ID", help="the report's number (see reportbot list)")
+    parser.add_argument("id", type=report_number, metavar="ID", help="the report's number (see reportbot list)")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask first")
 
 

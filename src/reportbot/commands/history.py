@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from reportbot import explain
+from reportbot.cli import report_number
 from reportbot.commands.list_ import status_word
 from reportbot.commands.store_errors import refused
 from reportbot.dialogs import Wording
@@ -16,7 +17,7 @@ from reportbot.values import Value, clean_text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", type=int, metavar="ID", help="the report's number (see reportbot list)")
+    parser.add_argument("id", type=report_number, metavar="ID", help="the report's number (see reportbot list)")
 
 
 def _value(flow: CompiledFlow | None, words: Wording, box: str, value: Value | None) -> str:

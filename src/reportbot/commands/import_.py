@@ -19,7 +19,8 @@ from reportbot.dialogue.understand import is_reason
 from reportbot.engine import evaluate
 from reportbot.explain import summary
 from reportbot.language import choose_language
-from reportbot.reportfile import UnusableFile, display_name, read_report_file
+from reportbot.values import one_line
+from reportbot.reportfile import UnusableFile, read_report_file
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
 
 
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             carried = carry.carried_forward_findings(store, row, evaluate(flow, answers), report_words)
     except StoreError as e:
         return refused(e, words)
-    print(as_text(display_name(args.file), report, evaluation, report_words))
+    print(as_text(one_line(args.file), report, evaluation, report_words))
     for f in carried:
         print(report_words.t("import.carry", text=summary(flow, report_words, f)))
     for a in unexplained:

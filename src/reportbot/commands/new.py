@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from datetime import date
 
 from reportbot.commands.converse import converse
 from reportbot.flow.loader import report_ids
+from reportbot.values import YEARS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("report", choices=report_ids(), help="which report")
-    parser.add_argument("--year", type=int, help="the reporting year (January to December)")
+    parser.add_argument("--year", help="the reporting year (January to December)")
+
+
+def year_of(text: str) -> int | None:
+    """The reporting year ``text`` names, or None for one a report file could not hold (0, -5, 2201, 10**25)."""
+    # Four ASCII digits before int(): a 5,000-digit year must not reach int()'s own limit.
+    if not re.fullmatch(r"[0-9]{4}", text.strip()):
+        return None
+    year = int(text)
+    return year if year in YEARS else None
 
 
 def run(args: argparse.Namespace) -> int:
-    return converse(args, kind=args.report, year=args.year)
+    year = None if args.year is None else year_of(args.year)
+    if args.year is not None and year is None:
+        from reportbot.dialogs import wording
+        from reportbot.language import choose_language
+
+        words = wording(choose_language(args.lang))
+        print(f"reportbot: {words.t('new.bad_year', first=YEARS[0], last=YEARS[-1], example=date.today().year - 1)}", file=sys.stderr)
+        return 2
+    return converse(args, kind=args.report, year=year)

@@ -7,20 +7,23 @@ result of that work is plain data, so it is kept between runs:
     flow = cached("flow", "cyfsa-part-x", [path], lambda: read_flow(path))
 
 returns what ``build`` returns, from the cache when the cache was written
-from the same bytes of every source (and of the code that builds it), else
-by calling ``build`` and storing the result. In the stored copy every
-pydantic model becomes a :class:`Record`: a frozen object with the same
-attributes and the same equality, whose class needs no pydantic. So a start
-from a warm cache imports neither pydantic nor the model classes.
+from the same bytes of every source (and of the code that builds it) by the
+same copy of reportbot, else by calling ``build`` and storing the result.
+The cache folder is shared by every checkout and installation, and a
+compiled flow holds the paths it was read from, so each copy's entries are
+its own: named and fingerprinted by the package's location. In the stored
+copy every pydantic model becomes a :class:`Record`: a frozen object with
+the same attributes and the same equality, whose class needs no pydantic. So
+a start from a warm cache imports neither pydantic nor the model classes.
 
 The cache is only ever an optimisation: a missing, stale, damaged or
 unreadable cache file is rebuilt silently, and a folder that cannot be
 written just means no cache. It lives in ``$REPORTBOT_CACHE_DIR``, else the
 user's cache folder (``$XDG_CACHE_HOME/reportbot``, ``~/.cache/reportbot``,
-``~/Library/Caches/reportbot``, ``%LOCALAPPDATA%\\reportbot\\Cache``);
-``REPORTBOT_CACHE=0`` turns it off. Only the classes compiled flows are made
-of can be loaded from it (see :data:`ALLOWED`), so a file planted in the
-cache folder cannot run code.
+``~/Library/Caches/reportbot``, ``%LOCALAPPDATA%\\reportbot\\Cache``),
+created owner-only; ``REPORTBOT_CACHE=0`` turns it off. Only the classes
+compiled flows are made of can be loaded from it (see :data:`ALLOWED`), so a
+file planted in the cache folder cannot run code.
 """
 
 from __future__ import annotations
@@ -33,12 +36,17 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
+from reportbot.ownfiles import make_folders, write_atomic
+
 T = TypeVar("T")
 
 FORMAT = b"reportbot-cache/1\n"
 ENV_DIR = "REPORTBOT_CACHE_DIR"
 ENV_SWITCH = "REPORTBOT_CACHE"
 _HERE = Path(__file__).resolve().parent
+# Which reportbot this is: two checkouts (of the same code or not) never read each other's entries.
+LOCATION = str(_HERE.parent).encode("utf-8", "surrogateescape")
+_TAG = hashlib.blake2b(LOCATION, digest_size=6).hexdigest()
 # The code whose classes end up in the cache, or whose checks decide what is valid: an edit to it is a new cache.
 CODE = [
     _HERE / "cache.py",
@@ -147,10 +155,11 @@ def folder() -> Path:
 
 
 def fingerprint(sources: Iterable[Path]) -> bytes:
-    """A digest of the sources' bytes, of the code that compiles them, and of the Python version."""
+    """A digest of the package's location, the sources' bytes, the code that compiles them, and the Python version."""
     h = hashlib.blake2b(digest_size=32)
     h.update(FORMAT)
     h.update(sys.version.encode())
+    h.update(len(LOCATION).to_bytes(8, "little") + LOCATION)
     for path in [*sources, *CODE]:
         data = path.read_bytes() if path.is_file() else b"<missing>"
         h.update(str(path.name).encode() + b"\0" + len(data).to_bytes(8, "little") + data)
@@ -159,7 +168,7 @@ def fingerprint(sources: Iterable[Path]) -> bytes:
 
 def _file(kind: str, name: str) -> Path:
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in f"{kind}-{name}")
-    return folder() / f"{safe}.pickle"
+    return folder() / f"{safe}-{_TAG}.pickle"
 
 
 class _Pickler(pickle.Pickler):
@@ -210,16 +219,9 @@ def write(kind: str, name: str, digest: bytes, value: object) -> bool:
     path = _file(kind, name)
     try:
         payload = dumps(value)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(FORMAT + digest + payload)
-            os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        make_folders(path.parent)
+        # Not durable: a cache file lost or cut short by a crash is only rebuilt.
+        write_atomic(path, FORMAT + digest + payload, durable=False)
         return True
     except Exception:  # read-only home, full disk, an unpicklable value: no cache, no harm
         return False

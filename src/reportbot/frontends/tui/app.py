@@ -274,12 +274,10 @@ class ReportbotApp(App[int]):
         words = export.words_for(self.language, row.kind)
         try:
             text = export.render(fmt, export.subject_from_store(self.store, row.id, words), words)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            try:
-                tmp.write_text(text, encoding="utf-8", newline="")
-                os.replace(tmp, path)
-            finally:
-                tmp.unlink(missing_ok=True)
+            export.write_file(path, text, database=self.store.path)
+        except export.IsTheDatabase:
+            self.notify(words.t("export.is_database", path=str(path)), severity="error", markup=False)
+            return
         except OSError as e:
             self.notify(words.t("export.cannot_write", path=str(path), detail=e.strerror or e), severity="error", markup=False)
             return
@@ -327,7 +325,9 @@ def run_tui(store, language: str = "en", **where) -> int:
     try:
         app.begin()
     except (StoreError, ValueError) as e:
-        print(f"reportbot: {e}", file=sys.stderr)
+        from reportbot.values import one_line
+
+        print(f"reportbot: {one_line(str(e))}", file=sys.stderr)  # it may name the database: --db PATH
         return 2
     startup.resume()
     code = app.run()

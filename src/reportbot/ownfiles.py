@@ -1,0 +1,104 @@
+"""Files and folders reportbot creates: its owner's alone whatever the umask, and whole or not at all.
+
+An export holds contact names, phones and e-mails, so every file reportbot
+creates is 0600 and every folder 0700. A file is written under a temporary
+name beside it (``.sheet.md.reportbot-tmp-<pid>``), synced, then renamed over
+its target; a temporary file whose process is gone (killed mid-write) is
+removed the next time reportbot writes into that folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+TEMP_MARK = ".reportbot-tmp-"
+_TEMP = re.compile(r"\..+" + re.escape(TEMP_MARK) + r"([0-9]{1,9})", re.S)
+
+
+def make_folders(folder: Path) -> None:
+    """Create ``folder`` and its missing parents owner-only; existing ones (/tmp, a USB stick) are left as they are."""
+    missing = []
+    p = folder
+    while not p.exists() and p.parent != p:
+        missing.append(p)
+        p = p.parent
+    for p in reversed(missing):
+        try:
+            p.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(p, 0o700)  # the umask can only have taken bits away, but may have taken the owner's too
+
+
+def temp_name(path: Path) -> Path:
+    """Where ``path`` is written before its rename."""
+    return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}")
+
+
+def remove_stale(folder: Path) -> None:
+    """Remove the temporary files that reportbot processes now gone left in ``folder``."""
+    try:
+        found = [(e.path, int(m.group(1))) for e in os.scandir(folder) if (m := _TEMP.fullmatch(e.name))]
+    except OSError:
+        return
+    if not found:
+        return
+    from reportbot.store import _alive  # the store's liveness check (pid reuse, zombies, Windows)
+
+    for path, pid in found:
+        # One of ours can only be a leftover: this process removes its own before it returns.
+        if pid == os.getpid() or not _alive(pid, None):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Replace ``path`` whole with ``data``, owner-only (0600); ``durable``: on disk before and after the rename."""
+    remove_stale(path.parent)
+    tmp = temp_name(path)
+    # O_EXCL: never follow a link planted under the temporary name.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            _owner_only(f.fileno())
+            f.write(data)
+            f.flush()
+            if durable:
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    if durable:
+        sync_folder(path.parent)
+
+
+def _owner_only(fd: int) -> None:
+    """0600 exactly: the umask may have taken the owner's own bits."""
+    try:
+        os.fchmod(fd, 0o600)
+    except (AttributeError, OSError):  # Windows; a file system without modes (a FAT USB stick) refusing it
+        pass
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows has no folder handle to sync)."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot sync a folder
+        pass
+    finally:
+        os.close(fd)
