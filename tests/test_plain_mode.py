@@ -155,10 +155,15 @@ def test_fippa_conversation_column_by_column_with_a_warning_accepted(tmp_path, m
     assert re.search(r"^\[3\.1 general\] .* two hundred and ten$", out, flags=re.M)
     after = _after(out, "8.18 personal")
     assert after[1].startswith("Error: 8.19 (8.1 to 8.18) = 2, but it should be at least 7.9 (7.2 + 7.4) = 22: 20 short.")
-    assert "Warning: 7.7 = 6, but it should be at most 7.6 = 5: 1 over." in out
+    # 7.7 counts requests from 7.6: more is impossible, an error to resolve, never a warning to accept.
+    assert re.search(r"^\[7\.7 general\] .* 6\nError: 7\.7 = 6, but it should be at most 7\.6 = 5: 1 over\.", out, flags=re.M)
+    assert "Warning: 7.7" not in out
+    assert "Thank you: those figures agree now." in out
     assert "accept" in tags
     store, row, _ = stored(db)
-    assert store.acknowledgements(row.id) == {("fippa-7.7-within-7.6", "general"): "One requester abandoned after a second fee estimate."}
+    assert store.acknowledgements(row.id) == {
+        ("fippa-11.10-within-11.6-11.7", None): "One refused request had two statements of disagreement attached."
+    }
     assert "That makes $2,259.50 in application and additional fees (9.2.3 general)." in out
 
 

@@ -35,14 +35,17 @@ CHECKS: dict[str, tuple[str, dict, set[str]]] = {
     "cyfsa-13.3.6-equals-13.1": ("error", {"13.3.2": 1}, set()),
     "cyfsa-14.2.4-equals-14.1": ("error", {"14.2.1": 1}, set()),
     "cyfsa-14.3.6-equals-14.1": ("error", {"14.3.1": 1}, set()),
-    # Implied: warnings. With 5.2 = 4.3 and 5.7 = 4.4, 5.1 + 5.6 = 4.1 + 4.2, so
+    # Parts of the same set: errors. With 5.2 = 4.3 and 5.7 = 4.4, 5.1 + 5.6 = 4.1 + 4.2, so
     # 5.1 <= 4.1 and 5.6 >= 4.2 can only break together or with one of those errors.
-    "cyfsa-5.1-within-4.1": ("warning", {"5.1": 32, "5.2": 1}, {"cyfsa-5.2-same-as-4.3"}),
-    "cyfsa-5.6-covers-4.2": ("warning", {"5.4": 4}, {"cyfsa-5.7-equals-4.4"}),
-    "cyfsa-5.5-within-4.2": ("warning", {"4.1": 37, "4.2": 0}, set()),
-    "cyfsa-outcome-within-4.4": ("warning", {"6.1": 40}, set()),
+    "cyfsa-5.1-within-4.1": ("error", {"5.1": 32, "5.2": 1}, {"cyfsa-5.2-same-as-4.3"}),
+    "cyfsa-5.6-covers-4.2": ("error", {"5.4": 4}, {"cyfsa-5.7-equals-4.4"}),
+    "cyfsa-5.5-within-4.2": ("error", {"4.1": 37, "4.2": 0}, set()),
+    "cyfsa-outcome-within-4.4": ("error", {"6.1": 40}, set()),
+    "cyfsa-8.7-within-8.3-8.4": ("error", {"8.7": 3}, set()),
+    # A part of 11.1 over 11.1 also breaks the (judgement) sum of the two parts.
+    "cyfsa-11.2-within-11.1": ("error", {"11.2.1": 3}, {"cyfsa-11.2-sums-to-11.1"}),
+    # Judgement calls: warnings.
     "cyfsa-provision-within-6.11": ("warning", {"7.4": 12}, set()),
-    "cyfsa-8.7-within-8.3-8.4": ("warning", {"8.7": 3}, set()),
     "cyfsa-11.2-sums-to-11.1": ("warning", {"11.2.2": 2}, set()),
 }
 
