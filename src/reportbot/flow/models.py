@@ -169,6 +169,8 @@ class Flow(_Strict):
     """The text box holding the organization's name, shown when reports are listed."""
     zero_report: list[str]
     """The boxes that decide a zero report; a zero report has 0 in each (in every column)."""
+    questionnaire: str | None = None
+    """The choice box (options zero and full) recording which questionnaire the filer completes."""
     sections: list[Section]
     """The workbook's sections, in order."""
     checks: list[Check]
