@@ -405,3 +405,75 @@ def test_the_questionnaire_is_in_the_exports_and_round_trips(tmp_path, monkeypat
     capsys.readouterr()
     store = Store.open(db)
     assert store.answers(2)[("questionnaire", None)] == "zero"
+
+
+# One theft (10.1 = 11.1 = 1): the full report up to the one choice of 11.2.
+ONE_THEFT = CYFSA_ZERO[:7] + ["2", "0", "0", "1", "1"]
+
+
+@pytest.mark.parametrize("said", ["neither", "unknown", "3"])
+def test_a_theft_by_neither_is_an_answer_with_its_reason_kept(said, tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], ONE_THEFT + [said, "4", "1", "yes"],
+                         monkeypatch, capsys)
+    assert code == 0
+    assert "  3. Thief unknown: neither an internal party nor a stranger" in out
+    assert 'None of 11.2.1, 11.2.2 applies: each is 0, and "Thief unknown: neither an internal party nor a stranger"' in out
+    assert "accept" not in prompts(out) and "Warning: 11.2.1" not in out
+    store, row, answers = stored(db)
+    assert answers[("11.2.1", None)] == answers[("11.2.2", None)] == 0
+    assert store.acknowledgements(row.id) == {
+        ("cyfsa-11.2-sums-to-11.1", None): "Thief unknown: neither an internal party nor a stranger"
+    }
+    assert row.status == "confirmed"
+
+
+def test_a_theft_by_neither_in_french(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = CYFSA_ZERO[:5] + ["société d'aide à l'enfance", "aucun", "2", "0", "0", "1", "1", "ni l'un ni l'autre", "quitter"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(line + "\n" for line in lines)))
+    assert main(["--db", str(db), "--lang", "fr", "--plain", "new", "cyfsa-part-x", "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "  3. Auteur du vol non identifié : ni une partie interne ni une personne de l'extérieur" in out
+    _, _, answers = stored(db)
+    assert answers[("11.2.1", None)] == answers[("11.2.2", None)] == 0
+
+
+def test_a_change_at_a_one_choice_question_is_not_overwritten(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = ONE_THEFT + ["change 11.2.1 to 0", "0", "quit"]
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    assert code == 0
+    # The one choice is not offered again over the change: what is left of it is asked on its own.
+    assert prompts(out)[-3:] == ["11.2", "11.2.2", "11.3"]
+    assert "Warning: 11.2.1 + 11.2.2 = 0, but 11.1 = 1: 1 short." in out
+    _, _, answers = stored(db)
+    assert answers[("11.2.1", None)] == answers[("11.2.2", None)] == 0
+
+
+def test_a_change_at_a_proposed_remainder_is_not_overwritten(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    # Two thefts; 11.2.1 = 1, so 11.2.2 = 1 is proposed; the filer changes 11.2.1 instead, then accepts.
+    lines = CYFSA_ZERO[:7] + ["2", "0", "0", "2", "2", "1", "change 11.2.1 to 2", "quit"]
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    assert code == 0
+    assert re.search(r"^\[11\.2\.2\] That leaves 1 for .* change 11\.2\.1 to 2$", out, flags=re.M)
+    assert re.search(r"^\[11\.2\.2\] That leaves 0 for ", out, flags=re.M)  # worked out again from the change
+    _, _, answers = stored(db)
+    assert answers[("11.2.1", None)] == 2 and ("11.2.2", None) not in answers
+
+
+def test_only_breakdowns_that_need_not_add_up_offer_neither():
+    from reportbot.dialogs import wording
+    from reportbot.dialogue.groups import groups
+
+    loose = {kind: [g.rule for g in groups(load_flow(kind)) if not g.binding] for kind in ("cyfsa-part-x", "fippa-year-end")}
+    assert loose == {"cyfsa-part-x": ["cyfsa-11.2-sums-to-11.1"], "fippa-year-end": []}
+    for kind, rules in loose.items():
+        flow = load_flow(kind)
+        for g in groups(flow):
+            check = next(c for c in flow.flow.checks if c.id == g.rule)
+            assert g.binding == (check.severity == "error")
+        for language in ("en", "fr"):
+            checks = wording(language, kind).report.checks
+            assert {r for r, c in checks.items() if c.neither} == set(rules)

@@ -321,15 +321,39 @@ class Conversation:
         group = self.group
         assert group is not None and self.flow is not None
         options = [(f"{p[0]}", self._label(p[0])) for p in group.parts]
+        neither = self._neither(group)
+        if neither is not None:
+            options.append(("neither", neither))
         try:
-            picked = understand.pick(self.words, options, text)
+            picked = "neither" if neither and understand.is_word(self.words, "neither", text) else understand.pick(self.words, options, text)
         except NotUnderstood as e:
             return self._again(str(e))
+        if self.read_only:
+            return self._read_only()
         out: list[Message] = []
         for part in group.parts:
-            out += self._store(part, 1 if part[0] == picked else 0, "said" if part[0] == picked else "derived")
+            out += self._store(part, 1 if part[0] == picked else 0, "said" if part[0] in (picked, "neither") else "derived")
+        if picked == "neither":
+            # The filer said none applies: the sum's warning is answered by that, with its words as the reason.
+            self.store.acknowledge(self.report_id, group.rule, group.total[1], neither)
+            parts = ", ".join(self._name(p) for p in group.parts)
+            out.append(Message("say", self.words.t("group.neither_kept", parts=parts, reason=neither)))
         self.group = None
         return out + self._after_change(group.parts[-1])
+
+    def _offered_cells(self) -> tuple[Cell, ...]:
+        """The cells the open one-choice or proposal would write, and those it was worked out from."""
+        if self.state == "choosing_group" and self.group is not None:
+            return (*self.group.parts, self.group.total)
+        if self.state == "proposing" and self.proposal is not None:
+            cell = self.proposal[0]
+            return (cell, *(c for g in groups_of(self.flow, cell) for c in (*g.parts, g.total)))  # type: ignore[arg-type]
+        return ()
+
+    def _neither(self, group: Group) -> str | None:
+        """The "none of these" answer of a breakdown that need not add up, if its dialog words one."""
+        text = self.words.report.checks.get(group.rule) if self.words.report else None  # type: ignore[union-attr]
+        return text.neither if text is not None and not group.binding else None
 
     def _reply_proposing(self, text: str) -> list[Message]:
         assert self.proposal is not None and self.flow is not None
@@ -656,6 +680,8 @@ class Conversation:
         self.asking = group.parts[0]
         total_name = self._name(group.total)
         choices = [f"{self._label(p[0])} ({p[0]})" for p in group.parts]
+        if (neither := self._neither(group)) is not None:
+            choices.append(neither)
         out = self._section_intro(group.parts[0])
         column = ""
         if group.total[1]:
@@ -888,6 +914,11 @@ class Conversation:
             return out + self._next()
         if self.state == "asking" and self.asking == cell:
             return out + self._after_answer(cell)
+        if self.state in ("choosing_group", "proposing") and cell in self._offered_cells():
+            # The one choice or the remainder offered was worked out before this change: offering it
+            # again would overwrite what the filer just said, so the next question is worked out anew.
+            self.group, self.proposal = None, None
+            return out + self._next()
         return out + self._reprompt()
 
     def _cmd_language(self, cmd: Command) -> list[Message]:
