@@ -477,3 +477,17 @@ def test_only_breakdowns_that_need_not_add_up_offer_neither():
         for language in ("en", "fr"):
             checks = wording(language, kind).report.checks
             assert {r for r, c in checks.items() if c.neither} == set(rules)
+
+
+def test_fippa_zero_report_after_a_year_that_carried_nothing_over_needs_no_confirmation(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    converse(db, ["new", "fippa-year-end", "--year", "2024"], FIPPA_TO_TYPE + ["1", "yes", "yes"], monkeypatch, capsys)
+    # Last year's report (a zero report) proves nothing was carried over: 3.3 and 11.2 are 0 without asking.
+    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], ["yes", "12", "0", "1", "yes"],
+                         monkeypatch, capsys)
+    assert code == 0
+    assert prompts(out) == ["same", "1.3", "2.1", "type", "confirm"]
+    store = Store.open(db)
+    this_year = next(r for r in store.reports() if r.year == 2025)
+    assert this_year.status == "confirmed"
+    assert store.answers(this_year.id)[("3.3", "general")] == 0
