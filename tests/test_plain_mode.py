@@ -491,3 +491,11 @@ def test_fippa_zero_report_after_a_year_that_carried_nothing_over_needs_no_confi
     this_year = next(r for r in store.reports() if r.year == 2025)
     assert this_year.status == "confirmed"
     assert store.answers(this_year.id)[("3.3", "general")] == 0
+
+
+def test_neither_is_what_the_filer_said_for_each_part(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    converse(db, ["new", "cyfsa-part-x", "--year", "2025"], ONE_THEFT + ["neither", "quit"], monkeypatch, capsys)
+    store, row, _ = stored(db)
+    sources = store.answer_sources(row.id)
+    assert sources[("11.2.1", None)] == sources[("11.2.2", None)] == "said"

@@ -332,7 +332,7 @@ class Conversation:
             return self._read_only()
         out: list[Message] = []
         for part in group.parts:
-            out += self._store(part, 1 if part[0] == picked else 0, "said" if part[0] in (picked, "neither") else "derived")
+            out += self._store(part, 1 if part[0] == picked else 0, "said" if picked in (part[0], "neither") else "derived")
         if picked == "neither":
             # The filer said none applies: the sum's warning is answered by that, with its words as the reason.
             self.store.acknowledge(self.report_id, group.rule, group.total[1], neither)
@@ -441,7 +441,6 @@ class Conversation:
         """The engine's warnings, and where carried-forward figures differ from last year's report."""
         if not ev.flow.flow.carried_forward:
             return ev.warnings
-        organization = self.answers.get((ev.flow.flow.organization, None))
         last = self._last_year()
         if last is None:
             return ev.warnings
