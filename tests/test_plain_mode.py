@@ -110,10 +110,11 @@ def test_fippa_zero_report(tmp_path, monkeypatch, capsys):
 
 def test_fippa_zero_report_not_confirmed_is_a_full_report(tmp_path, monkeypatch, capsys):
     db = tmp_path / "r.sqlite3"
-    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], FIPPA_TO_TYPE + ["1", "no", "quit"],
+    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], FIPPA_TO_TYPE + ["1", "help", "no", "quit"],
                          monkeypatch, capsys)
     assert code == 0
-    assert prompts(out)[-3:] == ["type", "zero", "3.1 personal"]
+    assert prompts(out)[-4:] == ["type", "zero", "zero", "3.1 personal"]
+    assert "Type yes if no requests were carried forward from last year, or no to complete the full report instead." in out
     assert "Then this is a full report: the requests carried forward from 2024 go in 3.3 personal, 3.3 general, 11.2." in out
     _, _, answers = stored(db)
     assert answers[("questionnaire", None)] == "full"

@@ -795,7 +795,8 @@ class Conversation:
         out = []
         if box is not None:
             out.append(Message("help", self.words.report.boxes[box].help))  # type: ignore[union-attr]
-        out.append(Message("help", self.words.t(f"help.{self.state}") if f"help.{self.state}" in self.words.common.messages else self.words.t("help.commands")))
+        key = "help.confirming_zero" if self.state == "choosing_type" and self.zero_pending else f"help.{self.state}"
+        out.append(Message("help", self.words.t(key) if key in self.words.common.messages else self.words.t("help.commands")))
         return out + self._reprompt()
 
     def _cmd_why(self, cmd: Command) -> list[Message]:
