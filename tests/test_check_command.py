@@ -69,10 +69,10 @@ def test_phipa_custodian_zero_report_carries_its_notice(capsys):
 
 
 def test_warnings_alone_do_not_fail_the_check(capsys, tmp_path):
-    path = _write(tmp_path, changed(load("cyfsa-full"), {"8.7": 3}))
+    path = _write(tmp_path, changed(load("cyfsa-full"), {"7.4": 12}))
     status, doc = _check_json(capsys, path)
     assert status == 0 and doc["complete"] is True
-    assert [(f["severity"], f["rule"]) for f in doc["findings"]] == [("warning", "cyfsa-8.7-within-8.3-8.4")]
+    assert [(f["severity"], f["rule"]) for f in doc["findings"]] == [("warning", "cyfsa-provision-within-6.11")]
 
 
 # --- wrong totals and missing boxes -------------------------------------------------------
@@ -240,14 +240,14 @@ def test_year_in_yaml_report_is_accepted(capsys, tmp_path):
 
 
 def test_json_for_one_file_is_one_object_with_the_documented_keys(capsys, tmp_path):
-    path = _write(tmp_path, changed(load("fippa-full"), {"5.6": {"general": 4}, "7.7": {"personal": 11}}))
+    path = _write(tmp_path, changed(load("fippa-full"), {"5.6": {"general": 4}, "9.4": {"personal": 13}}))
     status, doc = _check_json(capsys, path)
     assert status == 1
     assert {"report", "complete", "findings", "missing"} <= set(doc)
     assert doc["report"] == "fippa-year-end" and doc["complete"] is False
     assert {(f["severity"], f["rule"], f["column"]) for f in doc["findings"]} == {
         ("error", "fippa-5.7-equals-3.8", "general"),
-        ("warning", "fippa-7.7-within-7.6", "personal"),
+        ("warning", "fippa-9.4-within-9.1", "personal"),
     }
     for f in doc["findings"]:
         assert {"severity", "rule", "boxes", "column", "message"} <= set(f)

@@ -71,8 +71,8 @@ def test_json_round_trips_through_check_and_import(tmp_path, capsys, name):
     db = str(tmp_path / "r.sqlite3")
     doc = changed(load(name), {})
     if name == "fippa-full":  # with a warning accepted, and money
-        doc = changed(doc, {"7.7": {"personal": 11, "general": 9}})
-        doc["acknowledged"] = [{"rule": "fippa-7.7-within-7.6", "column": "personal", "reason": "two re-filed"}]
+        doc = changed(doc, {"9.4": {"personal": 13}})
+        doc["acknowledged"] = [{"rule": "fippa-9.4-within-9.1", "column": "personal", "reason": "two re-filed"}]
         doc["language"] = "en"
     source = tmp_path / "source.json"
     source.write_text(json.dumps(doc, default=float), encoding="utf-8")
@@ -161,12 +161,12 @@ def test_markdown_shows_skipped_boxes_with_the_reason():
 
 
 def test_markdown_lists_accepted_warnings_with_reasons_and_what_is_still_open():
-    subject = _fixture("fippa-full", **{"7.7": {"personal": 11, "general": 9}, "4.1": {"personal": 171}, "2.1": None})
-    subject.acknowledged = {("fippa-7.7-within-7.6", "personal"): "two were re-filed"}
+    subject = _fixture("fippa-full", **{"9.4": {"personal": 13}, "4.1": {"personal": 171}, "2.1": None})
+    subject.acknowledged = {("fippa-9.4-within-9.1", "personal"): "two were re-filed"}
     sheet = to_markdown(subject, EN["fippa-year-end"])
     head, rest = sheet.split("## Warnings accepted")
     accepted = rest.split("## Section 1")[0]
-    assert "7.7 = 11" in accepted and "Reason: two were re-filed" in accepted
+    assert "9.4 = 13" in accepted and "Reason: two were re-filed" in accepted
     assert "4.9" in head and "error" in head.lower()  # 4.9 no longer equals 3.8
     assert "Not answered (1): 2.1" in head
     assert "1 boxes not answered, 1 errors, 0 warnings not yet accepted." in sheet

@@ -82,19 +82,60 @@ def test_phipa_custodian_is_told_it_need_not_file(tmp_path, monkeypatch, capsys)
     assert wording("en", "cyfsa-part-x").report.notices[notice] in out
 
 
+FIPPA_TO_TYPE = ["Ministry of Examples", "A. Deputy", "Sam Lee", "416-555-0199", "skip", "foi@example.on.ca",
+                 "99 Queen St", "agency", "twelve", "0"]
+
+
 def test_fippa_zero_report(tmp_path, monkeypatch, capsys):
     db = tmp_path / "r.sqlite3"
-    lines = ["Ministry of Examples", "A. Deputy", "Sam Lee", "416-555-0199", "skip", "foi@example.on.ca",
-             "99 Queen St", "agency", "twelve", "0", "1", "yes"]
-    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], lines, monkeypatch, capsys)
+    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], FIPPA_TO_TYPE + ["1", "yes", "yes"],
+                         monkeypatch, capsys)
     assert code == 0
-    assert len(prompts(out)) <= 12
+    # The zero report's carried-forward zeros are confirmed before they are written: one prompt more.
+    assert prompts(out)[-3:] == ["type", "zero", "confirm"] and len(prompts(out)) <= 13
+    # What a FIPPA zero report is (the 2005 form has no breaches).
+    question = next(line for line in out.splitlines() if line.startswith("[type] "))
+    assert "breach" not in question
+    assert "no access requests received, transferred to you or carried forward" in question
+    assert "no correction requests received or carried forward" in question
+    assert re.search(r"^\[zero\] A zero report also puts 0 in 3\.3 personal, 3\.3 general, 11\.2: no requests carried forward from 2024\. Is that right\? yes$", out, flags=re.M)
     _, row, answers = stored(db)
     assert row.status == "confirmed"
     for box in ("3.1", "3.2", "3.3"):
         assert answers[(box, "personal")] == answers[(box, "general")] == 0
     assert answers[("11.1", None)] == answers[("11.2", None)] == 0
     assert answers[("1.1.fax", None)] == ""
+    assert answers[("questionnaire", None)] == "zero"
+
+
+def test_fippa_zero_report_not_confirmed_is_a_full_report(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], FIPPA_TO_TYPE + ["1", "help", "no", "quit"],
+                         monkeypatch, capsys)
+    assert code == 0
+    assert prompts(out)[-4:] == ["type", "zero", "zero", "3.1 personal"]
+    assert "Type yes if no requests were carried forward from last year, or no to complete the full report instead." in out
+    assert "Then this is a full report: the requests carried forward from 2024 go in 3.3 personal, 3.3 general, 11.2." in out
+    _, _, answers = stored(db)
+    assert answers[("questionnaire", None)] == "full"
+    assert ("3.3", "personal") not in answers and ("11.2", None) not in answers  # nothing zeroed without asking
+
+
+def test_fippa_zero_report_refused_when_last_year_carried_requests_over(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = (CONVERSATIONS / "fippa-full.txt").read_text(encoding="utf-8").splitlines()
+    converse(db, ["new", "fippa-year-end", "--year", "2024"], lines, monkeypatch, capsys)
+    # Last year's report carried 10 personal and 30 general requests over (3.6), and 1 correction request (11.3).
+    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], ["yes", "12", "0", "1", "quit"],
+                         monkeypatch, capsys)
+    assert code == 0
+    assert prompts(out)[-2:] == ["type", "type"]
+    assert ("Error: A zero report is not possible: your 2024 report carried requests over to this year "
+            "(3.6 personal = 10, 3.6 general = 30, 11.3 = 1)") in out
+    store = Store.open(db)
+    this_year = next(r for r in store.reports() if r.year == 2025)
+    answers = store.answers(this_year.id)
+    assert ("questionnaire", None) not in answers and ("3.3", "personal") not in answers
 
 
 @pytest.mark.parametrize("name,args", [
@@ -155,10 +196,15 @@ def test_fippa_conversation_column_by_column_with_a_warning_accepted(tmp_path, m
     assert re.search(r"^\[3\.1 general\] .* two hundred and ten$", out, flags=re.M)
     after = _after(out, "8.18 personal")
     assert after[1].startswith("Error: 8.19 (8.1 to 8.18) = 2, but it should be at least 7.9 (7.2 + 7.4) = 22: 20 short.")
-    assert "Warning: 7.7 = 6, but it should be at most 7.6 = 5: 1 over." in out
+    # 7.7 counts requests from 7.6: more is impossible, an error to resolve, never a warning to accept.
+    assert re.search(r"^\[7\.7 general\] .* 6\nError: 7\.7 = 6, but it should be at most 7\.6 = 5: 1 over\.", out, flags=re.M)
+    assert "Warning: 7.7" not in out
+    assert "Thank you: those figures agree now." in out
     assert "accept" in tags
     store, row, _ = stored(db)
-    assert store.acknowledgements(row.id) == {("fippa-7.7-within-7.6", "general"): "One requester abandoned after a second fee estimate."}
+    assert store.acknowledgements(row.id) == {
+        ("fippa-11.10-within-11.6-11.7", None): "One refused request had two statements of disagreement attached."
+    }
     assert "That makes $2,259.50 in application and additional fees (9.2.3 general)." in out
 
 
@@ -309,3 +355,148 @@ def test_go_to_a_box_in_one_column(tmp_path, monkeypatch, capsys):
     assert prompts(out)[-2:] == ["3.1 general", "3.3 general"]
     _, _, answers = stored(db)
     assert answers[("3.1", "general")] == 211
+
+
+def test_the_questionnaire_is_an_answer_kept_across_quit_and_resume(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], CYFSA_ZERO[:7] + ["2"], monkeypatch, capsys)
+    assert code == 0 and prompts(out)[-2:] == ["type", "3.1"]
+    _, _, answers = stored(db)
+    assert answers[("questionnaire", None)] == "full"
+    code, out = converse(db, ["resume"], ["review", "quit"], monkeypatch, capsys)
+    assert code == 0
+    assert "type" not in prompts(out) and prompts(out)[0] == "3.1"
+    assert "  questionnaire Questionnaire: Full report" in out
+
+
+def test_change_reaches_the_questionnaire(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    # A zero report, then at the confirmation: change the questionnaire to full, as the IPC's system allows.
+    lines = CYFSA_ZERO[:8] + ["change questionnaire to full", "2", "quit"]
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    assert code == 0
+    assert prompts(out)[-3:] == ["confirm", "3.1", "4.1"]
+    assert "questionnaire is now Full report." in out
+    _, _, answers = stored(db)
+    assert answers[("questionnaire", None)] == "full" and answers[("3.1", None)] == 2
+    assert answers.get(("8.1", None)) is None and answers.get(("10.1", None)) is None  # the zero report's zeros go
+    # Back to a zero report: refused while 3.1 says there were requests.
+    code, out = converse(db, ["resume"], ["change questionnaire to zero", "quit"], monkeypatch, capsys)
+    assert "Error: A zero report has 0 in 3.1, 8.1, 10.1, but you have answered 3.1 = 2." in out
+    assert stored(db)[2][("questionnaire", None)] == "full"
+
+
+def test_a_figure_given_on_a_zero_report_is_an_error(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = CYFSA_ZERO[:8] + ["change 10.1 to 1", "quit"]
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    assert re.search(r"^Error: .*A zero report has 0 in each of 3\.1, 8\.1 and 10\.1", out, flags=re.M)
+    assert prompts(out)[-1] == "resolve"
+
+
+def test_the_questionnaire_is_in_the_exports_and_round_trips(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    converse(db, ["new", "cyfsa-part-x", "--year", "2025"], CYFSA_ZERO, monkeypatch, capsys)
+    assert main(["--db", str(db), "export", "1", "--format", "md"]) == 0
+    assert "| questionnaire | Questionnaire | Zero report |" in capsys.readouterr().out
+    out_file = tmp_path / "r.json"
+    assert main(["--db", str(db), "export", "1", "--format", "json", "-o", str(out_file)]) == 0
+    assert json.loads(out_file.read_text(encoding="utf-8"))["answers"]["questionnaire"] == "zero"
+    assert main(["--db", str(db), "import", str(out_file)]) == 0
+    capsys.readouterr()
+    store = Store.open(db)
+    assert store.answers(2)[("questionnaire", None)] == "zero"
+
+
+# One theft (10.1 = 11.1 = 1): the full report up to the one choice of 11.2.
+ONE_THEFT = CYFSA_ZERO[:7] + ["2", "0", "0", "1", "1"]
+
+
+@pytest.mark.parametrize("said", ["neither", "unknown", "3"])
+def test_a_theft_by_neither_is_an_answer_with_its_reason_kept(said, tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], ONE_THEFT + [said, "4", "1", "yes"],
+                         monkeypatch, capsys)
+    assert code == 0
+    assert "  3. Thief unknown: neither an internal party nor a stranger" in out
+    assert 'None of 11.2.1, 11.2.2 applies: each is 0, and "Thief unknown: neither an internal party nor a stranger"' in out
+    assert "accept" not in prompts(out) and "Warning: 11.2.1" not in out
+    store, row, answers = stored(db)
+    assert answers[("11.2.1", None)] == answers[("11.2.2", None)] == 0
+    assert store.acknowledgements(row.id) == {
+        ("cyfsa-11.2-sums-to-11.1", None): "Thief unknown: neither an internal party nor a stranger"
+    }
+    assert row.status == "confirmed"
+
+
+def test_a_theft_by_neither_in_french(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = CYFSA_ZERO[:5] + ["société d'aide à l'enfance", "aucun", "2", "0", "0", "1", "1", "ni l'un ni l'autre", "quitter"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(line + "\n" for line in lines)))
+    assert main(["--db", str(db), "--lang", "fr", "--plain", "new", "cyfsa-part-x", "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "  3. Auteur du vol non identifié : ni une partie interne ni une personne de l'extérieur" in out
+    _, _, answers = stored(db)
+    assert answers[("11.2.1", None)] == answers[("11.2.2", None)] == 0
+
+
+def test_a_change_at_a_one_choice_question_is_not_overwritten(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = ONE_THEFT + ["change 11.2.1 to 0", "0", "quit"]
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    assert code == 0
+    # The one choice is not offered again over the change: what is left of it is asked on its own.
+    assert prompts(out)[-3:] == ["11.2", "11.2.2", "11.3"]
+    assert "Warning: 11.2.1 + 11.2.2 = 0, but 11.1 = 1: 1 short." in out
+    _, _, answers = stored(db)
+    assert answers[("11.2.1", None)] == answers[("11.2.2", None)] == 0
+
+
+def test_a_change_at_a_proposed_remainder_is_not_overwritten(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    # Two thefts; 11.2.1 = 1, so 11.2.2 = 1 is proposed; the filer changes 11.2.1 instead, then accepts.
+    lines = CYFSA_ZERO[:7] + ["2", "0", "0", "2", "2", "1", "change 11.2.1 to 2", "quit"]
+    code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    assert code == 0
+    assert re.search(r"^\[11\.2\.2\] That leaves 1 for .* change 11\.2\.1 to 2$", out, flags=re.M)
+    assert re.search(r"^\[11\.2\.2\] That leaves 0 for ", out, flags=re.M)  # worked out again from the change
+    _, _, answers = stored(db)
+    assert answers[("11.2.1", None)] == 2 and ("11.2.2", None) not in answers
+
+
+def test_only_breakdowns_that_need_not_add_up_offer_neither():
+    from reportbot.dialogs import wording
+    from reportbot.dialogue.groups import groups
+
+    loose = {kind: [g.rule for g in groups(load_flow(kind)) if not g.binding] for kind in ("cyfsa-part-x", "fippa-year-end")}
+    assert loose == {"cyfsa-part-x": ["cyfsa-11.2-sums-to-11.1"], "fippa-year-end": []}
+    for kind, rules in loose.items():
+        flow = load_flow(kind)
+        for g in groups(flow):
+            check = next(c for c in flow.flow.checks if c.id == g.rule)
+            assert g.binding == (check.severity == "error")
+        for language in ("en", "fr"):
+            checks = wording(language, kind).report.checks
+            assert {r for r, c in checks.items() if c.neither} == set(rules)
+
+
+def test_fippa_zero_report_after_a_year_that_carried_nothing_over_needs_no_confirmation(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    converse(db, ["new", "fippa-year-end", "--year", "2024"], FIPPA_TO_TYPE + ["1", "yes", "yes"], monkeypatch, capsys)
+    # Last year's report (a zero report) proves nothing was carried over: 3.3 and 11.2 are 0 without asking.
+    code, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], ["yes", "12", "0", "1", "yes"],
+                         monkeypatch, capsys)
+    assert code == 0
+    assert prompts(out) == ["same", "1.3", "2.1", "type", "confirm"]
+    store = Store.open(db)
+    this_year = next(r for r in store.reports() if r.year == 2025)
+    assert this_year.status == "confirmed"
+    assert store.answers(this_year.id)[("3.3", "general")] == 0
+
+
+def test_neither_is_what_the_filer_said_for_each_part(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    converse(db, ["new", "cyfsa-part-x", "--year", "2025"], ONE_THEFT + ["neither", "quit"], monkeypatch, capsys)
+    store, row, _ = stored(db)
+    sources = store.answer_sources(row.id)
+    assert sources[("11.2.1", None)] == sources[("11.2.2", None)] == "said"

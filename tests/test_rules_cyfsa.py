@@ -35,14 +35,19 @@ CHECKS: dict[str, tuple[str, dict, set[str]]] = {
     "cyfsa-13.3.6-equals-13.1": ("error", {"13.3.2": 1}, set()),
     "cyfsa-14.2.4-equals-14.1": ("error", {"14.2.1": 1}, set()),
     "cyfsa-14.3.6-equals-14.1": ("error", {"14.3.1": 1}, set()),
-    # Implied: warnings. With 5.2 = 4.3 and 5.7 = 4.4, 5.1 + 5.6 = 4.1 + 4.2, so
+    # A zero report chosen over figures: each deciding box that is not 0 is an error.
+    "cyfsa-zero-report-is-zero": ("error", {"questionnaire": "zero"}, set()),
+    # Parts of the same set: errors. With 5.2 = 4.3 and 5.7 = 4.4, 5.1 + 5.6 = 4.1 + 4.2, so
     # 5.1 <= 4.1 and 5.6 >= 4.2 can only break together or with one of those errors.
-    "cyfsa-5.1-within-4.1": ("warning", {"5.1": 32, "5.2": 1}, {"cyfsa-5.2-same-as-4.3"}),
-    "cyfsa-5.6-covers-4.2": ("warning", {"5.4": 4}, {"cyfsa-5.7-equals-4.4"}),
-    "cyfsa-5.5-within-4.2": ("warning", {"4.1": 37, "4.2": 0}, set()),
-    "cyfsa-outcome-within-4.4": ("warning", {"6.1": 40}, set()),
+    "cyfsa-5.1-within-4.1": ("error", {"5.1": 32, "5.2": 1}, {"cyfsa-5.2-same-as-4.3"}),
+    "cyfsa-5.6-covers-4.2": ("error", {"5.4": 4}, {"cyfsa-5.7-equals-4.4"}),
+    "cyfsa-5.5-within-4.2": ("error", {"4.1": 37, "4.2": 0}, set()),
+    "cyfsa-outcome-within-4.4": ("error", {"6.1": 40}, set()),
+    "cyfsa-8.7-within-8.3-8.4": ("error", {"8.7": 3}, set()),
+    # A part of 11.1 over 11.1 also breaks the (judgement) sum of the two parts.
+    "cyfsa-11.2-within-11.1": ("error", {"11.2.1": 3}, {"cyfsa-11.2-sums-to-11.1"}),
+    # Judgement calls: warnings.
     "cyfsa-provision-within-6.11": ("warning", {"7.4": 12}, set()),
-    "cyfsa-8.7-within-8.3-8.4": ("warning", {"8.7": 3}, set()),
     "cyfsa-11.2-sums-to-11.1": ("warning", {"11.2.2": 2}, set()),
 }
 
@@ -247,7 +252,7 @@ def test_zero_report_asks_only_the_deciding_boxes(cyfsa):
     assert cyfsa.flow.zero_report == ["3.1", "8.1", "10.1"]
     ev = evaluate_doc(ZERO)
     after_identification = [b for b, _ in ev.route if not b.startswith("1.")]
-    assert after_identification == ["2.1", "3.1", "8.1", "10.1"]
+    assert after_identification == ["2.1", "questionnaire", "3.1", "8.1", "10.1"]
     assert ev.complete and ev.notices == []
 
 
@@ -316,3 +321,9 @@ def test_progress_counts_the_boxes_the_filer_must_answer():
     assert evaluate_doc(changed(FULL, {"4.1": None})).progress() == (answered - 1, needed)
     zero_answered, zero_needed = evaluate_doc(ZERO).progress()
     assert zero_answered == zero_needed < needed
+
+
+def test_zero_report_with_its_questionnaire_is_complete():
+    ev = evaluate_doc(changed(ZERO, {"questionnaire": "zero"}))
+    assert ev.findings == [] and ev.complete
+    assert evaluate_doc(changed(ZERO, {"questionnaire": "full"})).findings == []  # a full report may hold zeros

@@ -36,14 +36,19 @@ CHECKS: dict[str, tuple[str, str | None, dict, set[str]]] = {
     "fippa-10.7-at-least-9.1": ("error", P, {"10.4": {P: 9}}, set()),
     "fippa-11.4-not-negative": ("error", None, {"11.3": 17}, {"fippa-11.9-equals-11.4"}),
     "fippa-11.9-equals-11.4": ("error", None, {"11.8": 2}, set()),
-    # Implied: warnings.
-    "fippa-7.7-within-7.6": ("warning", P, {"7.7": {P: 11}}, set()),
-    "fippa-disposition-within-3.8": ("warning", P, {"7.1": {P: 181}}, set()),
+    # A zero report chosen over figures: each deciding box that is not 0 is an error (here 11.1 and 11.2).
+    "fippa-zero-report-is-zero": (
+        "error", None, {"questionnaire": "zero", "3.1": {P: 0, G: 0}, "3.2": {P: 0, G: 0}, "3.3": {P: 0, G: 0}}, set(),
+    ),
+    # Parts of the same set: errors.
+    "fippa-7.7-within-7.6": ("error", P, {"7.7": {P: 11}}, set()),
+    "fippa-disposition-within-3.8": ("error", P, {"7.1": {P: 181}}, set()),
+    "fippa-fee-reason-within-9.1": ("error", G, {"10.4": {G: 61}}, set()),
+    # Judgement calls: warnings.
     "fippa-exemption-within-7.9": ("warning", G, {"8.8": {G: 101}}, set()),
     "fippa-9.4-within-9.1": ("warning", P, {"9.4": {P: 13}}, set()),
     "fippa-additional-fees-collected": ("warning", P, {"9.2.2": {P: 0}}, set()),
     "fippa-fees-waived-amount": ("warning", P, {"9.6": {P: 0}}, set()),
-    "fippa-fee-reason-within-9.1": ("warning", G, {"10.4": {G: 61}}, set()),
     "fippa-11.10-within-11.6-11.7": ("warning", None, {"11.10": 7}, set()),
 }
 
@@ -161,14 +166,14 @@ def test_full_fixture_walks_every_section_in_both_columns(fippa):
 def test_zero_report_is_sections_1_and_2_and_the_deciding_boxes(fippa):
     assert fippa.flow.zero_report == ["3.1", "3.2", "3.3", "11.1", "11.2"]
     ev = evaluate_doc(ZERO)
-    expected = cells_of(fippa, ["1.1.institution..2.1", "3.1..3.4", "11.1", "11.2"])
+    expected = cells_of(fippa, ["1.1.institution..questionnaire", "3.1..3.4", "11.1", "11.2"])
     assert ev.route == expected
     assert ev.complete
 
 
 def test_corrections_only_is_sections_1_2_and_11(fippa):
     ev = evaluate_doc(CORRECTIONS_ONLY)
-    assert ev.route == cells_of(fippa, ["1.1.institution..2.1", "3.1..3.4", "11.1..11.11"])
+    assert ev.route == cells_of(fippa, ["1.1.institution..questionnaire", "3.1..3.4", "11.1..11.11"])
     assert ev.derived()[("11.4", None)] == 4
     assert ev.complete
 

@@ -46,6 +46,8 @@ class CheckText(_Strict):
     """The relation in plain words."""
     fix: str
     """How to put it right."""
+    neither: str | None = None
+    """For a breakdown that need not add up: the one-choice answer "none of these", kept as the warning's reason ("thief unknown")."""
 
 
 class ReportDialog(_Strict):

@@ -64,7 +64,7 @@ class Conversation:
         self.suggested: Cell | None = None
         self.deferred: set[tuple] = set()
         self.said_warnings: set[tuple] = set()
-        self.type_chosen = False
+        self.zero_pending = False  # [zero]: a zero report chosen, its carried-forward zeros to confirm
         self.recent: list[Cell] = []
         self.section: str | None = None
         self.prompt: Message | None = None
@@ -228,35 +228,146 @@ class Conversation:
         return self._set(cell, value, "said")
 
     def _reply_choosing_type(self, text: str) -> list[Message]:
-        assert self.flow is not None
+        cell = self._questionnaire()
+        assert cell is not None and self.flow is not None
+        if self.zero_pending:
+            answer = understand.yes_no(self.words, text)
+            if answer is None:
+                return self._again(self.words.t("understand.yes_no"))
+            self.zero_pending = False
+            if answer:
+                return self._choose_questionnaire("zero", confirmed=True)
+            cells = _cells_text(self, self._carried_zero_cells())
+            declined = Message("say", self.words.t("type.zero_declined", year=self.year - 1, cells=cells))  # type: ignore[operator]
+            return [declined] + self._choose_questionnaire("full")
+        if not text.strip() and self.answers.get(cell) is not None:
+            return self._after_answer(cell)
         try:
-            picked = understand.pick(self.words, [("zero", self.prompt.choices[0]), ("full", self.prompt.choices[1])], text)  # type: ignore[union-attr]
+            picked = understand.value_for(self.words, self.flow.by_id[cell[0]].box, text, self._option_labels(cell[0]))
         except NotUnderstood as e:
             return self._again(str(e))
-        self.type_chosen = True
-        if picked == "full":
-            return self._next()
-        out = []
-        for box_id in self.flow.flow.zero_report:
-            for cell in self.flow.by_id[box_id].cells():
-                out += self._store(cell, 0, "derived")
-        self.ev = evaluate(self.flow, self.answers)
-        out.append(Message("say", self.words.t("type.zero_filled", boxes=", ".join(self.flow.flow.zero_report))))
-        return out + self._announce_notices(set()) + self._next()
+        return self._choose_questionnaire(picked)  # type: ignore[arg-type]
+
+    # ----- the questionnaire: zero or full report ------------------------------------------------
+
+    def _questionnaire(self) -> Cell | None:
+        """The box recording the questionnaire chosen after section 2, if the report has one."""
+        box = self.flow.flow.questionnaire if self.flow is not None else None
+        return (box, None) if box else None
+
+    def _deciding(self) -> list[Cell]:
+        """The cells a zero report puts 0 in."""
+        assert self.flow is not None
+        return [c for b in self.flow.flow.zero_report for c in self.flow.by_id[b].cells()]
+
+    def _carried_zero_cells(self) -> list[Cell]:
+        """The deciding cells that count requests carried forward from last year (FIPPA 3.3, 11.2)."""
+        assert self.flow is not None
+        carried = {pair.box for pair in self.flow.flow.carried_forward}
+        return [c for c in self._deciding() if c[0] in carried]
+
+    def _last_year(self) -> tuple | None:
+        """The same organization's report of last year and its evaluation, read once."""
+        assert self.flow is not None
+        organization = self.answers.get((self.flow.flow.organization, None))
+        if organization not in self.last_year:
+            previous = carry.previous_report(self.store, self.kind, self.year, organization)  # type: ignore[arg-type]
+            self.last_year[organization] = (  # type: ignore[index]
+                (previous, evaluate(self.flow, self.store.answers(previous.id))) if previous else None
+            )
+        return self.last_year[organization]  # type: ignore[index]
+
+    def _zero_refused(self) -> str | None:
+        """Why a zero report is not possible, if it is not: figures already given, or carried over last year."""
+        assert self.flow is not None
+        answered = [c for c in self._deciding() if self.answers.get(c) not in (None, 0)]
+        if answered:
+            cells = ", ".join(f"{self._name(c)} = {explain.display(self.flow, self.words, c[0], self.answers[c])}" for c in answered)
+            return self.words.t("type.zero_answered", boxes=", ".join(self.flow.flow.zero_report), cells=cells)
+        last = self._last_year() if self._carried_zero_cells() else None
+        if last is None:
+            return None
+        carried = []
+        for pair in self.flow.flow.carried_forward:
+            for column in self.flow.by_id[pair.box].columns:
+                then_cell = cell_in_column(self.flow.by_id[pair.last_year], column)
+                then = last[1].values.get(then_cell) if then_cell else None
+                if then:
+                    carried.append(f"{self._name(then_cell)} = {explain.display(self.flow, self.words, pair.last_year, then)}")  # type: ignore[arg-type]
+        if carried:
+            return self.words.t("type.zero_carried", year=last[0].year, cells=", ".join(carried))
+        return None
+
+    def _choose_questionnaire(self, option: str, confirmed: bool = False, changed: bool = False) -> list[Message]:
+        """Store the questionnaire chosen; a zero report puts 0 in the deciding boxes, after asking what it cannot know."""
+        cell = self._questionnaire()
+        assert cell is not None and self.flow is not None
+        if self.read_only:
+            return self._read_only()
+        out: list[Message] = []
+        if option == "zero":
+            problem = self._zero_refused()
+            if problem is not None:
+                return self._offer_type(problem)
+            # Last year's report proves nothing was carried forward; otherwise only the filer knows.
+            if not confirmed and self._carried_zero_cells() and self._last_year() is None:
+                self.offer_type()
+                self.zero_pending = True
+                cells = _cells_text(self, self._carried_zero_cells())
+                return self._prompt("zero", self.words.t("type.zero_confirm", cells=cells, year=self.year - 1))  # type: ignore[operator]
+            out += self._store(cell, "zero", "said") + self._said_changed(cell, changed)
+            for deciding in self._deciding():
+                if self.answers.get(deciding) != 0:
+                    out += self._store(deciding, 0, "derived")
+            out.append(Message("say", self.words.t("type.zero_filled", boxes=", ".join(self.flow.flow.zero_report))))
+        else:
+            was_zero = self.answers.get(cell) == "zero"
+            out += self._store(cell, option, "said") + self._said_changed(cell, changed)
+            if was_zero:
+                # The zeros the zero report put in are asked again, as the IPC's system takes you to those sections.
+                sources = self.store.answer_sources(self.report_id)
+                for deciding in self._deciding():
+                    if self.answers.get(deciding) == 0 and sources.get(deciding) == "derived":
+                        out += self._store(deciding, None, "said")
+        return out + self._after_change(cell)
 
     def _reply_choosing_group(self, text: str) -> list[Message]:
         group = self.group
         assert group is not None and self.flow is not None
         options = [(f"{p[0]}", self._label(p[0])) for p in group.parts]
+        neither = self._neither(group)
+        if neither is not None:
+            options.append(("neither", neither))
         try:
-            picked = understand.pick(self.words, options, text)
+            picked = "neither" if neither and understand.is_word(self.words, "neither", text) else understand.pick(self.words, options, text)
         except NotUnderstood as e:
             return self._again(str(e))
+        if self.read_only:
+            return self._read_only()
         out: list[Message] = []
         for part in group.parts:
-            out += self._store(part, 1 if part[0] == picked else 0, "said" if part[0] == picked else "derived")
+            out += self._store(part, 1 if part[0] == picked else 0, "said" if picked in (part[0], "neither") else "derived")
+        if picked == "neither":
+            # The filer said none applies: the sum's warning is answered by that, with its words as the reason.
+            self.store.acknowledge(self.report_id, group.rule, group.total[1], neither)
+            parts = ", ".join(self._name(p) for p in group.parts)
+            out.append(Message("say", self.words.t("group.neither_kept", parts=parts, reason=neither)))
         self.group = None
         return out + self._after_change(group.parts[-1])
+
+    def _offered_cells(self) -> tuple[Cell, ...]:
+        """The cells the open one-choice or proposal would write, and those it was worked out from."""
+        if self.state == "choosing_group" and self.group is not None:
+            return (*self.group.parts, self.group.total)
+        if self.state == "proposing" and self.proposal is not None:
+            cell = self.proposal[0]
+            return (cell, *(c for g in groups_of(self.flow, cell) for c in (*g.parts, g.total)))  # type: ignore[arg-type]
+        return ()
+
+    def _neither(self, group: Group) -> str | None:
+        """The "none of these" answer of a breakdown that need not add up, if its dialog words one."""
+        text = self.words.report.checks.get(group.rule) if self.words.report else None  # type: ignore[union-attr]
+        return text.neither if text is not None and not group.binding else None
 
     def _reply_proposing(self, text: str) -> list[Message]:
         assert self.proposal is not None and self.flow is not None
@@ -349,13 +460,7 @@ class Conversation:
         """The engine's warnings, and where carried-forward figures differ from last year's report."""
         if not ev.flow.flow.carried_forward:
             return ev.warnings
-        organization = self.answers.get((ev.flow.flow.organization, None))
-        if organization not in self.last_year:
-            previous = carry.previous_report(self.store, self.kind, self.year, organization)  # type: ignore[arg-type]
-            self.last_year[organization] = (  # type: ignore[index]
-                (previous, evaluate(ev.flow, self.store.answers(previous.id))) if previous else None
-            )
-        last = self.last_year[organization]  # type: ignore[index]
+        last = self._last_year()
         if last is None:
             return ev.warnings
         return ev.warnings + carry.compare(ev.flow, last[0], last[1], ev, self.words)
@@ -443,7 +548,7 @@ class Conversation:
             return self._open_conflict(errors[0])
         cell = self._next_cell()
         if cell is not None:
-            if self._type_due(cell):
+            if cell == self._questionnaire():
                 return self._offer_type()
             group = self._group_due(cell)
             if group is not None:
@@ -477,16 +582,6 @@ class Conversation:
             if later:
                 return later[0]
         return open_cells[0]
-
-    def _type_due(self, cell: Cell) -> bool:
-        flow = self.flow
-        assert flow is not None
-        deciding = [c for b in flow.flow.zero_report for c in flow.by_id[b].cells()]
-        return (
-            not self.type_chosen
-            and cell == deciding[0]
-            and all(self.answers.get(c) is None for c in deciding)
-        )
 
     def _group_due(self, cell: Cell) -> Group | None:
         ev = self.ev
@@ -555,6 +650,8 @@ class Conversation:
 
     def _ask(self, cell: Cell) -> list[Message]:
         assert self.flow is not None
+        if cell == self._questionnaire():
+            return self._offer_type()
         self.ask()
         self.asking = cell
         info = self.flow.by_id[cell[0]]
@@ -573,11 +670,27 @@ class Conversation:
         self.prompt = Message("prompt", question, tag=self._name(cell), choices=tuple(choices), cell=cell)
         return out + [self.prompt]
 
-    def _offer_type(self) -> list[Message]:
+    def _said_changed(self, cell: Cell, changed: bool) -> list[Message]:
+        if not changed:
+            return []
+        value = explain.display(self.flow, self.words, cell[0], self.answers[cell])  # type: ignore[arg-type]
+        return [Message("say", self.words.t("change.done", box=self._name(cell), value=value))]
+
+    def _offer_type(self, problem: str | None = None) -> list[Message]:
+        """[type]: the questionnaire box, asked as the IPC's system asks it at the end of section 2."""
+        cell = self._questionnaire()
+        assert cell is not None and self.flow is not None
         self.offer_type()
-        self.asking = None
-        choices = [self.words.t("type.zero"), self.words.t("type.full")]
-        return self._prompt("type", self.words.t("type.question"), choices)
+        self.zero_pending = False
+        self.asking = cell
+        question = self.words.report.boxes[cell[0]].question  # type: ignore[union-attr]
+        current = self.answers.get(cell)
+        if current is not None:
+            question = self.words.t("ask.with_current", question=question, value=explain.display(self.flow, self.words, cell[0], current))
+        labels = self._option_labels(cell[0]) or {}
+        choices = [labels.get(o.id, o.label) for o in self.flow.by_id[cell[0]].box.options or []]
+        out = [Message("error", self.words.t("error.line", text=problem))] if problem else self._section_intro(cell)
+        return out + self._prompt("type", question, choices)
 
     def _offer_group(self, group: Group) -> list[Message]:
         self.offer_group()
@@ -585,6 +698,8 @@ class Conversation:
         self.asking = group.parts[0]
         total_name = self._name(group.total)
         choices = [f"{self._label(p[0])} ({p[0]})" for p in group.parts]
+        if (neither := self._neither(group)) is not None:
+            choices.append(neither)
         out = self._section_intro(group.parts[0])
         column = ""
         if group.total[1]:
@@ -690,7 +805,7 @@ class Conversation:
         return handler(cmd)
 
     def _current_box(self) -> str | None:
-        if self.state in ("asking", "proposing", "choosing_group") and self.asking is not None:
+        if self.state in ("asking", "proposing", "choosing_group", "choosing_type") and self.asking is not None:
             return self.asking[0]
         return None
 
@@ -699,7 +814,8 @@ class Conversation:
         out = []
         if box is not None:
             out.append(Message("help", self.words.report.boxes[box].help))  # type: ignore[union-attr]
-        out.append(Message("help", self.words.t(f"help.{self.state}") if f"help.{self.state}" in self.words.common.messages else self.words.t("help.commands")))
+        key = "help.confirming_zero" if self.state == "choosing_type" and self.zero_pending else f"help.{self.state}"
+        out.append(Message("help", self.words.t(key) if key in self.words.common.messages else self.words.t("help.commands")))
         return out + self._reprompt()
 
     def _cmd_why(self, cmd: Command) -> list[Message]:
@@ -804,6 +920,8 @@ class Conversation:
             return self._again(str(e))
         if self.read_only:
             return self._read_only()
+        if cell == self._questionnaire():
+            return self._choose_questionnaire(value, changed=True)  # type: ignore[arg-type]
         out = self._store(cell, value, "said")
         before = self.ev
         self.ev = evaluate(self.flow, self.answers)
@@ -815,6 +933,11 @@ class Conversation:
             return out + self._next()
         if self.state == "asking" and self.asking == cell:
             return out + self._after_answer(cell)
+        if self.state in ("choosing_group", "proposing") and cell in self._offered_cells():
+            # The one choice or the remainder offered was worked out before this change: offering it
+            # again would overwrite what the filer just said, so the next question is worked out anew.
+            self.group, self.proposal = None, None
+            return out + self._next()
         return out + self._reprompt()
 
     def _cmd_language(self, cmd: Command) -> list[Message]:

@@ -3,7 +3,9 @@
 They come from the flow's equality checks ("11.3.6 == 11.1": 11.3.1 to
 11.3.5 add up to 11.1). The conversation uses them to ask fewer questions:
 a total of 1 makes its breakdown one choice, and the last part of a
-breakdown is proposed as the remainder.
+breakdown is proposed as the remainder. A breakdown from a warning need not
+add up (a theft by neither an insider nor a stranger): its one choice also
+offers "neither".
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class Group:
     parts: tuple[Cell, ...]
     total: Cell
     rule: str
+    binding: bool = True
+    """False when the parts need not add up to the total (the check is a warning)."""
 
 
 def _plain_sum(flow: CompiledFlow, side: Side) -> tuple[Cell, ...] | None:
@@ -62,7 +66,8 @@ def groups(flow: CompiledFlow) -> tuple[Group, ...]:
             # The total must be known before its parts are asked.
             if max(order[p] for p in parts) < order[total] or any(order[p] < order[total] for p in parts):
                 continue
-            out.append(Group(_tag(parts, parts_side, total), parts, total, check.check.id))
+            binding = check.check.severity == "error"
+            out.append(Group(_tag(parts, parts_side, total), parts, total, check.check.id, binding))
             break
     out.sort(key=lambda g: order[g.parts[0]])
     return tuple(out)

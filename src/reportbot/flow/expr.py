@@ -195,7 +195,8 @@ def parse_condition(text: str, expand: Expand = _no_range) -> Condition:
     while True:
         first = toks.peek()
         second = toks.items[toks.pos + 1] if toks.pos + 1 < len(toks.items) else None
-        if first and first[0] == "box" and second == ("word", "is"):
+        # A choice box may have a named id ("questionnaire is zero") as well as a number.
+        if first and first[0] in ("box", "word") and second == ("word", "is"):
             toks.take(), toks.take()
             negated = toks.peek() == ("word", "not")
             if negated:

@@ -402,6 +402,11 @@ def compile_flow(flow: Flow, path: Path) -> CompiledFlow:
     for b in flow.zero_report:
         if by_id[b].box.kind != "count":
             raise _err(path, "zero_report", f"{b} is not a count")
+    if flow.questionnaire is not None:
+        known("questionnaire", [flow.questionnaire])
+        box = by_id[flow.questionnaire].box
+        if box.kind != "choice" or {o.id for o in box.options or []} != {"zero", "full"}:
+            raise _err(path, "questionnaire", f"{flow.questionnaire} is not a choice of zero and full")
 
     return CompiledFlow(flow, path, infos, by_id, checks, routes_at, routes, notices, cells)
 

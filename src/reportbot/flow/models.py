@@ -96,7 +96,7 @@ class Check(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-_]*$")
     """A stable id, used in findings and in dialogs/ for the check's message."""
     severity: Severity
-    """error: the workbook states the relation ("must equal"); warning: it only implies it."""
+    """error: a true report cannot break it (a stated relation, a breakdown or a part of the same set); warning: a judgement call."""
     test: str
     """The relation, e.g. "5.7 == 4.4" or "5.1 <= 4.1"; "_" stands for each box of ``each``."""
     when: str | None = None
@@ -169,6 +169,8 @@ class Flow(_Strict):
     """The text box holding the organization's name, shown when reports are listed."""
     zero_report: list[str]
     """The boxes that decide a zero report; a zero report has 0 in each (in every column)."""
+    questionnaire: str | None = None
+    """The choice box (options zero and full) recording which questionnaire the filer completes."""
     sections: list[Section]
     """The workbook's sections, in order."""
     checks: list[Check]
