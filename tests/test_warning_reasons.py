@@ -15,7 +15,7 @@ from reportbot.dialogue import understand
 from reportbot.store import Store
 
 SCRIPT = Path(__file__).parent / "data" / "conversations" / "fippa-full.txt"
-REASON = "One requester abandoned after a second fee estimate."
+REASON = "One refused request had two statements of disagreement attached."
 
 
 @pytest.mark.parametrize("said", ["yes", "ok", "y", "Okay.", "oui", "d'accord", "non", "n", "no", "correct", "typo",
