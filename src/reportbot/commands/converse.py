@@ -21,28 +21,36 @@ def plain_wanted(args: argparse.Namespace) -> bool:
     return not (sys.stdin.isatty() and sys.stdout.isatty())
 
 
-def converse(args: argparse.Namespace, **where: object) -> int:
-    """Open the store and hold the conversation in the chosen front end."""
+def converse(args: argparse.Namespace, store=None, **where: object) -> int:
+    """Hold the conversation in the chosen front end over ``store`` (else the one --db names), then close it."""
+    from reportbot.commands.store_errors import say_notices
+    from reportbot.dialogs import wording
     from reportbot.store import Store, StoreError
 
     try:
-        store = Store.open(args.db)
+        store = store if store is not None else Store.open(args.db)
     except StoreError as e:
         print(f"reportbot: {e}", file=sys.stderr)
         return 2
-    language = choose_language(args.lang, store.get_setting("language"))
-    if not plain_wanted(args):
-        from reportbot.frontends.tui.app import run_tui
+    with store:
+        try:
+            language = choose_language(args.lang, store.get_setting("language"))
+        except StoreError as e:
+            print(f"reportbot: {e}", file=sys.stderr)
+            return 2
+        say_notices(store, wording(language))
+        if not plain_wanted(args):
+            from reportbot.frontends.tui.app import run_tui
 
-        return run_tui(store, language, **where)
-    try:
-        conversation = Conversation(store, language=language, **where)  # type: ignore[arg-type]
-    except ValueError as e:
-        print(f"reportbot: {e}", file=sys.stderr)
-        return 2
-    from reportbot.frontends import plain
+            return run_tui(store, language, **where)
+        try:
+            conversation = Conversation(store, language=language, **where)  # type: ignore[arg-type]
+        except ValueError as e:
+            print(f"reportbot: {e}", file=sys.stderr)
+            return 2
+        from reportbot.frontends import plain
 
-    return plain.run(conversation, sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
+        return plain.run(conversation, sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reportbot import carry, export
 from reportbot.commands.check import as_text
-from reportbot.commands.store_errors import refused
+from reportbot.commands.store_errors import refused, say_notices
 from reportbot.engine import evaluate
 from reportbot.explain import summary
 from reportbot.language import choose_language
@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     acknowledged = {(a["rule"], a.get("column")): a["reason"] for a in report.acknowledged}
     try:
         with Store.open(args.db) as store:
+            say_notices(store, words)
             lang = choose_language(args.lang, report.language or store.get_setting(LANGUAGE_SETTING))
             report_words = export.words_for(lang, flow.id)
             report_id = store.import_report(

@@ -13,17 +13,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    report_id = args.id
-    if report_id is None:
-        from reportbot.store import Store, StoreError
+    if args.id is not None:
+        return converse(args, report_id=args.id)
+    from reportbot.store import Store, StoreError
 
-        try:
-            latest = Store.open(args.db).latest()
-        except StoreError as e:
-            print(f"reportbot: {e}", file=sys.stderr)
-            return 2
-        if latest is None:
-            print("reportbot: there is no report to resume; start one with: reportbot new cyfsa-part-x", file=sys.stderr)
-            return 1
-        report_id = latest.id
-    return converse(args, report_id=report_id)
+    try:
+        store = Store.open(args.db)
+    except StoreError as e:
+        print(f"reportbot: {e}", file=sys.stderr)
+        return 2
+    try:
+        latest = store.latest()
+    except StoreError as e:
+        store.close()
+        print(f"reportbot: {e}", file=sys.stderr)
+        return 2
+    if latest is None:
+        store.close()
+        print("reportbot: there is no report to resume; start one with: reportbot new cyfsa-part-x", file=sys.stderr)
+        return 1
+    return converse(args, store, report_id=latest.id)  # the conversation holds this store, and closes it
