@@ -275,6 +275,22 @@ def _decode(vtype: str | None, text: str | None) -> Value | None:
     raise ValueError(f"unknown type {vtype!r}")
 
 
+_KIND_TYPES: dict[str, type | tuple[type, ...]] = {
+    "count": int, "money": (int, Decimal), "decimal": (int, Decimal), "text": str, "choice": str,
+}
+
+
+def _types_of(kind: str) -> dict[str, type | tuple[type, ...]]:
+    """The Python type each box of report ``kind`` holds (none for a kind this reportbot no longer knows)."""
+    from reportbot.flow.loader import FlowError, load_flow
+
+    try:
+        flow = load_flow(kind)
+    except FlowError:
+        return {}
+    return {b: _KIND_TYPES[info.box.kind] for b, info in flow.by_id.items() if info.box.kind in _KIND_TYPES}
+
+
 def _shown(text: object) -> str:
     """A stored value as it may be named in a message: one short clean line."""
     shown = clean_text(str(text)).replace("\n", " ")
@@ -805,12 +821,16 @@ class Store:
     # answers
 
     def answers(self, report_id: int) -> dict[Cell, Value]:
-        self.get(report_id)
+        """The report's answers; "damaged" naming the box where a row holds what reportbot never writes."""
+        types = _types_of(self.get(report_id).kind)
         rows = self._read("SELECT box, col, vtype, value FROM answers WHERE report_id = ?", (report_id,))
-        return {
-            (box, col or None): self._decoded(report_id, vtype, value, "bad_answer", box=_shown(box))
-            for box, col, vtype, value in rows
-        }  # type: ignore[misc]
+        answers: dict[Cell, Value] = {}
+        for box, col, vtype, text in rows:
+            value = self._decoded(report_id, vtype, text, "bad_answer", box=_shown(box))
+            if not isinstance(value, types.get(box, object)):  # a text where a count goes, say
+                raise StoreError("bad_answer", path=self.path, id=report_id, box=_shown(box), value=_shown(text))
+            answers[(box, col or None)] = value  # type: ignore[assignment]
+        return answers
 
     def _decoded(self, report_id: int, vtype: str | None, text: str | None, code: str, **where: object) -> Value | None:
         """:func:`_decode`, or "damaged" naming the report and the row (a value edited by hand)."""
