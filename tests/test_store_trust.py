@@ -357,3 +357,145 @@ def test_a_deleted_report_is_not_left_in_the_wal_while_another_session_is_open(t
         other.communicate("\n", timeout=TIMEOUT)
     with Store.open(db) as s:
         assert [r.id for r in s.reports()] == [keep]
+
+
+# --- a full disk, a read-only file or folder: one true line ---------------------------------------------
+
+
+def _capped(monkeypatch) -> None:
+    """Connections that cannot grow the file, as on a full disk: SQLite's own SQLITE_FULL."""
+    real = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        conn = real(*args, **kwargs)
+        conn.execute("PRAGMA max_page_count = 1")  # never below the file's present size
+        return conn
+
+    monkeypatch.setattr(store_module.sqlite3, "connect", connect)
+
+
+def test_a_full_disk_mid_conversation_is_said_and_nothing_saved_is_lost(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    rid = _new_report(db)
+    _capped(monkeypatch)
+    long_answers = [f"{name} " + "x" * 1500 for name in ("Organization", "Contact", "Address")]
+    monkeypatch.setattr("sys.stdin", io.StringIO("Short Org\n" + "\n".join(long_answers * 3) + "\nquit\n"))
+    assert main(["--plain", "--lang", "en", "--db", str(db), "resume", str(rid)]) == 2
+    out, err = capsys.readouterr()
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("Error: The disk holding") and "full" in last and f"reportbot resume {rid}" in last
+    assert "damaged" not in out + err and "Everything is saved" not in out and err == ""
+    monkeypatch.undo()
+    with Store.open(db) as s:
+        assert s.answers(rid)[("1.1.organization", None)] == "Short Org"  # given before the disk filled
+
+
+def test_a_full_disk_is_said_by_the_store_commands(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    _new_report(db)
+    _capped(monkeypatch)
+    assert main(["--lang", "fr", "--db", str(db), "import", str(REPORTS_DIR / "fippa-full.json")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "est plein" in err and "endommagé" not in err
+
+
+@pytest.fixture
+def someone_else(tmp_path):
+    """Run reportbot as a user that file permissions apply to (root ignores them): nobody, when we are root."""
+    if not POSIX:
+        pytest.skip("POSIX permissions")
+    base = Path(tempfile.mkdtemp(prefix="reportbot-ro-"))
+    os.chmod(base, 0o755)
+    user = None
+    if os.geteuid() == 0:
+        user = 65534
+        probe = subprocess.run([sys.executable, "-c", "pass"], user=user, group=user, extra_groups=[],
+                               capture_output=True)
+        if probe.returncode:
+            pytest.skip("cannot run a process as nobody here")
+    env = {**_env(), "REPORTBOT_CACHE_DIR": str(base / "cache"), "HOME": str(base)}
+    (base / "cache").mkdir()
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        kw = {"user": user, "group": user, "extra_groups": []} if user else {}
+        return subprocess.run(_cli(*args), input=stdin, capture_output=True, text=True, env=env,
+                              timeout=TIMEOUT, cwd=base, **kw)
+
+    def own(*paths: Path) -> None:
+        for p in paths:
+            if user:
+                os.chown(p, user, user)
+
+    own(base, base / "cache")
+    yield base, run, own
+    for p in sorted(base.rglob("*"), reverse=True):
+        if p.is_dir():
+            os.chmod(p, 0o700)
+    subprocess.run(["rm", "-rf", str(base)])
+
+
+def test_a_read_only_database_file_is_said(someone_else):
+    base, run, own = someone_else
+    folder = base / "data"
+    db = folder / "r.sqlite3"
+    rid = _new_report(db)
+    own(folder, db)
+    os.chmod(db, 0o400)
+    proc = run("--plain", "--db", str(db), "resume", str(rid), stdin="Org\n")
+    assert proc.returncode == 2, proc.stderr
+    last = proc.stdout.strip().splitlines()[-1]
+    assert "cannot be written" in last and "read-only" in last and f"reportbot resume {rid}" in last
+    assert "Traceback" not in proc.stderr and "damaged" not in proc.stdout + proc.stderr
+    proc = run("--db", str(db), "list")  # reading is still fine
+    assert proc.returncode == 0 and "cyfsa-part-x" in proc.stdout, proc.stderr
+
+
+def test_a_read_only_folder_is_said(someone_else):
+    base, run, own = someone_else
+    folder = base / "data"
+    db = folder / "r.sqlite3"
+    _new_report(db)
+    own(folder, db)
+    os.chmod(folder, 0o500)  # no -wal or -shm can be made beside the file
+    for args in (["list"], ["--plain", "resume"], ["--plain", "new", "cyfsa-part-x", "--year", "2025"]):
+        proc = run("--db", str(db), *args, stdin="Org\n")
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        said = (proc.stdout + proc.stderr).strip().splitlines()
+        assert "cannot be written" in said[-1] and "read-only" in said[-1], said
+        assert "Traceback" not in proc.stderr
+    proc = run("--db", str(folder / "new.sqlite3"), "list")  # nor can a new file be made there
+    assert proc.returncode == 2 and "cannot be written" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --- rows edited by hand ---------------------------------------------------------------------------------------
+
+HAND_EDITS = {
+    "a text where a count goes (its type)": ("UPDATE answers SET vtype = 'str', value = 'lots' WHERE box = '3.1'", "3.1"),
+    "a text where a count goes (its value)": ("UPDATE answers SET value = 'lots' WHERE box = '3.1'", "3.1"),
+    "a 5,000-digit count": ("UPDATE answers SET value = printf('%.*c', 5000, '9') WHERE box = '3.1'", "3.1"),
+    "NaN as an amount": ("UPDATE answers SET vtype = 'decimal', value = 'NaN' WHERE box = '3.1'", "3.1"),
+    "inf as an amount": ("UPDATE answers SET vtype = 'decimal', value = 'inf' WHERE box = '3.1'", "3.1"),
+    "a text as the year": ("UPDATE reports SET year = 'last year'", "last year"),
+    "a history row": ("UPDATE history SET new = 'x' || printf('%.*c', 5000, '9') WHERE box = '3.1'", "row"),
+}
+
+
+@pytest.mark.parametrize("edit", list(HAND_EDITS))
+def test_a_row_edited_by_hand_is_called_damaged_naming_the_report(tmp_path, monkeypatch, capsys, edit):
+    sql, named = HAND_EDITS[edit]
+    db = tmp_path / "r.sqlite3"
+    rid = _new_report(db)
+    with Store.open(db) as s:
+        s.set_answer(rid, ("3.1", None), 4)
+    raw = sqlite3.connect(db)
+    raw.execute(sql)
+    raw.commit()
+    raw.close()
+    commands = [["history", str(rid)]] if named == "row" else [["list"], ["export", str(rid)], ["--plain", "resume"]]
+    for args in commands:
+        monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
+        assert main(["--lang", "en", "--db", str(db), *args]) == 2, args
+        out, err = capsys.readouterr()
+        said = err if err else out.strip().splitlines()[-1]
+        assert len(said.strip().splitlines()) == 1, said
+        assert "is damaged" in said and f"report {rid}" in said and named in said, said
