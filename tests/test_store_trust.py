@@ -88,9 +88,11 @@ class _Session:
             time.sleep(0.005)
 
     def quit(self) -> str:
-        _, err = self.proc.communicate(b"quit\n", timeout=TIMEOUT)
-        self._reader.join(TIMEOUT)
-        assert self.proc.returncode == 0, err.decode()
+        self.proc.stdin.write(b"quit\n")  # type: ignore[union-attr]
+        self.proc.stdin.close()  # type: ignore[union-attr]
+        self.proc.wait(TIMEOUT)
+        self._reader.join(TIMEOUT)  # the reader, not communicate(), has all of standard output
+        assert self.proc.returncode == 0, self.proc.stderr.read().decode()  # type: ignore[union-attr]
         return self.out.decode()
 
 
@@ -143,7 +145,7 @@ def test_resume_opens_the_database_once(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
     assert main(["--plain", "--db", str(db), "resume"]) == 0
     assert len(opened) == 1 and opened[0]._closed  # one Store, closed when the conversation ends
-    assert not store_module._CONNECTIONS
+    assert opened[0]._shared.key not in store_module._CONNECTIONS  # and with it the connection
 
 
 # --- one connection per file per process -----------------------------------------------------------------
@@ -397,6 +399,35 @@ def test_a_full_disk_is_said_by_the_store_commands(tmp_path, monkeypatch, capsys
     assert main(["--lang", "fr", "--db", str(db), "import", str(REPORTS_DIR / "fippa-full.json")]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "est plein" in err and "endommagé" not in err
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 KiB file system of its own (tmpfs; needs the right to mount, else the test is skipped)."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root on Linux")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_really_full_disk_is_said(small_disk):
+    db = small_disk / "r.sqlite3"
+    rid = _new_report(db)
+    free = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(bytes(free.f_bavail * free.f_frsize - 64 * 1024))
+    answers = "Short Org\n" + "".join(f"Name {i} {'x' * 1500}\n" for i in range(20)) + "quit\n"
+    proc = subprocess.run(_cli("--plain", "--db", str(db), "resume", str(rid)), input=answers, capture_output=True,
+                          text=True, env=_env(), timeout=TIMEOUT)
+    assert proc.returncode == 2 and proc.stderr == "", proc.stderr
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith("Error: The disk holding") and f"reportbot resume {rid}" in last
+    (small_disk / "filler").unlink()
+    with Store.open(db) as s:
+        assert s.get(rid).kind == "cyfsa-part-x"
 
 
 @pytest.fixture
