@@ -298,7 +298,7 @@ def _shown(text: object) -> str:
 
 
 # SQLite's primary result codes that have a plain cause (https://www.sqlite.org/rescode.html).
-_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN = 5, 6, 8, 10, 13, 14
 _READONLY_ROLLBACK = _READONLY | (3 << 8)  # a hot journal that a read-only connection cannot roll back
 
 
@@ -307,8 +307,8 @@ def _sqlite_code(e: sqlite3.Error) -> int:
 
 
 def _writable(path: Path) -> bool:
-    """Whether the file (or, not yet there, its folder) and its folder take writes; root is refused only by a read-only mount."""
-    return all(os.access(p, os.W_OK) for p in (path, path.parent) if p == path.parent or p.exists())
+    """Whether the file (when there) and its folder take writes; root is refused only by a read-only mount."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
 
 @contextmanager
@@ -439,7 +439,7 @@ def _recover(path: Path) -> bool:
         finally:
             look.close()
     except sqlite3.Error as e:
-        if getattr(e, "sqlite_errorcode", None) != _READONLY_ROLLBACK:
+        if getattr(e, "sqlite_errorcode", None) != _READONLY_ROLLBACK:  # the extended code
             return False  # not a hot journal: the usual checks say what it is
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
     try:
