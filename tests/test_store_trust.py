@@ -361,6 +361,42 @@ def test_a_deleted_report_is_not_left_in_the_wal_while_another_session_is_open(t
         assert [r.id for r in s.reports()] == [keep]
 
 
+LONG_READER = textwrap.dedent(
+    """
+    import sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("BEGIN")
+    print(conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0], flush=True)  # reading, and goes on
+    sys.stdin.readline()
+    conn.execute("COMMIT")
+    print("done", flush=True)
+    sys.stdin.readline()  # still open, no longer reading
+    """
+)
+
+
+def test_a_wal_kept_by_a_long_read_is_emptied_when_the_store_closes(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "BUSY_SECONDS", 0.2)  # how long a delete waits for the reading to end
+    db = tmp_path / "r.sqlite3"
+    store = Store.open(db)
+    gone = store.create_report("cyfsa-part-x", 2025, "Zebra Quokka Services")
+    store.set_answer(gone, ("1.1.mailing_address", None), "Zebra Quokka Lane")
+    reader = subprocess.Popen([sys.executable, "-c", LONG_READER, str(db)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "1"  # type: ignore[union-attr]
+        store.delete(gone)
+        assert b"Zebra Quokka" in Path(f"{db}-wal").read_bytes()  # kept while read (no lock lives on -wal)
+        reader.stdin.write("\n")  # type: ignore[union-attr]
+        reader.stdin.flush()  # type: ignore[union-attr]
+        assert reader.stdout.readline().strip() == "done"  # type: ignore[union-attr]
+        store.close()
+        data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("r.sqlite3"))
+        assert b"Zebra Quokka" not in data
+    finally:
+        reader.communicate("\n", timeout=TIMEOUT)
+
+
 # --- a full disk, a read-only file or folder: one true line ---------------------------------------------
 
 
