@@ -379,7 +379,7 @@ def _create(path: Path) -> None:
             conn.execute("PRAGMA journal_mode = WAL")
         finally:
             conn.close()
-        fd = os.open(tmp, os.O_RDONLY)  # nobody else can have this file open, so no lock to lose
+        fd = os.open(tmp, os.O_RDWR)  # nobody else has this file open, so no lock to lose (RDWR: Windows syncs only those)
         try:
             os.fsync(fd)
         finally:
