@@ -14,7 +14,9 @@ anything is written to it.
 from __future__ import annotations
 
 import atexit
+import errno
 import os
+import re
 import sqlite3
 import stat
 import threading
@@ -97,12 +99,33 @@ _TABLES = {"reports", "answers", "history", "acknowledgements", "settings", "loc
 _LIVE_TOKENS: set[str] = set()
 _OPEN_STORES: "weakref.WeakSet[Store]" = weakref.WeakSet()
 
+# The process's one connection per database file, keyed by (st_dev, st_ino). SQLite's locks are
+# fcntl locks owned by the process: closing any other descriptor of the file in this process
+# drops them all, and another process may then checkpoint and unlink the WAL we still write to.
+# So a file is read with plain I/O only while no connection to it exists here, and every Store
+# of one file shares one connection. _OPENING is held while the table is looked up or changed.
+_OPENING = threading.Lock()
+_CONNECTIONS: dict[tuple[int, int], "_Shared"] = {}
+
 
 @atexit.register
 def _let_go() -> None:
     """On a normal exit, give back the locks of stores never closed (a killed process is noticed instead)."""
     for s in list(_OPEN_STORES):
         s.close()
+
+
+def _say(key: str, facts: dict[str, object], words=None) -> str:
+    """One line in the filer's language (English without ``words``, or where it lacks the message)."""
+    from reportbot.dialogs import wording
+
+    for source in (words, None):
+        try:
+            return (source or wording()).t(key, **facts)
+        except Exception:  # that language lacks the message, or the dialogs are broken
+            continue
+    details = ", ".join(f"{k}={v}" for k, v in facts.items())
+    return f"{key} ({details})" if details else key
 
 
 class StoreError(Exception):
@@ -115,18 +138,21 @@ class StoreError(Exception):
 
     def message(self, words=None) -> str:
         """One line in the filer's language (English without ``words``, or where it lacks the message)."""
-        from reportbot.dialogs import wording
-
-        for source in (words, None):
-            try:
-                return (source or wording()).t(f"store.error.{self.code}", **self.facts)
-            except Exception:  # that language lacks the message, or the dialogs are broken
-                continue
-        details = ", ".join(f"{k}={v}" for k, v in self.facts.items())
-        return f"{self.code} ({details})" if details else self.code
+        return _say(f"store.error.{self.code}", self.facts, words)
 
     def __str__(self) -> str:
         return self.message()
+
+
+class StoreNotice:
+    """Something opening the store did that the filer should hear of (``store.notice.<code>``)."""
+
+    def __init__(self, code: str, **facts: object) -> None:
+        self.code = code
+        self.facts = facts
+
+    def message(self, words=None) -> str:
+        return _say(f"store.notice.{self.code}", self.facts, words)
 
 
 class ReportLocked(StoreError):
@@ -200,14 +226,24 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+# Numbers stored and read back are at most this many characters (and decimal exponent): far beyond
+# any figure of a report, and short enough that no hand-edited row can make a display explode.
+_NUMBER_CHARS = 100
+_INT = re.compile(rf"-?[0-9]{{1,{_NUMBER_CHARS - 1}}}")
+
+
 def _encode(value: Value) -> tuple[str, str]:
     if isinstance(value, bool):
         raise TypeError("a yes/no is stored as a choice, not a bool")
     if isinstance(value, int):
+        if abs(value) >= 10 ** (_NUMBER_CHARS - 1):
+            raise ValueError("a number too large to store")
         return "int", str(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{value} is not a number")
+        if len(str(value)) > _NUMBER_CHARS or abs(value.adjusted()) > _NUMBER_CHARS:
+            raise ValueError("a number too large to store")
         return "decimal", str(value)
     if isinstance(value, str):
         return "str", clean_text(value)
@@ -215,28 +251,87 @@ def _encode(value: Value) -> tuple[str, str]:
 
 
 def _decode(vtype: str | None, text: str | None) -> Value | None:
+    """A stored value; ValueError when the row was not written by reportbot (edited by hand, or damaged)."""
     if vtype is None or text is None:
         return None
+    if not isinstance(text, str):
+        raise ValueError("not text")
     if vtype == "int":
+        if not _INT.fullmatch(text):
+            raise ValueError("not a whole number")
         return int(text)
     if vtype == "decimal":
-        return Decimal(text)
-    return text
+        if len(text) > _NUMBER_CHARS:
+            raise ValueError("too long")
+        try:
+            value = Decimal(text)
+        except ArithmeticError:
+            raise ValueError("not a number") from None
+        if not value.is_finite() or abs(value.adjusted()) > _NUMBER_CHARS:
+            raise ValueError("not a finite amount")
+        return value
+    if vtype == "str":
+        return text
+    raise ValueError(f"unknown type {vtype!r}")
+
+
+_KIND_TYPES: dict[str, type | tuple[type, ...]] = {
+    "count": int, "money": (int, Decimal), "decimal": (int, Decimal), "text": str, "choice": str,
+}
+
+
+def _types_of(kind: str) -> dict[str, type | tuple[type, ...]]:
+    """The Python type each box of report ``kind`` holds (none for a kind this reportbot no longer knows)."""
+    from reportbot.flow.loader import FlowError, load_flow
+
+    try:
+        flow = load_flow(kind)
+    except FlowError:
+        return {}
+    return {b: _KIND_TYPES[info.box.kind] for b, info in flow.by_id.items() if info.box.kind in _KIND_TYPES}
+
+
+def _shown(text: object) -> str:
+    """A stored value as it may be named in a message: one short clean line."""
+    shown = clean_text(str(text)).replace("\n", " ")
+    return shown if len(shown) <= 24 else shown[:23] + "…"
+
+
+# SQLite's primary result codes that have a plain cause (https://www.sqlite.org/rescode.html).
+_BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN = 5, 6, 8, 10, 13, 14
+_READONLY_ROLLBACK = _READONLY | (3 << 8)  # a hot journal that a read-only connection cannot roll back
+
+
+def _sqlite_code(e: sqlite3.Error) -> int:
+    return (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def _writable(path: Path) -> bool:
+    """Whether the file (when there) and its folder take writes; root is refused only by a read-only mount."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
 
 @contextmanager
 def _guard(path: Path) -> Iterator[None]:
-    """sqlite3 errors as one-line StoreErrors."""
+    """sqlite3 and OS errors as one-line StoreErrors that say what is true."""
     try:
         yield
     except sqlite3.Error as e:
-        text = str(e)
-        if isinstance(e, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        code = _sqlite_code(e)
+        if code in (_BUSY, _LOCKED):
             raise StoreError("busy", path=path) from e
-        if isinstance(e, sqlite3.OperationalError) and ("readonly" in text or "unable to open" in text or "I/O" in text):
-            raise StoreError("io", path=path, detail=text) from e
-        raise StoreError("damaged", path=path, detail=text) from e
+        if code == _FULL:  # "database or disk is full": nothing is damaged
+            raise StoreError("full", path=path) from e
+        if code in (_READONLY, _CANTOPEN, _IOERR) and not _writable(path):
+            raise StoreError("read_only_file", path=path) from e
+        if code in (_READONLY, _CANTOPEN, _IOERR):
+            raise StoreError("io", path=path, detail=str(e)) from e
+        raise StoreError("damaged", path=path, detail=str(e)) from e
     except OSError as e:
+        if e.errno == errno.ENOSPC:
+            raise StoreError("full", path=path) from e
+        if e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise StoreError("read_only_file", path=path) from e
         raise StoreError("io", path=path, detail=e.strerror or str(e)) from e
 
 
@@ -268,42 +363,147 @@ def _create_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def _precheck(path: Path) -> None:
-    """Refuse what is plainly not ours from its first bytes, without SQLite touching it."""
+_CREATING = ".creating"  # suffix of a database being built, before it is linked into place
+
+
+def _create(path: Path) -> None:
+    """Build a whole new database beside ``path`` and link it into place: one creator wins, nobody sees half a file."""
+    _make_dirs(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{_CREATING}")
+    try:
+        _create_file(tmp)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")  # a file nobody else sees needs no journal
+            _migrate(conn, tmp)
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        fd = os.open(tmp, os.O_RDWR)  # nobody else has this file open, so no lock to lose (RDWR: Windows syncs only those)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        _sync_folder(path.parent)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+    _clean_creations(path)
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _clean_creations(path: Path) -> None:
+    """Remove what creators killed before they finished left beside ``path`` (their pid names them)."""
+    prefix = f".{path.name}."
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        if not name.startswith(prefix) or _CREATING not in name:
+            continue
+        pid = name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid), None):
+            try:
+                (path.parent / name).unlink()
+            except OSError:
+                pass
+
+
+def _recover(path: Path) -> bool:
+    """Roll back a hot journal a killed writer left (True when there was one).
+
+    A read-only look cannot, and would call the file damaged forever; one
+    read-write connection does it as SQLite does on any open.
+    """
+    if not os.path.exists(f"{path}-journal"):
+        return False
+    try:
+        look = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+        try:
+            look.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return False
+        finally:
+            look.close()
+    except sqlite3.Error as e:
+        if getattr(e, "sqlite_errorcode", None) != _READONLY_ROLLBACK:  # the extended code
+            return False  # not a hot journal: the usual checks say what it is
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # reading rolls the journal back
+    finally:
+        conn.close()
+    return True
+
+
+def _precheck(path: Path) -> bool:
+    """Refuse what is plainly not ours from its first bytes, without SQLite touching it; True when in WAL mode.
+
+    Plain I/O on the file: call only while this process has no connection to it.
+    """
     st = path.stat()
     if not stat.S_ISREG(st.st_mode):
         raise StoreError("not_a_file", path=path)
     if st.st_size == 0:
-        return
+        return False
     with open(path, "rb") as f:
         head = f.read(100)
     if len(head) < 100 or not head.startswith(_MAGIC):
         raise StoreError("not_sqlite", path=path)
     app = int.from_bytes(head[68:72], "big")
-    if app not in (0, APPLICATION_ID):
+    wal = head[18] == 2
+    # reportbot sets its id before it turns WAL on, so a WAL file without it is another program's.
+    if app not in (0, APPLICATION_ID) or (app == 0 and wal):
         raise StoreError("foreign", path=path)
+    return wal
 
 
 def _inspect(path: Path) -> int:
-    """The schema version of ``path``, read through a read-only connection (0 for an empty file)."""
-    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
-    existed = [p.exists() for p in sidecars]
+    """The schema version of ``path``, through a read-only connection (0 for an empty file).
+
+    For files in rollback mode, which a read-only connection reads without
+    creating -wal or -shm files beside them.
+    """
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS,
+                               isolation_level=None)
         try:
-            return _version(conn, path)
+            return _look(conn, path)
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
-        _forget(sidecars, existed)
+        if _sqlite_code(e) in (_BUSY, _LOCKED, _FULL, _CANTOPEN, _IOERR):
+            raise  # not a verdict on the file: _guard says what it is
         raise StoreError("damaged", path=path, detail=str(e)) from e
-    except StoreError:
-        _forget(sidecars, existed)
-        raise
+
+
+def _look(conn: sqlite3.Connection, path: Path) -> int:
+    """:func:`_version` in one read transaction, so a file changing meanwhile is seen whole."""
+    conn.execute("BEGIN")
+    try:
+        return _version(conn, path)
+    finally:
+        conn.execute("COMMIT")
 
 
 def _version(conn: sqlite3.Connection, path: Path) -> int:
-    """The schema version, or :class:`StoreError` when the database is not a usable one of ours."""
+    """The schema version, or :class:`StoreError` when the database is not a usable one of ours.
+
+    Call inside a transaction: the three reads must see the same file.
+    """
     app = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -319,20 +519,6 @@ def _version(conn: sqlite3.Connection, path: Path) -> int:
     if check != "ok":
         raise StoreError("damaged", path=path, detail=check)
     return version
-
-
-def _forget(sidecars: list[Path], existed: list[bool]) -> None:
-    """Remove the empty -wal/-shm a read-only look at a refused file left beside it.
-
-    Only for refused files: beside a database in use, removing them would
-    corrupt it.
-    """
-    for p, was in zip(sidecars, existed):
-        try:
-            if not was and p.exists() and (p.name.endswith("-shm") or p.stat().st_size == 0):
-                p.unlink()
-        except OSError:
-            pass
 
 
 def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
@@ -432,13 +618,75 @@ def _alive_windows(pid: int) -> bool:  # pragma: no cover - exercised on Windows
 # --- the store -------------------------------------------------------------------
 
 
-class Store:
-    """The reports of one database file. Open with :meth:`Store.open`; usable as a context manager."""
+class _Shared:
+    """This process's one connection to a database file, and how many Stores use it."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn = conn
+    def __init__(self, conn: sqlite3.Connection, key: tuple[int, int]) -> None:
+        self.conn = conn
+        self.key = key
+        self.mutex = threading.RLock()  # one transaction at a time on the connection
+        self.users = 0
+        self.scrub = False  # a delete's old pages may still be in the WAL: empty it on closing
+
+
+def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """A checked, migrated connection to ``path``, and whether a hot journal was rolled back.
+
+    Call holding ``_OPENING``, while this process has no connection to the file.
+    """
+    recovered = _recover(path)
+    wal = _precheck(path)
+    if not wal:
+        _inspect(path)  # perhaps not ours: look without writing before a read-write connection
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+        # FULL: each commit reaches the disk, not just the OS, before set_answer returns.
+        conn.execute("PRAGMA synchronous = FULL")
+        # A deleted report's answers are personal-information statistics: overwrite, don't just unlink.
+        conn.execute("PRAGMA secure_delete = ON")
+        if wal:
+            # Ours by its header. A refusal here leaves nothing beside it: SQLite removes the
+            # -wal/-shm it made when this, the last connection, closes, and only then.
+            _look(conn, path)
+        _migrate(conn, path)
+        # Only now that the file is known to be ours: switching to WAL writes its header.
+        conn.execute("PRAGMA journal_mode = WAL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn, recovered
+
+
+def _shared(path: Path) -> tuple[_Shared, tuple["StoreNotice", ...]]:
+    """The process's connection to ``path``: the one open, else a new one (call holding ``_OPENING``)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        _create(path)
+        st = os.stat(path)
+    key = (st.st_dev, st.st_ino)
+    if key in _CONNECTIONS:
+        return _CONNECTIONS[key], ()
+    conn, recovered = _connect(path)
+    _CONNECTIONS[key] = _Shared(conn, key)
+    return _CONNECTIONS[key], (StoreNotice("recovered", path=path),) if recovered else ()
+
+
+class Store:
+    """The reports of one database file. Open with :meth:`Store.open`; usable as a context manager.
+
+    Stores of one file in one process share its connection (see ``_CONNECTIONS``) but not
+    their report locks: two Stores are two sessions.
+    """
+
+    def __init__(self, shared: _Shared, path: Path, notices: tuple["StoreNotice", ...] = ()) -> None:
+        self._shared = shared
+        self._conn = shared.conn
+        self._mutex = shared.mutex
         self.path = path
-        self._mutex = threading.RLock()
+        self.notices = notices  # what opening did that the filer should hear of
         self._tokens: dict[int, str] = {}
         self._closed = False
         _OPEN_STORES.add(self)
@@ -447,40 +695,34 @@ class Store:
     def open(cls, path: Path | str | None = None) -> "Store":
         """Open (or create) the database; :class:`StoreError` when it is not a usable reportbot database."""
         path = default_path() if path is None or str(path) == "" else Path(path).expanduser()
-        with _guard(path):
-            if not path.exists():
-                _create_file(path)
-            _precheck(path)
-            _inspect(path)
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
-        try:
-            with _guard(path):
-                conn.execute("PRAGMA foreign_keys = ON")
-                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
-                # FULL: each commit reaches the disk, not just the OS, before set_answer returns.
-                conn.execute("PRAGMA synchronous = FULL")
-                # A deleted report's answers are personal-information statistics: overwrite, don't just unlink.
-                conn.execute("PRAGMA secure_delete = ON")
-                _migrate(conn, path)
-                # Only now that the file is known to be ours: switching to WAL writes its header.
-                conn.execute("PRAGMA journal_mode = WAL")
-        except BaseException:
-            conn.close()
-            raise
-        return cls(conn, path)
+        with _OPENING, _guard(path):
+            shared, notices = _shared(path)
+            shared.users += 1
+        return cls(shared, path, notices)
 
     def close(self) -> None:
         with self._mutex:
             if self._closed:
                 return
-            self._closed = True
             _OPEN_STORES.discard(self)
             for report_id, token in list(self._tokens.items()):
                 try:
                     self._release(report_id, token)
                 except StoreError:
                     pass
-            self._conn.close()
+            self._closed = True
+        with _OPENING:
+            shared = self._shared
+            shared.users -= 1
+            if shared.users:
+                return
+            del _CONNECTIONS[shared.key]
+            if shared.scrub:
+                try:
+                    self._scrub(closing=True)
+                except StoreError:
+                    pass
+            shared.conn.close()
 
     def __enter__(self) -> "Store":
         return self
@@ -491,6 +733,7 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._mutex, _guard(self.path):
+            self._open()
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -502,7 +745,12 @@ class Store:
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._mutex, _guard(self.path):
+            self._open()
             return self._conn.execute(sql, params).fetchall()
+
+    def _open(self) -> None:
+        if self._closed:  # another Store may keep the shared connection open: this one is done
+            raise RuntimeError("this Store is closed")
 
     # reports
 
@@ -525,17 +773,28 @@ class Store:
 
     def reports(self) -> list[ReportRow]:
         """Every report, the most recently changed first."""
-        return [ReportRow(*r) for r in self._read(f"{self._ROW} ORDER BY touched DESC, id DESC")]
+        return [self._row(r) for r in self._read(f"{self._ROW} ORDER BY touched DESC, id DESC")]
 
     def get(self, report_id: int) -> ReportRow:
         rows = self._read(f"{self._ROW} WHERE id = ?", (report_id,))
         if not rows:
             raise ReportNotFound(report_id)
-        return ReportRow(*rows[0])
+        return self._row(rows[0])
 
     def latest(self) -> ReportRow | None:
         rows = self._read(f"{self._ROW} ORDER BY touched DESC, id DESC LIMIT 1")
-        return ReportRow(*rows[0]) if rows else None
+        return self._row(rows[0]) if rows else None
+
+    def _row(self, r: tuple) -> ReportRow:
+        """A report's row, or "damaged" naming it when a hand edit left a year or a text that is not one."""
+        row = ReportRow(*r)
+        fields = [(row.year, type(row.year) is int)]
+        fields += [(t, isinstance(t, str)) for t in (row.kind, row.status, row.created, row.updated)]
+        fields += [(t, t is None or isinstance(t, str)) for t in (row.organization, row.language, row.confirmed_at)]
+        for value, ok in fields:
+            if not ok:
+                raise StoreError("bad_report", path=self.path, id=row.id, value=_shown(value))
+        return row
 
     def _touch(self, c: sqlite3.Connection, report_id: int, now: str, unconfirm: bool) -> None:
         c.execute(
@@ -562,9 +821,23 @@ class Store:
     # answers
 
     def answers(self, report_id: int) -> dict[Cell, Value]:
-        self.get(report_id)
+        """The report's answers; "damaged" naming the box where a row holds what reportbot never writes."""
+        types = _types_of(self.get(report_id).kind)
         rows = self._read("SELECT box, col, vtype, value FROM answers WHERE report_id = ?", (report_id,))
-        return {(box, col or None): _decode(vtype, value) for box, col, vtype, value in rows}  # type: ignore[misc]
+        answers: dict[Cell, Value] = {}
+        for box, col, vtype, text in rows:
+            value = self._decoded(report_id, vtype, text, "bad_answer", box=_shown(box))
+            if not isinstance(value, types.get(box, object)):  # a text where a count goes, say
+                raise StoreError("bad_answer", path=self.path, id=report_id, box=_shown(box), value=_shown(text))
+            answers[(box, col or None)] = value  # type: ignore[assignment]
+        return answers
+
+    def _decoded(self, report_id: int, vtype: str | None, text: str | None, code: str, **where: object) -> Value | None:
+        """:func:`_decode`, or "damaged" naming the report and the row (a value edited by hand)."""
+        try:
+            return _decode(vtype, text)
+        except ValueError:
+            raise StoreError(code, path=self.path, id=report_id, value=_shown(text), **where) from None
 
     def answer_sources(self, report_id: int) -> dict[Cell, str]:
         """How each answer came: said, derived, imported or carried."""
@@ -716,12 +989,15 @@ class Store:
         """Every change, oldest first, confirmations included."""
         self.get(report_id)
         rows = self._read(
-            "SELECT box, col, old_type, old, new_type, new, how, at, rule FROM history WHERE report_id = ? ORDER BY id",
+            "SELECT id, box, col, old_type, old, new_type, new, how, at, rule FROM history WHERE report_id = ? ORDER BY id",
             (report_id,),
         )
         return [
-            HistoryRow(box, col, _decode(ot, o), _decode(nt, n), how, at, rule)
-            for box, col, ot, o, nt, n, how, at, rule in rows
+            HistoryRow(
+                box, col, self._decoded(report_id, ot, o, "bad_history", row=row),
+                self._decoded(report_id, nt, n, "bad_history", row=row), how, at, rule,
+            )
+            for row, box, col, ot, o, nt, n, how, at, rule in rows
         ]
 
     def delete(self, report_id: int) -> None:
@@ -731,6 +1007,21 @@ class Store:
             c.execute("DELETE FROM reports WHERE id = ?", (report_id,))
         token = self._tokens.pop(report_id, None)
         _LIVE_TOKENS.discard(token or "")
+        self._scrub()
+
+    def _scrub(self, closing: bool = False) -> None:
+        """Empty the WAL, whose older frames still hold a deleted report's pages.
+
+        secure_delete zeroes them in the file itself; the WAL keeps old copies
+        until it is reset. TRUNCATE copies it into the file and cuts it to zero
+        bytes, waiting (the busy timeout) for other sessions' reads to end; if
+        one still reads, the last close of this process tries again.
+        """
+        with self._mutex, _guard(self.path):
+            if not closing:
+                self._open()
+            busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        self._shared.scrub = bool(busy)
 
     # sessions
 
@@ -800,7 +1091,11 @@ class ReportHandle:
 
     def close(self) -> None:
         if not self.closed and not self.read_only:
-            self.store._release(self.id)
+            self.closed = True
+            try:
+                self.store._release(self.id)
+            except StoreError:
+                pass  # a full or read-only disk: the row stays, and is taken over as a dead owner's
         self.closed = True
 
     def _check(self) -> None:

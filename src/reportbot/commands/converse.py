@@ -23,27 +23,45 @@ def plain_wanted(args: argparse.Namespace) -> bool:
 
 
 def converse(args: argparse.Namespace, **where: object) -> int:
-    """Open the store and hold the conversation in the chosen front end."""
+    """Open the store (once: see reportbot.store) and hold the conversation in the chosen front end.
+
+    ``latest=True`` continues the most recently changed report (``reportbot resume`` without a number).
+    """
+    from reportbot.commands.store_errors import refused, say_notices
+    from reportbot.dialogs import wording
     from reportbot.store import Store, StoreError
 
+    words = wording(choose_language(args.lang))
     try:
         store = Store.open(args.db)
     except StoreError as e:
-        print(f"reportbot: {one_line(str(e))}", file=sys.stderr)  # --db PATH may carry escapes or a line break
-        return 2
-    language = choose_language(args.lang, store.get_setting("language"))
-    if not plain_wanted(args):
-        from reportbot.frontends.tui.app import run_tui
+        return refused(e, words)
+    with store:
+        try:
+            language = choose_language(args.lang, store.get_setting("language"))
+            words = wording(language)
+            say_notices(store, words)
+            if where.pop("latest", False):
+                latest = store.latest()
+                if latest is None:
+                    print(f"reportbot: {words.t('resume.none')}", file=sys.stderr)
+                    return 1
+                where["report_id"] = latest.id
+            elif where.get("report_id") is not None:
+                store.get(where["report_id"])  # resume 99: said here in one line, before any front end starts
+            if not plain_wanted(args):
+                from reportbot.frontends.tui.app import run_tui
 
-        return run_tui(store, language, **where)
-    try:
-        conversation = Conversation(store, language=language, **where)  # type: ignore[arg-type]
-    except ValueError as e:
-        print(f"reportbot: {e}", file=sys.stderr)
-        return 2
-    from reportbot.frontends import plain
+                return run_tui(store, language, **where)
+            conversation = Conversation(store, language=language, **where)  # type: ignore[arg-type]
+        except StoreError as e:  # resume 99, a report open elsewhere, a store that cannot be used
+            return refused(e, words)
+        except ValueError as e:
+            print(f"reportbot: {one_line(str(e))}", file=sys.stderr)
+            return 2
+        from reportbot.frontends import plain
 
-    return plain.run(conversation, sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
+        return plain.run(conversation, sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

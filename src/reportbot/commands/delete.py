@@ -7,7 +7,7 @@ import sys
 
 from reportbot.cli import report_number
 from reportbot.commands.list_ import status_word
-from reportbot.commands.store_errors import refused
+from reportbot.commands.store_errors import refused, say_notices
 from reportbot.export import words_for
 from reportbot.language import choose_language
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
@@ -22,6 +22,7 @@ def run(args: argparse.Namespace) -> int:
     words = words_for(choose_language(args.lang))
     try:
         with Store.open(args.db) as store:
+            say_notices(store, words)
             words = words_for(choose_language(args.lang, store.get_setting(LANGUAGE_SETTING)))
             row = store.get(args.id)
             if not args.yes:

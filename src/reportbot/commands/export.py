@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reportbot import export
 from reportbot.cli import report_number
-from reportbot.commands.store_errors import refused
+from reportbot.commands.store_errors import refused, say_notices
 from reportbot.dialogs import languages
 from reportbot.flow.loader import FlowError
 from reportbot.language import choose_language
@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or (export.SUFFIXES.get(output.suffix.lower()) if output else None) or "md"
     try:
         with Store.open(args.db) as store:
+            say_notices(store, words)
             row = store.get(args.id) if args.id is not None else store.latest()
             if row is None:
                 print(words.t("export.none"), file=sys.stderr)

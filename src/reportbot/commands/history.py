@@ -7,7 +7,7 @@ import argparse
 from reportbot import explain
 from reportbot.cli import report_number
 from reportbot.commands.list_ import status_word
-from reportbot.commands.store_errors import refused
+from reportbot.commands.store_errors import refused, say_notices
 from reportbot.dialogs import Wording
 from reportbot.export import local_time, value_text, words_for
 from reportbot.flow.loader import CompiledFlow, FlowError, load_flow
@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     words = words_for(choose_language(args.lang))
     try:
         with Store.open(args.db) as store:
+            say_notices(store, words)
             words = words_for(choose_language(args.lang, store.get_setting(LANGUAGE_SETTING)))
             row = store.get(args.id)
             rows = store.history(args.id)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reportbot import carry, export
 from reportbot.commands.check import as_text
-from reportbot.commands.store_errors import refused
+from reportbot.commands.store_errors import refused, say_notices
 from reportbot.dialogue.understand import is_reason
 from reportbot.engine import evaluate
 from reportbot.explain import summary
@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     unexplained = [a for a in report.acknowledged if not is_reason(a["reason"])]
     try:
         with Store.open(args.db) as store:
+            say_notices(store, words)
             lang = choose_language(args.lang, report.language or store.get_setting(LANGUAGE_SETTING))
             report_words = export.words_for(lang, flow.id)
             report_id = store.import_report(

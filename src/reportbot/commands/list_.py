@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from reportbot.commands.store_errors import refused
+from reportbot.commands.store_errors import refused, say_notices
 from reportbot.dialogs import Wording
 from reportbot.export import local_time, progress_of, words_for
 from reportbot.language import choose_language
@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     words = words_for(choose_language(args.lang))
     try:
         with Store.open(args.db) as store:
+            say_notices(store, words)
             words = words_for(choose_language(args.lang, store.get_setting(LANGUAGE_SETTING)))
             rows = [(row, progress_of(store, row)) for row in store.reports()]
     except StoreError as e:

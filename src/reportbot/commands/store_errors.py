@@ -1,10 +1,10 @@
-"""What the store commands (list, export, import, history, delete) say when the store refuses."""
+"""What the commands say when the store refuses, or did something on opening the filer should hear of."""
 
 from __future__ import annotations
 
 import sys
 
-from reportbot.store import ReportLocked, ReportNotFound, StoreError
+from reportbot.store import ReportLocked, ReportNotFound, Store, StoreError
 from reportbot.values import one_line
 
 
@@ -13,3 +13,9 @@ def refused(error: StoreError, words) -> int:
     # The message may name the database (--db PATH): no escape sequence or line break of its name gets through.
     print(f"reportbot: {one_line(error.message(words))}", file=sys.stderr)
     return 1 if isinstance(error, (ReportNotFound, ReportLocked)) else 2
+
+
+def say_notices(store: Store, words) -> None:
+    """On standard error, what opening the store did (an unfinished write a killed reportbot left, undone)."""
+    for notice in store.notices:
+        print(f"reportbot: {notice.message(words)}", file=sys.stderr)

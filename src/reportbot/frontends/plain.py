@@ -14,6 +14,7 @@ from typing import IO
 from reportbot import startup
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
+from reportbot.store import StoreError
 from reportbot.values import clean_text
 
 
@@ -35,7 +36,7 @@ def ask(prompt: Message, out: IO[str]) -> None:
 
 
 def run(conversation: Conversation, stdin: IO[str], out: IO[str], echo: bool = False) -> int:
-    """Hold the conversation over ``stdin``/``out`` until it ends or input does."""
+    """Hold the conversation over ``stdin``/``out`` until it ends or input does; 2 when the store fails."""
     startup.resume()
     try:
         render(conversation.start(), out)
@@ -51,5 +52,18 @@ def run(conversation: Conversation, stdin: IO[str], out: IO[str], echo: bool = F
             render(conversation.reply(line), out)
         out.flush()
         return 0
+    except StoreError as e:  # a full disk, a read-only file: say so in one line, and stop asking
+        out.write(stopped(conversation, e) + "\n")
+        out.flush()
+        return 2
     finally:
         conversation.close()
+
+
+def stopped(conversation: Conversation, error: StoreError) -> str:
+    """The one line that ends a conversation the store cannot go on with."""
+    words = conversation.words
+    problem = error.message(words)
+    if conversation.report_id is not None:
+        problem = words.t("store.stopped", problem=problem, id=conversation.report_id)
+    return words.t("error.line", text=problem)
