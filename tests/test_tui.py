@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.keys import _character_to_key
 from textual.widgets import DataTable, Input
 
 from reportbot.dialogue.conversation import Conversation
@@ -83,6 +86,44 @@ def document(store: Store, report_id: int) -> dict:
 
 def log_lines(app) -> list[str]:
     return app.screen.query_one(ChatLog).lines()
+
+
+def key_event(key: str) -> events.Key:
+    """The event a terminal's key gives: "enter", "backspace", or one character."""
+    if len(key) > 1:
+        return events.Key(key, "\r" if key == "enter" else None)
+    return events.Key(key if key.isalnum() else _character_to_key(key), key)
+
+
+def typed_while_busy(app, monkeypatch, keys: list[str]) -> None:
+    """The next answer written stalls (a slow disk) while the filer types ``keys``.
+
+    The keys reach the app as a terminal's do, from another thread, while its
+    message loop is held; the loop takes them all once the write is done.
+    """
+    store = app.conversation.store
+    write = store.set_answer
+
+    def typist() -> None:
+        for key in keys:
+            app._driver.send_message(key_event(key))
+
+    def slow_write(*args, **kwargs):
+        monkeypatch.setattr(store, "set_answer", write)  # this write alone is slow
+        thread = threading.Thread(target=typist)
+        thread.start()
+        thread.join()  # every key is typed before this write ends
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(store, "set_answer", slow_write)
+
+
+async def settle(pilot, done) -> None:
+    """Let the app work until ``done()`` holds (or two seconds pass)."""
+    for _ in range(200):
+        if done():
+            return
+        await pilot.pause(0.01)
 
 
 # ----- the interview -------------------------------------------------------------------------------------------
@@ -180,6 +221,36 @@ async def test_not_understood_keeps_the_focus_and_stores_nothing(store):
         assert log_lines(app)[-2].startswith("✖ Error: ")
         assert app.screen.query_one("#answer", Input).has_focus
         assert ("2.1", None) not in store.answers(app.conversation.report_id)
+
+
+async def test_answers_typed_while_busy_each_go_to_their_own_question(store, monkeypatch):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ZERO[:6] + ["1", "2"]:
+            await say(pilot, line)
+        # 3.1 is written slowly while 4.1, 4.2 and 4.3 are typed (one a slip corrected), then 5.1 begun.
+        typed_while_busy(app, monkeypatch, ["3", "0", "enter", "6", "enter", "5", "backspace", "4", "enter", "1", "2"])
+        await say(pilot, "40")
+        answers = lambda: store.answers(app.conversation.report_id)
+        await settle(pilot, lambda: ("4.3", None) in answers())
+        assert {box: answers().get((box, None)) for box in ("3.1", "4.1", "4.2", "4.3")} == {"3.1": 40, "4.1": 30, "4.2": 6, "4.3": 4}
+        # What was typed after the last Enter is kept for the next question, not sent.
+        assert app.screen.query_one("#answer", Input).value == "12"
+        assert app.conversation.prompt.cell == ("5.1", None)
+        assert [line for line in log_lines(app) if line.startswith("You: ")][-4:] == ["You: 40", "You: 30", "You: 6", "You: 4"]
+
+
+async def test_phone_and_email_typed_while_busy_stay_apart(store, monkeypatch):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        await say(pilot, CYFSA_ZERO[0])
+        typed_while_busy(app, monkeypatch, [*"555", "enter", *"a@b.ca", "enter"])
+        await say(pilot, "Pat Lee")
+        answers = lambda: store.answers(app.conversation.report_id)
+        await settle(pilot, lambda: ("1.1.email", None) in answers())
+        assert answers()[("1.1.phone", None)] == "555"
+        assert answers()[("1.1.email", None)] == "a@b.ca"
+        assert app.conversation.prompt.cell == ("1.1.mailing_address", None)
 
 
 async def test_form_hides_when_narrow_and_f2_shows_it(store):

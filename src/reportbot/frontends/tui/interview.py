@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Static
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
 
-from .widgets import ChatLog, FormPanel, ProgressLine
+from .widgets import AnswerInput, ChatLog, FormPanel, ProgressLine
 from .words import Words, localize_bindings
 
 
@@ -50,7 +50,7 @@ class InterviewScreen(Screen):
             with Vertical(id="chat"):
                 yield ChatLog(id="log")
                 yield ProgressLine(self.words, id="progress")
-                yield Input(id="answer", select_on_focus=False)
+                yield AnswerInput(id="answer", select_on_focus=False)
             yield FormPanel(self.words, id="form")
         yield Footer()
 
@@ -65,7 +65,7 @@ class InterviewScreen(Screen):
 
     @on(Input.Submitted, "#answer")
     def _submitted(self, event: Input.Submitted) -> None:
-        event.input.clear()
+        # The text as it was at its Enter (the line holds what was typed since); the messages come in the order typed.
         self.send(event.value)
 
     def send(self, text: str) -> None:
