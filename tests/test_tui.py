@@ -253,6 +253,33 @@ async def test_phone_and_email_typed_while_busy_stay_apart(store, monkeypatch):
         assert app.conversation.prompt.cell == ("1.1.mailing_address", None)
 
 
+CHOICE_CRASH = pytest.mark.xfail(strict=True, raises=ValueError, reason="fixed by the answers branch (a choice reads the digits as an int)")
+
+
+@pytest.mark.parametrize(
+    "before,tag",
+    [
+        pytest.param(CYFSA_ZERO[:5], "1.2", id="choice", marks=CHOICE_CRASH),
+        pytest.param(CYFSA_ZERO[:6], "2.1", id="count"),
+        pytest.param(CYFSA_ZERO[:7], "type", id="questionnaire", marks=CHOICE_CRASH),
+    ],
+)
+async def test_a_pasted_4301_digit_answer_is_refused_not_a_crash(store, before, tag):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in before:
+            await say(pilot, line)
+        assert app.conversation.prompt.tag == tag
+        app._driver.send_message(events.Paste("9" * 4301))  # past Python's limit for reading an int
+        await pilot.pause()
+        assert len(app.screen.query_one("#answer", Input).value) == 4301
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert log_lines(app)[-2].startswith("✖ Error: ")
+        assert app.conversation.prompt.tag == tag
+
+
 async def test_form_hides_when_narrow_and_f2_shows_it(store):
     app = app_for(store, kind="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
