@@ -24,7 +24,7 @@ from reportbot.frontends.tui.review import ReviewScreen
 from reportbot.frontends.tui.start import NewReportScreen, StartScreen
 from reportbot.frontends.tui.widgets import ChatLog, FormPanel, ProgressLine
 from reportbot.reportfile import dumps, to_document
-from reportbot.store import Store
+from reportbot.store import Store, StoreError
 
 CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
 TODAY = dt.date(2026, 3, 2)
@@ -278,6 +278,24 @@ async def test_a_pasted_4301_digit_answer_is_refused_not_a_crash(store, before, 
         assert app.is_running and app.return_code is None
         assert log_lines(app)[-2].startswith("✖ Error: ")
         assert app.conversation.prompt.tag == tag
+
+
+async def test_a_store_that_refuses_an_answer_ends_the_tui_with_its_message(store, tmp_path, monkeypatch):
+    def full(*args, **kwargs):  # every write, as on a full disk (the lock's release too)
+        raise StoreError("io", path=tmp_path / "r.sqlite3", detail="database or disk is full")
+
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    with monkeypatch.context() as refusing:
+        async with app.run_test(size=SMALL) as pilot:
+            await say(pilot, "Lakeshore CAS")
+            refusing.setattr(store, "_write", full)
+            await say(pilot, "Pat Lee")
+            await pilot.pause()
+    # The app ended without a traceback (run_test raises what the app raised), with the store's one line.
+    assert app.return_value == app.return_code == 2  # run_tui returns the value; Textual keeps the code
+    assert app.refusal == f"{tmp_path / 'r.sqlite3'} cannot be used: database or disk is full"
+    assert app.farewell is None  # not "Everything is saved": the answer just given was not
+    assert store.answers(1) == {("1.1.organization", None): "Lakeshore CAS"}
 
 
 async def test_form_hides_when_narrow_and_f2_shows_it(store):

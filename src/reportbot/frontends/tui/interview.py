@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Static
 
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
+from reportbot.store import StoreError
 
 from .widgets import AnswerInput, ChatLog, FormPanel, ProgressLine
 from .words import Words, localize_bindings
@@ -78,12 +79,9 @@ class InterviewScreen(Screen):
         log.echo(self.words.t("tui.you", text=shown))
         try:
             messages = self.conversation.reply(text)
-        except Exception as e:  # the store refused (locked, read-only, disk full): say so, keep going
-            from reportbot.store import StoreError
-
-            if not isinstance(e, StoreError):
-                raise
-            messages = [Message("error", self.conversation.words.t("error.line", text=e.message(self.conversation.words)))]
+        except StoreError as e:  # disk full, read-only, locked too long: the reply may be half done, so leave
+            self.app.refused(e)
+            return
         self._show(messages)
 
     def _show(self, messages: list[Message]) -> None:
