@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -51,7 +50,7 @@ class InterviewScreen(Screen):
             with Vertical(id="chat"):
                 yield ChatLog(id="log")
                 yield ProgressLine(self.words, id="progress")
-                yield AnswerInput(id="answer", select_on_focus=False)
+                yield AnswerInput(self.send, id="answer", select_on_focus=False)
             yield FormPanel(self.words, id="form")
         yield Footer()
 
@@ -63,11 +62,6 @@ class InterviewScreen(Screen):
         self._show(messages)
 
     # ----- the exchange -------------------------------------------------------------------
-
-    @on(Input.Submitted, "#answer")
-    def _submitted(self, event: Input.Submitted) -> None:
-        # The text as it was at its Enter (the line holds what was typed since); the messages come in the order typed.
-        self.send(event.value)
 
     def send(self, text: str) -> None:
         """What the filer typed, to the conversation; what it says, to the screen."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from rich.segment import Segment
 from rich.text import Text
@@ -176,13 +177,17 @@ class ChatLog(ScrollView, can_focus=False):
 
 
 class AnswerInput(Input):
-    """The answer line: each Enter sends exactly what was typed before it.
+    """The answer line: each Enter sends exactly what was typed before it, in the order typed.
 
     Textual runs a widget's key bindings once the key has bubbled up to the app,
     behind the keys typed after it: keys typed while the app was busy were
     edited and sent out of order (Enter sent the next answers' digits too).
     Here the line's own keys (Enter, Backspace, arrows) act as they arrive.
     """
+
+    def __init__(self, send: Callable[[str], None], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._send = send
 
     async def _on_key(self, event: events.Key) -> None:
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
@@ -192,9 +197,14 @@ class AnswerInput(Input):
                 return
 
     async def action_submit(self) -> None:
-        """Send the line and empty it now, so that keys typed after this Enter begin the next answer."""
-        await super().action_submit()  # the message holds the text as it is now
+        """Empty the line and send what it held: keys typed after this Enter begin the next answer.
+
+        Sent here rather than in a Submitted message: the message's trip up to
+        the screen let the emptied line be drawn a frame before the reply.
+        """
+        text = self.value
         self.clear()
+        self._send(text)
 
 
 class ProgressLine(Widget):
