@@ -386,6 +386,27 @@ async def test_start_screen_lists_reports_and_resumes_one(store):
         assert app.conversation is None
 
 
+@pytest.mark.parametrize("ended", [False, True], ids=["escape", "enter-after-the-end"])
+async def test_a_report_started_from_the_command_line_goes_back_to_the_reports(store, ended):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ZERO if ended else CYFSA_ZERO[:1]:
+            await say(pilot, line)
+        if ended:
+            assert app.conversation.state == "done"
+            await say(pilot, "")  # "Press Enter to see your reports"
+        else:
+            await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("enter")  # and back into it
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.conversation.report_id == 1
+        await pilot.press("escape")
+        assert isinstance(app.screen, StartScreen)
+
+
 async def test_new_report_from_the_start_screen_asks_the_year_in_the_conversation(store):
     app = app_for(store)
     async with app.run_test(size=SMALL) as pilot:

@@ -167,7 +167,9 @@ class ReportbotApp(App[int]):
             while self.screen is not starts[-1]:
                 self.pop_screen()
         else:
-            self.switch_screen(StartScreen(self.words))
+            # Over the interview the command line started, which stays below, idle: Textual
+            # cannot switch away from the first screen (it has no result callback to drop).
+            self.push_screen(StartScreen(self.words))
 
     def _leave(self) -> None:
         from reportbot.store import StoreError
