@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.keys import _character_to_key
 from textual.widgets import DataTable, Input
 
 from reportbot.dialogue.conversation import Conversation
@@ -21,7 +24,7 @@ from reportbot.frontends.tui.review import ReviewScreen
 from reportbot.frontends.tui.start import NewReportScreen, StartScreen
 from reportbot.frontends.tui.widgets import ChatLog, FormPanel, ProgressLine
 from reportbot.reportfile import dumps, to_document
-from reportbot.store import Store
+from reportbot.store import Store, StoreError
 
 CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
 TODAY = dt.date(2026, 3, 2)
@@ -83,6 +86,44 @@ def document(store: Store, report_id: int) -> dict:
 
 def log_lines(app) -> list[str]:
     return app.screen.query_one(ChatLog).lines()
+
+
+def key_event(key: str) -> events.Key:
+    """The event a terminal's key gives: "enter", "backspace", or one character."""
+    if len(key) > 1:
+        return events.Key(key, "\r" if key == "enter" else None)
+    return events.Key(key if key.isalnum() else _character_to_key(key), key)
+
+
+def typed_while_busy(app, monkeypatch, keys: list[str]) -> None:
+    """The next answer written stalls (a slow disk) while the filer types ``keys``.
+
+    The keys reach the app as a terminal's do, from another thread, while its
+    message loop is held; the loop takes them all once the write is done.
+    """
+    store = app.conversation.store
+    write = store.set_answer
+
+    def typist() -> None:
+        for key in keys:
+            app._driver.send_message(key_event(key))
+
+    def slow_write(*args, **kwargs):
+        monkeypatch.setattr(store, "set_answer", write)  # this write alone is slow
+        thread = threading.Thread(target=typist)
+        thread.start()
+        thread.join()  # every key is typed before this write ends
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(store, "set_answer", slow_write)
+
+
+async def settle(pilot, done) -> None:
+    """Let the app work until ``done()`` holds (or two seconds pass)."""
+    for _ in range(200):
+        if done():
+            return
+        await pilot.pause(0.01)
 
 
 # ----- the interview -------------------------------------------------------------------------------------------
@@ -182,6 +223,81 @@ async def test_not_understood_keeps_the_focus_and_stores_nothing(store):
         assert ("2.1", None) not in store.answers(app.conversation.report_id)
 
 
+async def test_answers_typed_while_busy_each_go_to_their_own_question(store, monkeypatch):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ZERO[:6] + ["1", "2"]:
+            await say(pilot, line)
+        # 3.1 is written slowly while 4.1, 4.2 and 4.3 are typed (one a slip corrected), then 5.1 begun.
+        typed_while_busy(app, monkeypatch, ["3", "0", "enter", "6", "enter", "5", "backspace", "4", "enter", "1", "2"])
+        await say(pilot, "40")
+        answers = lambda: store.answers(app.conversation.report_id)
+        await settle(pilot, lambda: ("4.3", None) in answers())
+        assert {box: answers().get((box, None)) for box in ("3.1", "4.1", "4.2", "4.3")} == {"3.1": 40, "4.1": 30, "4.2": 6, "4.3": 4}
+        # What was typed after the last Enter is kept for the next question, not sent.
+        assert app.screen.query_one("#answer", Input).value == "12"
+        assert app.conversation.prompt.cell == ("5.1", None)
+        assert [line for line in log_lines(app) if line.startswith("You: ")][-4:] == ["You: 40", "You: 30", "You: 6", "You: 4"]
+
+
+async def test_phone_and_email_typed_while_busy_stay_apart(store, monkeypatch):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        await say(pilot, CYFSA_ZERO[0])
+        typed_while_busy(app, monkeypatch, [*"555", "enter", *"a@b.ca", "enter"])
+        await say(pilot, "Pat Lee")
+        answers = lambda: store.answers(app.conversation.report_id)
+        await settle(pilot, lambda: ("1.1.email", None) in answers())
+        assert answers()[("1.1.phone", None)] == "555"
+        assert answers()[("1.1.email", None)] == "a@b.ca"
+        assert app.conversation.prompt.cell == ("1.1.mailing_address", None)
+
+
+CHOICE_CRASH = pytest.mark.xfail(strict=True, raises=ValueError, reason="fixed by the answers branch (a choice reads the digits as an int)")
+
+
+@pytest.mark.parametrize(
+    "before,tag",
+    [
+        pytest.param(CYFSA_ZERO[:5], "1.2", id="choice", marks=CHOICE_CRASH),
+        pytest.param(CYFSA_ZERO[:6], "2.1", id="count"),
+        pytest.param(CYFSA_ZERO[:7], "type", id="questionnaire", marks=CHOICE_CRASH),
+    ],
+)
+async def test_a_pasted_4301_digit_answer_is_refused_not_a_crash(store, before, tag):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in before:
+            await say(pilot, line)
+        assert app.conversation.prompt.tag == tag
+        app._driver.send_message(events.Paste("9" * 4301))  # past Python's limit for reading an int
+        await pilot.pause()
+        assert len(app.screen.query_one("#answer", Input).value) == 4301
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert log_lines(app)[-2].startswith("✖ Error: ")
+        assert app.conversation.prompt.tag == tag
+
+
+async def test_a_store_that_refuses_an_answer_ends_the_tui_with_its_message(store, tmp_path, monkeypatch):
+    def full(*args, **kwargs):  # every write, as on a full disk (the lock's release too)
+        raise StoreError("io", path=tmp_path / "r.sqlite3", detail="database or disk is full")
+
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    with monkeypatch.context() as refusing:
+        async with app.run_test(size=SMALL) as pilot:
+            await say(pilot, "Lakeshore CAS")
+            refusing.setattr(store, "_write", full)
+            await say(pilot, "Pat Lee")
+            await pilot.pause()
+    # The app ended without a traceback (run_test raises what the app raised), with the store's one line.
+    assert app.return_value == app.return_code == 2  # run_tui returns the value; Textual keeps the code
+    assert app.refusal == f"{tmp_path / 'r.sqlite3'} cannot be used: database or disk is full"
+    assert app.farewell is None  # not "Everything is saved": the answer just given was not
+    assert store.answers(1) == {("1.1.organization", None): "Lakeshore CAS"}
+
+
 async def test_form_hides_when_narrow_and_f2_shows_it(store):
     app = app_for(store, kind="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
@@ -268,6 +384,27 @@ async def test_start_screen_lists_reports_and_resumes_one(store):
         await pilot.press("escape")
         assert isinstance(app.screen, StartScreen)
         assert app.conversation is None
+
+
+@pytest.mark.parametrize("ended", [False, True], ids=["escape", "enter-after-the-end"])
+async def test_a_report_started_from_the_command_line_goes_back_to_the_reports(store, ended):
+    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ZERO if ended else CYFSA_ZERO[:1]:
+            await say(pilot, line)
+        if ended:
+            assert app.conversation.state == "done"
+            await say(pilot, "")  # "Press Enter to see your reports"
+        else:
+            await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("enter")  # and back into it
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.conversation.report_id == 1
+        await pilot.press("escape")
+        assert isinstance(app.screen, StartScreen)
 
 
 async def test_new_report_from_the_start_screen_asks_the_year_in_the_conversation(store):

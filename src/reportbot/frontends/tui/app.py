@@ -59,6 +59,7 @@ class ReportbotApp(App[int]):
         self.conversation: Conversation | None = None
         self.opening: list[Message] | None = None
         self.farewell: str | None = None
+        self.refusal: str | None = None  # the store's one line, when it refused an answer
         self.hung_up = False
         localize_bindings(self, self.words)
         self.register_theme(themes.HIGH_CONTRAST_THEME)
@@ -166,9 +167,13 @@ class ReportbotApp(App[int]):
             while self.screen is not starts[-1]:
                 self.pop_screen()
         else:
-            self.switch_screen(StartScreen(self.words))
+            # Over the interview the command line started, which stays below, idle: Textual
+            # cannot switch away from the first screen (it has no result callback to drop).
+            self.push_screen(StartScreen(self.words))
 
     def _leave(self) -> None:
+        from reportbot.store import StoreError
+
         conversation, self.conversation = self.conversation, None
         if conversation is None:
             return
@@ -180,7 +185,21 @@ class ReportbotApp(App[int]):
             self.farewell = next((m.text for m in reversed(said) if m.kind == "say"), self.farewell)
         else:
             self.farewell = None
-        conversation.close()
+        try:
+            conversation.close()
+        except StoreError:  # the lock stays written, but it is free once this process ends
+            pass
+
+    def refused(self, error) -> None:
+        """The store refused an answer (a StoreError): leave with its one line and exit code 2, as the commands do.
+
+        The conversation may have changed its state before the refusal, so it is
+        not continued; every answer committed before it is kept.
+        """
+        self.refusal = error.message(self.conversation.words if self.conversation else None)
+        self._leave()
+        self.farewell = None  # "Everything is saved" is not true of the answer refused
+        self.exit(2, return_code=2)
 
     # ----- actions and commands -------------------------------------------------------------------
 
@@ -331,6 +350,8 @@ def run_tui(store, language: str = "en", **where) -> int:
         return 2
     startup.resume()
     code = app.run()
-    if app.farewell and not app.hung_up:
+    if app.refusal:
+        print(f"reportbot: {app.refusal}", file=sys.stderr)
+    elif app.farewell and not app.hung_up:
         print(app.farewell)
     return code if isinstance(code, int) else (app.return_code or 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,8 +11,9 @@ from textual.widgets import Footer, Input, Static
 
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
+from reportbot.store import StoreError
 
-from .widgets import ChatLog, FormPanel, ProgressLine
+from .widgets import AnswerInput, ChatLog, FormPanel, ProgressLine
 from .words import Words, localize_bindings
 
 
@@ -50,7 +50,7 @@ class InterviewScreen(Screen):
             with Vertical(id="chat"):
                 yield ChatLog(id="log")
                 yield ProgressLine(self.words, id="progress")
-                yield Input(id="answer", select_on_focus=False)
+                yield AnswerInput(self.send, id="answer", select_on_focus=False)
             yield FormPanel(self.words, id="form")
         yield Footer()
 
@@ -63,11 +63,6 @@ class InterviewScreen(Screen):
 
     # ----- the exchange -------------------------------------------------------------------
 
-    @on(Input.Submitted, "#answer")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.input.clear()
-        self.send(event.value)
-
     def send(self, text: str) -> None:
         """What the filer typed, to the conversation; what it says, to the screen."""
         if self.conversation.state == "done":
@@ -78,12 +73,9 @@ class InterviewScreen(Screen):
         log.echo(self.words.t("tui.you", text=shown))
         try:
             messages = self.conversation.reply(text)
-        except Exception as e:  # the store refused (locked, read-only, disk full): say so, keep going
-            from reportbot.store import StoreError
-
-            if not isinstance(e, StoreError):
-                raise
-            messages = [Message("error", self.conversation.words.t("error.line", text=e.message(self.conversation.words)))]
+        except StoreError as e:  # disk full, read-only, locked too long: the reply may be half done, so leave
+            self.app.refused(e)
+            return
         self._show(messages)
 
     def _show(self, messages: list[Message]) -> None:
