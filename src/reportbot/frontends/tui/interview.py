@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Static
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
 from reportbot.store import StoreError
+from reportbot.values import clean_text
 
 from .widgets import AnswerInput, ChatLog, FormPanel, ProgressLine
 from .words import Words, localize_bindings
@@ -69,7 +70,8 @@ class InterviewScreen(Screen):
             self.app.show_reports()
             return
         log = self.query_one(ChatLog)
-        shown = text.strip() or self.words.t("tui.enter")
+        # As stored: an escape or a bidi override typed or pasted must not reach the screen either.
+        shown = clean_text(text) or self.words.t("tui.enter")
         log.echo(self.words.t("tui.you", text=shown))
         try:
             messages = self.conversation.reply(text)
