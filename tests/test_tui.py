@@ -218,9 +218,7 @@ async def test_not_understood_keeps_the_focus_and_stores_nothing(store):
         for line in CYFSA_ZERO[:6]:
             await say(pilot, line)
         await say(pilot, "lots")  # 2.1 wants a number
-        lines = log_lines(app)
-        said = max(i for i, line in enumerate(lines) if line.startswith("You: 999"))
-        assert lines[said + 1].startswith("✖ Error: ")  # then the question (and its choices) again
+        assert log_lines(app)[-2].startswith("✖ Error: ")
         assert app.screen.query_one("#answer", Input).has_focus
         assert ("2.1", None) not in store.answers(app.conversation.report_id)
 
