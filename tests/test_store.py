@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from reportbot import store as store_module
 from reportbot.dialogs import languages, wording
+from reportbot.liveness import identity
 from reportbot.store import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -553,7 +554,7 @@ def test_a_leftover_lock_of_this_very_process_is_taken_over(store, db):
 def test_a_reused_pid_is_not_taken_for_the_owner(store, db):
     rid = store.create_report("fippa-year-end", 2025)
     parent = os.getppid()
-    _put_lock(db, rid, parent, store_module._identity(parent))
+    _put_lock(db, rid, parent, identity(parent))
     with pytest.raises(ReportLocked):
         store.open_report(rid)
     _put_lock(db, rid, parent, "another-boot:12345")  # same pid, another process

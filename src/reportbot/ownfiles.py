@@ -13,6 +13,8 @@ import os
 import re
 from pathlib import Path
 
+from reportbot.liveness import alive
+
 TEMP_MARK = ".reportbot-tmp-"
 _TEMP = re.compile(r"\..+" + re.escape(TEMP_MARK) + r"([0-9]{1,9})", re.S)
 
@@ -45,11 +47,9 @@ def remove_stale(folder: Path) -> None:
         return
     if not found:
         return
-    from reportbot.store import _alive  # the store's liveness check (pid reuse, zombies, Windows)
-
     for path, pid in found:
         # One of ours can only be a leftover: this process removes its own before it returns.
-        if pid == os.getpid() or not _alive(pid, None):
+        if pid == os.getpid() or not alive(pid, None):
             try:
                 os.unlink(path)
             except OSError:

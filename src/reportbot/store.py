@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from reportbot.flow.loader import Cell
+from reportbot.liveness import alive, identity
+from reportbot.ownfiles import make_folders
 from reportbot.values import Value, clean_text
 
 APPLICATION_ID = 0x52425431  # "RBT1" in the SQLite header: tells our files from other programs'
@@ -338,23 +340,8 @@ def _guard(path: Path) -> Iterator[None]:
 # --- opening -----------------------------------------------------------------
 
 
-def _make_dirs(folder: Path) -> None:
-    """Create missing folders owner-only; existing ones (/tmp, a USB stick) are left as they are."""
-    missing = []
-    p = folder
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    for p in reversed(missing):
-        try:
-            p.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        os.chmod(p, 0o700)  # the umask can only have taken bits away, but may have taken too many
-
-
 def _create_file(path: Path) -> None:
-    _make_dirs(path.parent)
+    make_folders(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -368,7 +355,7 @@ _CREATING = ".creating"  # suffix of a database being built, before it is linked
 
 def _create(path: Path) -> None:
     """Build a whole new database beside ``path`` and link it into place: one creator wins, nobody sees half a file."""
-    _make_dirs(path.parent)
+    make_folders(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}{_CREATING}")
     try:
         _create_file(tmp)
@@ -416,7 +403,7 @@ def _clean_creations(path: Path) -> None:
         if not name.startswith(prefix) or _CREATING not in name:
             continue
         pid = name[len(prefix):].split(".", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid), None):
+        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid), None):
             try:
                 (path.parent / name).unlink()
             except OSError:
@@ -559,60 +546,6 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-
-
-# --- locks ---------------------------------------------------------------------
-
-
-def _identity(pid: int) -> str | None:
-    """Boot id and start time of ``pid`` (Linux), so a reused pid is not taken for the owner."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
-    except OSError:
-        return None
-    fields = raw[raw.rindex(")") + 2 :].split()
-    return f"{boot}:{fields[19]}" if len(fields) > 19 else None
-
-
-def _alive(pid: int, started: str | None) -> bool:
-    """Whether the process that took a lock still runs."""
-    if os.name == "nt":
-        return _alive_windows(pid)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    except OSError:
-        return False
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-        if raw[raw.rindex(")") + 2 :].startswith("Z"):
-            return False  # killed, not yet reaped by its parent
-    except (OSError, ValueError):
-        pass
-    if started is not None:
-        now = _identity(pid)
-        if now is not None and now != started:
-            return False
-    return True
-
-
-def _alive_windows(pid: int) -> bool:  # pragma: no cover - exercised on Windows only
-    import ctypes
-    from ctypes import wintypes
-
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-    if not handle:
-        return ctypes.get_last_error() == 5  # access denied: it exists
-    try:
-        code = wintypes.DWORD()
-        return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == 259
-    finally:
-        kernel32.CloseHandle(handle)
 
 
 # --- the store -------------------------------------------------------------------
@@ -813,7 +746,7 @@ class Store:
         pid, started, token = lock
         if not exclusive and self._tokens.get(report_id) == token:
             return
-        live = token in _LIVE_TOKENS if pid == os.getpid() else _alive(pid, started)
+        live = token in _LIVE_TOKENS if pid == os.getpid() else alive(pid, started)
         if live:
             raise ReportLocked(report_id, pid)
         c.execute("DELETE FROM locks WHERE report_id = ? AND token = ?", (report_id, token))
@@ -1036,7 +969,7 @@ class Store:
             self._writable(c, report_id, exclusive=True)
             c.execute(
                 "INSERT OR REPLACE INTO locks (report_id, pid, started, token, since) VALUES (?, ?, ?, ?, ?)",
-                (report_id, pid, _identity(pid), token, _now()),
+                (report_id, pid, identity(pid), token, _now()),
             )
         self._tokens[report_id] = token
         _LIVE_TOKENS.add(token)
