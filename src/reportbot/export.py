@@ -21,18 +21,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from reportbot import __version__, explain
+from reportbot import __version__, explain, report_view
 from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, Wording, languages, wording
 from reportbot.engine import Evaluation, Finding, evaluate
+from reportbot.findings import assemble
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow
 from reportbot.ownfiles import write_atomic
+from reportbot.report_view import About, ReportView, RowView, SectionView
 from reportbot.reportfile import dumps, to_document
 from reportbot.values import Value, clean_text, format_value
-
-if TYPE_CHECKING:
-    from reportbot.flow.models import Section
 
 FORMATS = ("json", "csv", "md", "html")
 SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -101,9 +99,11 @@ class Subject:
     def evaluation(self) -> Evaluation:
         return evaluate(self.flow, self.answers)
 
-    def findings(self, words: Wording) -> list[Finding]:
-        ev = self.evaluation
-        return [*ev.findings, *explain.off_route_findings(ev, words), *self.extra]
+    def view(self, words: Wording) -> ReportView:
+        """The report as every sheet shows it (see :mod:`reportbot.report_view`)."""
+        about = About(self.year, None, self.organization, self.status, self.confirmed_at, self.language)
+        found = assemble(self.evaluation, self.extra, self.acknowledged)
+        return report_view.build(self.flow, words, self.evaluation, found, about)
 
 
 def progress_of(store, row) -> tuple[int, int] | None:
@@ -115,7 +115,7 @@ def progress_of(store, row) -> tuple[int, int] | None:
     return evaluate(flow, store.answers(row.id)).progress()
 
 
-def subject_from_store(store, report_id: int, words: Wording | None = None) -> Subject:
+def subject_from_store(store, report_id: int) -> Subject:
     """A stored report, with last year's carried-forward comparisons."""
     from reportbot import carry
 
@@ -125,7 +125,7 @@ def subject_from_store(store, report_id: int, words: Wording | None = None) -> S
         flow, row.year, store.answers(report_id), row.status, store.acknowledgements(report_id),
         row.language, row.organization, row.confirmed_at,
     )
-    subject.extra = carry.carried_forward_findings(store, row, subject.evaluation, words)
+    subject.extra = carry.carried_forward_findings(store, row, subject.evaluation)
     return subject
 
 
@@ -245,20 +245,6 @@ class Sheet:
     language: str
 
 
-def box_label(flow: CompiledFlow, words: Wording, box_id: str) -> str:
-    text = words.report.boxes.get(box_id) if words.report else None
-    return text.label if text and text.label else flow.by_id[box_id].box.label
-
-
-def section_title(words: Wording, section: Section) -> str:
-    text = words.report.sections.get(section.id) if words.report else None
-    return text.title if text and text.title else section.title
-
-
-def report_title(flow: CompiledFlow, words: Wording) -> str:
-    return words.report.title if words.report else flow.flow.title
-
-
 def value_text(flow: CompiledFlow, words: Wording, box_id: str, value: Value) -> tuple[str, str]:
     """(as a filer reads it, as a spreadsheet reads it)."""
     box = flow.by_id[box_id].box
@@ -290,79 +276,74 @@ def _where(flow: CompiledFlow, words: Wording, f: Finding) -> str:
     return words.t("check.where.boxes", boxes=boxes)
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _sheet_cell(flow: CompiledFlow, words: Wording, row: RowView, column: str | None,
+                skips: dict[str, str]) -> SheetCell:
+    """One cell of the sheet; ``skips`` gathers the section's skip reasons, lettered in order of use."""
+    cell = row.cell(column)
+    if cell is None:
+        return SheetCell("na", words.t("sheet.not_applicable"))
+    if cell.state == "skipped":
+        letter = skips.setdefault(cell.route or "", _LETTERS[len(skips) % 26])
+        return SheetCell("skipped", words.t("sheet.skipped"), mark=letter)
+    if cell.state == "value" and cell.value is not None:
+        return SheetCell("value", *value_text(flow, words, row.box, cell.value))
+    if row.optional:
+        return SheetCell("missing", "")
+    return SheetCell("missing", words.t("sheet.total_unknown" if row.total else "sheet.missing"))
+
+
+def _sheet_section(flow: CompiledFlow, words: Wording, section: SectionView, evidence: dict[str, int]) -> SheetSection:
+    def note(text: str | None) -> int | None:
+        return evidence.setdefault(clean_text(text), len(evidence) + 1) if text else None
+
+    columns = list(section.columns)
+    skips: dict[str, str] = {}
+    rows = [
+        SheetRow(
+            row.box, row.label, row.total, note(row.provisional),
+            explain.formula_text(flow, words, row.box) if row.total else None,
+            [_sheet_cell(flow, words, row, column, skips) for column in columns], columns,
+        )
+        for row in section.rows
+    ]
+    section_note = note(section.provisional)
+    used = sorted({n for n in [section_note, *(r.note for r in rows)] if n is not None})
+    by_number = {n: t for t, n in evidence.items()}
+    return SheetSection(
+        section.id, section.title, section_note, columns, rows,
+        [(letter, explain.route_reason(flow, words, route)) for route, letter in skips.items()],
+        [(n, by_number[n]) for n in used],
+    )
+
+
 def build_sheet(subject: Subject, words: Wording) -> Sheet:
     """Everything a transcription sheet shows, in questionnaire order, as text still to be escaped."""
-    flow, ev = subject.flow, subject.evaluation
+    view = subject.view(words)
+    flow, found = view.flow, view.findings
     evidence: dict[str, int] = {}
-
-    def note(provisional: bool, text: str | None) -> int | None:
-        if not provisional or not text:
-            return None
-        return evidence.setdefault(clean_text(text), len(evidence) + 1)
-
-    sections = []
-    for section in flow.flow.sections:
-        columns: list[str | None] = list(section.columns) or [None]
-        skips: dict[str, str] = {}
-        rows = []
-        for box in section.boxes:
-            info = flow.by_id[box.id]
-            cells = []
-            for column in columns:
-                cell = (box.id, column)
-                if column not in info.columns:
-                    cells.append(SheetCell("na", words.t("sheet.not_applicable")))
-                elif cell in ev.skipped_by:
-                    letter = skips.setdefault(ev.skipped_by[cell], "abcdefghijklmnopqrstuvwxyz"[len(skips) % 26])
-                    cells.append(SheetCell("skipped", words.t("sheet.skipped"), mark=letter))
-                elif (value := ev.values.get(cell)) is not None:
-                    text, plain = value_text(flow, words, box.id, value)
-                    cells.append(SheetCell("value", text, plain))
-                elif box.optional:
-                    cells.append(SheetCell("missing", ""))
-                else:
-                    key = "sheet.total_unknown" if info.formula is not None else "sheet.missing"
-                    cells.append(SheetCell("missing", words.t(key)))
-            rows.append(
-                SheetRow(
-                    box.id, box_label(flow, words, box.id), info.formula is not None,
-                    note(box.provisional, box.evidence),
-                    explain.formula_text(flow, words, box.id) if info.formula is not None else None,
-                    cells, columns,
-                )
-            )
-        section_note = note(section.provisional, section.evidence)
-        used = sorted({n for n in [section_note, *(r.note for r in rows)] if n is not None})
-        by_number = {n: t for t, n in evidence.items()}
-        sections.append(
-            SheetSection(
-                section.id, section_title(words, section), section_note, columns, rows,
-                [(letter, explain.route_reason(flow, words, route)) for route, letter in skips.items()],
-                [(n, by_number[n]) for n in used],
-            )
-        )
-
+    sections = [_sheet_section(flow, words, section, evidence) for section in view.sections]
     open_lines, acknowledged = [], []
-    for f in subject.findings(words):
+    for f in found.items:
         line = words.t(
             "sheet.finding", severity=words.t(f"severity.{f.severity}"), where=_where(flow, words, f),
             text=explain.summary(flow, words, f),
         )
-        reason = subject.acknowledged.get(f.key) if f.severity == "warning" else None
+        reason = found.reason(f)
         if reason is not None:
             acknowledged.append((line, clean_text(reason)))
         else:
             open_lines.append(line)
-    if ev.missing:
-        cells_text = ", ".join(explain.cell_name(flow, words, c) for c in ev.missing)
-        open_lines.append(words.t("sheet.missing_cells", count=len(ev.missing), cells=cells_text))
-    errors = sum(f.severity == "error" for f in subject.findings(words))
-    warnings = sum(f.severity == "warning" for f in subject.findings(words)) - len(acknowledged)
-    counts = words.t("sheet.counts", missing=len(ev.missing), errors=errors, warnings=warnings)
-    notices = [words.report.notices[n] if words.report else n for n in ev.notices]
+    if view.missing:
+        cells_text = ", ".join(explain.cell_name(flow, words, c) for c in view.missing)
+        open_lines.append(words.t("sheet.missing_cells", count=len(view.missing), cells=cells_text))
+    warnings = len(found.warnings) - len(acknowledged)
+    counts = words.t("sheet.counts", missing=len(view.missing), errors=len(found.errors), warnings=warnings)
     return Sheet(
-        report_title(flow, words), clean_text(subject.organization or "") or words.t("sheet.no_organization"),
-        subject.year, _status(subject, words), counts, sections, open_lines, acknowledged, notices,
+        view.title, clean_text(subject.organization or "") or words.t("sheet.no_organization"),
+        subject.year, _status(subject, words), counts, sections, open_lines, acknowledged, list(view.notices),
         words.language,
     )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from reportbot import explain, export
 from reportbot.dialogs import DialogError, Wording, wording
 from reportbot.engine import Evaluation, Finding, evaluate
+from reportbot.findings import assemble
 from reportbot.language import choose_language
 from reportbot.values import one_line
 from reportbot.reportfile import ReportFile, UnusableFile, read_report_file
@@ -24,14 +25,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["text", "json"], default="text", help="text for people, json for programs")
 
 
-def findings_of(report: ReportFile, evaluation: Evaluation, words: Wording) -> list[Finding]:
+def findings_of(report: ReportFile, evaluation: Evaluation) -> list[Finding]:
     """Everything wrong with a file: its unusable values, then the rules, then answers the route skips."""
-    return [*report.problems, *evaluation.findings, *explain.off_route_findings(evaluation, words)]
+    return list(assemble(evaluation, problems=report.problems).items)
 
 
 def as_json(name: str, report: ReportFile, evaluation: Evaluation, words: Wording) -> dict:
     flow = report.flow
-    findings = findings_of(report, evaluation, words)
+    findings = findings_of(report, evaluation)
     return {
         "file": name,
         "report": flow.id,
@@ -55,7 +56,7 @@ def as_json(name: str, report: ReportFile, evaluation: Evaluation, words: Wordin
 
 def as_text(name: str, report: ReportFile, evaluation: Evaluation, words: Wording) -> str:
     flow = report.flow
-    findings = findings_of(report, evaluation, words)
+    findings = findings_of(report, evaluation)
     lines = [words.t("check.file", name=name, report=flow.id, year=report.year)]
     for f in findings:
         boxes = ", ".join(f.boxes)

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             )
             evaluation = evaluate(flow, report.answers)
             row = store.get(report_id)
-            carried = carry.carried_forward_findings(store, row, evaluate(flow, answers), report_words)
+            carried = carry.carried_forward_findings(store, row, evaluate(flow, answers))
     except StoreError as e:
         return refused(e, words)
     print(as_text(one_line(args.file), report, evaluation, report_words))

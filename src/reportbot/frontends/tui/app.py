@@ -292,7 +292,7 @@ class ReportbotApp(App[int]):
         row = self.store.get(conv.report_id)
         words = export.words_for(self.language, row.kind)
         try:
-            text = export.render(fmt, export.subject_from_store(self.store, row.id, words), words)
+            text = export.render(fmt, export.subject_from_store(self.store, row.id), words)
             export.write_file(path, text, database=self.store.path)
         except export.IsTheDatabase:
             self.notify(words.t("export.is_database", path=str(path)), severity="error", markup=False)
