@@ -9,8 +9,8 @@ rendered where it is shown (:mod:`reportbot.explain`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
 from reportbot.engine import Evaluation, Finding
 

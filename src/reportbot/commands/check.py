@@ -16,8 +16,8 @@ from reportbot.dialogs import DialogError, Wording, wording
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.findings import assemble
 from reportbot.language import choose_language
-from reportbot.values import one_line
 from reportbot.reportfile import ReportFile, UnusableFile, read_report_file
+from reportbot.values import one_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"reportbot: {e.message(words)}", file=sys.stderr)
         return 2
     flow = report.flow
-    answers = {c: v for c, v in report.answers.items() if flow.by_id[c[0]].formula is None}
+    answers = {c: v for c, v in report.answers.items() if not flow.by_id[c[0]].is_total}
     org_box = carry.organization_box(flow)
     organization = answers.get((org_box, None)) if org_box else None
     # A reason that says nothing ("yes", "ok") is not kept: the warning is asked again, as in the conversation.

@@ -264,7 +264,7 @@ class ReportbotApp(App[int]):
         commands = []
         for cell in conv.ev.route:
             info = conv.flow.by_id[cell[0]]
-            if info.formula is not None:
+            if info.is_total:
                 continue
             name = explain.cell_name(conv.flow, conv.words, cell)
             label = (conv.words.report.boxes[cell[0]].label if conv.words.report else None) or info.box.label

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
-
-from rich.text import Text
 
 from reportbot import explain
 from reportbot.render import text as render_text
@@ -61,7 +60,7 @@ class ReviewScreen(Screen[str | None]):
     def _fill(self, table: ReportTable, view: ReportView) -> None:
         conv = self.conversation
         flow, w, t = view.flow, conv.words, self.words.t
-        columns = list(flow.column_ids) or [None]
+        columns: list[str | None] = [*flow.column_ids] or [None]
         table.cursor_type = "row" if columns == [None] else "cell"
         width = max(self.size.width, 60)
         value_width = 12 if columns == [None] else 10
@@ -101,11 +100,11 @@ class ReviewScreen(Screen[str | None]):
         if start is not None:
             table.move_cursor(row=table.get_row_index(start), column=2 if table.cursor_type == "cell" else 0)
 
-    def _values(self, view: ReportView, row: RowView, columns: list[str | None], width: int) -> list:
+    def _values(self, view: ReportView, row: RowView, columns: list[str | None], width: int) -> list[Text | str]:
         """A value per column; a box of one value (FIPPA section 1, 2.1, section 11) shows it in the first."""
         w = self.conversation.words
         single = len(row.cells) == 1 and row.cells[0].cell[1] is None
-        out = []
+        out: list[Text | str] = []
         for i, c in enumerate(columns):
             shown = row.cells[0] if single and i == 0 else row.cell(c)
             if shown is None:

@@ -6,18 +6,18 @@ its evaluation (route, values, findings). Nothing here decides anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
+from textual.content import Content
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.visual import Visual
-from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -453,14 +453,15 @@ def _form_line(view: ReportView, w: Wording, row: RowView, columns: list[str], c
         value, value_style = w.t("review.skipped"), "$text-muted"
     else:
         if columns:
-            by_column = {c: render_text.value(view, w, cell) if (cell := row.cell(c)) else "" for c in columns}
+            by_column = {c: render_text.value(view, w, shown) if (shown := row.cell(c)) else "" for c in columns}
             value = " | ".join(by_column[c].rjust(column_width) for c in columns)
         else:
             value = render_text.value(view, w, row.cells[0])
         value_style = "bold" if row.total else ""
     mark, mark_style = row_mark(row, asking)
     flag = " " + w.t(f"severity.{row.severity}") if row.severity is not None else ""
-    value_width = min(len(value), max(8, width // 3))
+    # Two columns need room for both values: a cut "12 | …" hides the second.
+    value_width = min(len(value), max(8, width // 2 if columns else width // 3))
     value_cell = Content.styled(value, value_style).truncate(value_width, ellipsis=True)
     # Named parts of a box (1.1.organization, 1.1.fax) have no printed number: their label says it all.
     box_id = row.box.ljust(7) if row.printed else ""
