@@ -16,6 +16,7 @@ from reportbot.dialogs import DialogError, Wording, wording
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.findings import assemble
 from reportbot.language import choose_language
+from reportbot.render.text import where as where_of
 from reportbot.reportfile import ReportFile, UnusableFile, read_report_file
 from reportbot.values import one_line
 
@@ -59,12 +60,7 @@ def as_text(name: str, report: ReportFile, evaluation: Evaluation, words: Wordin
     findings = findings_of(report, evaluation)
     lines = [words.t("check.file", name=name, report=flow.id, year=report.year)]
     for f in findings:
-        boxes = ", ".join(f.boxes)
-        where = (
-            words.t("check.where.column", boxes=boxes, column=explain.column_label(flow, words, f.column))
-            if f.column
-            else words.t("check.where.boxes", boxes=boxes)
-        )
+        where = where_of(flow, words, f)
         lines.append(words.t("check.finding_head", severity=words.t(f"severity.{f.severity}"), rule=f.rule, where=where))
         lines.append("    " + explain.summary(flow, words, f))
         if fix := explain.fix(words, f):

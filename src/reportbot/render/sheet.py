@@ -12,8 +12,8 @@ from datetime import datetime
 
 from reportbot import explain
 from reportbot.dialogs import Wording
-from reportbot.engine import Finding
 from reportbot.flow.loader import CompiledFlow
+from reportbot.render.text import where
 from reportbot.report_view import About, ReportView, RowView, SectionView
 from reportbot.values import Value, clean_text, format_value
 
@@ -98,13 +98,6 @@ def _status(about: About, words: Wording) -> str:
     return words.t("sheet.status.draft")
 
 
-def _where(flow: CompiledFlow, words: Wording, f: Finding) -> str:
-    boxes = ", ".join(f.boxes)
-    if f.column:
-        return words.t("check.where.column", boxes=boxes, column=explain.column_label(flow, words, f.column))
-    return words.t("check.where.boxes", boxes=boxes)
-
-
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -156,7 +149,7 @@ def build(view: ReportView, words: Wording) -> Sheet:
     open_lines, acknowledged = [], []
     for f in found.items:
         line = words.t(
-            "sheet.finding", severity=words.t(f"severity.{f.severity}"), where=_where(flow, words, f),
+            "sheet.finding", severity=words.t(f"severity.{f.severity}"), where=where(flow, words, f),
             text=explain.summary(flow, words, f),
         )
         reason = found.reason(f)

@@ -10,6 +10,7 @@ from reportbot.values import format_value
 
 if TYPE_CHECKING:
     from reportbot.dialogs import Wording
+    from reportbot.flow.loader import CompiledFlow
     from reportbot.report_view import CellView, ReportView, RowView
 
 
@@ -36,6 +37,14 @@ def value(view: ReportView, words: Wording, cell: CellView) -> str:
     if cell.value == "":
         return words.t("review.empty")
     return explain.display(view.flow, words, cell.cell[0], cell.value)
+
+
+def where(flow: CompiledFlow, words: Wording, f: Finding) -> str:
+    """Which boxes a finding is about: "boxes 4.9, 3.8" or "boxes 4.9, 3.8, column personal information"."""
+    boxes = ", ".join(f.boxes)
+    if f.column:
+        return words.t("check.where.column", boxes=boxes, column=explain.column_label(flow, words, f.column))
+    return words.t("check.where.boxes", boxes=boxes)
 
 
 def finding_state(view: ReportView, f: Finding) -> str:
