@@ -12,8 +12,9 @@ import datetime as dt
 import json
 
 import pytest
-from textual.selection import Selection
+from reports import changed, load
 from textual.geometry import Offset
+from textual.selection import Selection
 from textual.widgets import DataTable, Static
 
 from reportbot import carry, explain
@@ -22,12 +23,13 @@ from reportbot.dialogs import wording
 from reportbot.dialogue.conversation import Conversation
 from reportbot.engine import evaluate
 from reportbot.export import build_sheet, subject_from_store, to_json, words_for
+from reportbot.findings import assemble
+from reportbot.flow.loader import load_flow
 from reportbot.frontends.tui.app import make_app
 from reportbot.frontends.tui.review import ReviewScreen
 from reportbot.frontends.tui.widgets import ChatLog, FormPanel
 from reportbot.reportfile import parse_report
 from reportbot.store import Store
-from reports import changed, load
 
 TODAY = dt.date(2026, 3, 2)
 ACCEPTED = {("fippa-9.4-within-9.1", "general"): "fees waived in full for some", ("carried-forward-11.2", None): "one request reopened"}
@@ -59,6 +61,22 @@ def report(store) -> int:
     for (rule, column), reason in ACCEPTED.items():
         store.acknowledge(this, rule, column, reason)
     return this
+
+
+def test_findings_are_facts_put_in_words_where_they_are_shown(store, report):
+    row = store.get(report)
+    flow = load_flow(row.kind)
+    ev = evaluate(flow, {**store.answers(report), ("3.1", "personal"): 0, ("4.1", "personal"): 7})
+    found = assemble(ev, carry.carried_forward_findings(store, row, ev))
+    carried = next(f for f in found.items if f.type == "carried")
+    stray = next(f for f in found.items if f.type == "off-route")
+    # The same finding, in either language: no English text is kept in its facts.
+    en, fr = wording("en", row.kind), wording("fr", row.kind)
+    assert "carried forward from last year" in explain.summary(flow, en, carried)
+    assert "reporté de l'année précédente" in explain.summary(flow, fr, carried)
+    assert "3.6 personnel" in explain.summary(flow, fr, carried)
+    assert stray.facts == {"value": 7, "route": stray.facts["route"]}
+    assert "le questionnaire saute cette case" in explain.summary(flow, fr, stray)
 
 
 def flat(text: str) -> str:

@@ -92,7 +92,7 @@ class Subject:
 
     def view(self, words: Wording) -> ReportView:
         """The report as every sheet shows it (see :mod:`reportbot.report_view`)."""
-        about = About(self.year, None, self.organization, self.status, self.confirmed_at, self.language)
+        about = About(self.year, self.organization, self.status, self.confirmed_at, self.language)
         found = assemble(self.evaluation, self.extra, self.acknowledged)
         return report_view.build(self.flow, words, self.evaluation, found, about)
 

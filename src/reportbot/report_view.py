@@ -78,7 +78,6 @@ class About:
     """The report's own facts, where there is a stored report or a file."""
 
     year: int | None = None
-    report_id: int | None = None
     organization: str | None = None
     status: str = "draft"
     confirmed_at: str | None = None
@@ -87,7 +86,7 @@ class About:
 
 @dataclass(frozen=True)
 class ReportView:
-    flow: CompiledFlow
+    flow: CompiledFlow  # its id names the report
     title: str
     about: About
     sections: tuple[SectionView, ...]

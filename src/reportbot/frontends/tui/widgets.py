@@ -1,7 +1,8 @@
 """The interview's widgets: the conversation log, the form beside it, the progress line.
 
 Everything shown comes from the conversation: its messages, its prompt, and
-its evaluation (route, values, findings). Nothing here decides anything.
+the report view of its report (:mod:`reportbot.report_view`: values, totals,
+skips and the findings ``check`` shows). Nothing here decides anything.
 """
 
 from __future__ import annotations
