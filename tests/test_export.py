@@ -292,7 +292,7 @@ def test_no_control_sequence_reaches_any_export(tmp_path):
     raw.commit()
     raw.close()
     with Store.open(db) as s:
-        subject = subject_from_store(s, rid, EN["fippa-year-end"])
+        subject = subject_from_store(s, rid)
     for fmt in ("json", "csv", "md", "html"):
         out = render(fmt, subject, EN["fippa-year-end"])
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", out.replace("\r\n", "\n")), fmt

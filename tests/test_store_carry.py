@@ -91,7 +91,7 @@ def test_carried_forward_figures_are_compared_with_last_years_carried_over(store
     flow = load_flow("fippa-year-end")
     ev = evaluate(flow, store.answers(this))
     words = wording("en", "fippa-year-end")
-    found = carry.carried_forward_findings(store, row, ev, words)
+    found = carry.carried_forward_findings(store, row, ev)
     assert [(f.rule, f.column, f.facts["this"], f.facts["last"]) for f in found] == [
         ("carried-forward-3.3", "general", 20, 22),
         ("carried-forward-11.2", None, 3, 1),
@@ -118,10 +118,10 @@ def test_carried_forward_warnings_reach_the_sheet_and_can_be_accepted(store):
     _put(store, "fippa-full", 2024)
     this = _put(store, "fippa-full", 2025, **{"11.2": 3})
     words = words_for("en", "fippa-year-end")
-    sheet = to_markdown(subject_from_store(store, this, words), words)
+    sheet = to_markdown(subject_from_store(store, this), words)
     still_open = sheet.split("## Warnings accepted")[0]
     assert "carried 1 over" in still_open
     store.acknowledge(this, "carried-forward-11.2", None, "one request reopened in January")
-    sheet = to_markdown(subject_from_store(store, this, words), words)
+    sheet = to_markdown(subject_from_store(store, this), words)
     accepted = sheet.split("## Warnings accepted")[1].split("## Section 1")[0]
     assert "carried 1 over" in accepted and "one request reopened in January" in accepted

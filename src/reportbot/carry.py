@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reportbot.dialogs import Wording, wording
 from reportbot.engine import Evaluation, Finding, evaluate
-from reportbot.explain import box_kind, cell_name
 from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column, load_flow
 from reportbot.store import ReportRow, Store
 from reportbot.values import Value
@@ -92,9 +90,7 @@ def accept(store: Store, report_id: int, offered: Offer) -> None:
         store.set_organization(report_id, organization)
 
 
-def carried_forward_findings(
-    store: Store, row: ReportRow, evaluation: Evaluation, words: Wording | None = None
-) -> list[Finding]:
+def carried_forward_findings(store: Store, row: ReportRow, evaluation: Evaluation) -> list[Finding]:
     """A warning wherever this year's carried-forward figure differs from last year's carried-over one."""
     flow = evaluation.flow
     if not flow.flow.carried_forward:
@@ -102,13 +98,12 @@ def carried_forward_findings(
     previous = previous_report(store, row.kind, row.year, organization_of(store, row))
     if previous is None:
         return []
-    return compare(flow, previous, evaluate(flow, store.answers(previous.id)), evaluation, words)
+    return compare(flow, previous, evaluate(flow, store.answers(previous.id)), evaluation)
 
 
-def compare(flow: CompiledFlow, previous: ReportRow, last: Evaluation, evaluation: Evaluation,
-            words: Wording | None = None) -> list[Finding]:
-    """Warnings where this year's carried-forward figures differ from ``last`` year's."""
-    words = words or wording()
+def compare(flow: CompiledFlow, previous: ReportRow, last: Evaluation, evaluation: Evaluation) -> list[Finding]:
+    """Warnings where this year's carried-forward figures differ from ``last`` year's, as facts
+    (:func:`reportbot.explain.carried_text` puts them in words)."""
     out = []
     for pair in flow.flow.carried_forward:
         this_box, last_box = pair.box, pair.last_year
@@ -120,12 +115,7 @@ def compare(flow: CompiledFlow, previous: ReportRow, last: Evaluation, evaluatio
             now, then = evaluation.values.get(cell), last.values.get(last_cell)
             if now is None or then is None or now == then:
                 continue
-            kind = box_kind(flow, this_box)
-            problem = words.t(
-                "carry.mismatch", this=words.value(now, kind), last=words.value(then, kind),
-                year=previous.year, last_cell=cell_name(flow, words, last_cell),
-            )
-            facts = {"this": now, "last": then, "last_box": last_box, "last_year": previous.year,
-                     "last_report": previous.id, "problem": problem}
+            facts = {"this": now, "last": then, "last_box": last_box, "last_cell": last_cell,
+                     "last_year": previous.year, "last_report": previous.id}
             out.append(Finding("warning", f"carried-forward-{this_box}", "carried", (this_box,), column, facts))
     return out

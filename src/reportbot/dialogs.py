@@ -162,7 +162,7 @@ def validate_report_dialog(dialog: ReportDialog, flow: CompiledFlow, path: Path)
             raise DialogError(f"{where}: section {sid}: is not in flows/{flow.id}.yaml")
     for box_id, text in dialog.boxes.items():
         box = flow.by_id[box_id].box
-        if box.kind == "derived" and not text.total:
+        if flow.by_id[box_id].is_total and not text.total:
             raise DialogError(f"{where}: box {box_id}: a total needs its 'total' phrase")
         if text.options is not None and set(text.options) != {o.id for o in box.options or []}:
             raise DialogError(f"{where}: box {box_id}: options must name exactly the flow's options")

@@ -80,7 +80,7 @@ class Evaluation:
         Totals and optional boxes are left out, so a finished report reads "86 of 86".
         """
         by_id = self.flow.by_id
-        needed = sum(1 for c in self.route if by_id[c[0]].box.kind != "derived" and not by_id[c[0]].box.optional)
+        needed = sum(1 for c in self.route if not by_id[c[0]].is_total and not by_id[c[0]].box.optional)
         return needed - len(self.missing), needed
 
     @property
@@ -94,7 +94,7 @@ class Evaluation:
         return {
             c: v  # type: ignore[misc]
             for c in self.route
-            if by_id[c[0]].box.kind == "derived" and (v := self.values.get(c)) is not None
+            if by_id[c[0]].is_total and (v := self.values.get(c)) is not None
         }
 
     def on_route(self, cell: Cell) -> bool:
@@ -113,7 +113,7 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
         i = info.index
         for key in [k for k, (target, _) in skip_until.items() if i >= target]:
             del skip_until[key]
-        derived = info.formula is not None
+        derived = info.is_total
         for cell in info.cell_keys:
             skip = skip_until.get(cell[1])
             if skip is not None:
@@ -132,7 +132,7 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
         c
         for c in route
         if values.get(c) is None
-        and flow.by_id[c[0]].box.kind != "derived"
+        and not flow.by_id[c[0]].is_total
         and not flow.by_id[c[0]].box.optional
     ]
     stray = [c for c in answers if c in skipped_by and answers[c] not in (None, 0, "")]

@@ -34,7 +34,7 @@ def box_kind(flow: CompiledFlow, box_id: str) -> str:
     info = flow.by_id.get(box_id)
     if info is None:
         return "count"
-    if info.formula is not None:
+    if info.formula is not None:  # a total: narrowed for its terms
         return box_kind(flow, info.formula.terms[0][0]) if info.formula.terms else "count"
     return info.box.kind
 
@@ -70,7 +70,7 @@ def _is_constant(text: str) -> bool:
 
 def _side(flow: CompiledFlow, words: Wording, text: str) -> str:
     info = flow.by_id.get(text.strip())
-    if info is not None and info.formula is not None:
+    if info is not None and info.is_total:
         return f"{text} ({formula_text(flow, words, text)})"
     return text.replace(" - ", " − ")
 
@@ -117,10 +117,22 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
             computed=words.value(facts["computed"], kind),
         )
     if f.type == "off-route":
-        return words.t("finding.off_route", cell=cell, value=facts["value"], why=facts["why"])
+        value = words.value(facts["value"], box_kind(flow, f.boxes[0]))
+        return words.t("finding.off_route", cell=cell, value=value, why=route_reason(flow, words, facts["route"]))
+    if f.type == "carried":
+        return words.t("finding.value", cell=cell, problem=carried_text(flow, words, f))
     if f.type == "column":
         return words.t("finding.column", cell=cell, problem=facts["problem"])
     return words.t("finding.value", cell=cell, problem=facts["problem"])
+
+
+def carried_text(flow: CompiledFlow, words: Wording, f: Finding) -> str:
+    """How this year's carried-forward figure differs from what last year's report carried over."""
+    facts, kind = f.facts, box_kind(flow, f.boxes[0])
+    return words.t(
+        "carry.mismatch", this=words.value(facts["this"], kind), last=words.value(facts["last"], kind),
+        year=facts["last_year"], last_cell=cell_name(flow, words, facts["last_cell"]),
+    )
 
 
 def message(words: Wording, f: Finding) -> str:
@@ -154,26 +166,3 @@ def route_reason(flow: CompiledFlow, words: Wording, route_id: str) -> str:
     if words.report is not None and route_id in words.report.routes:
         return words.report.routes[route_id]
     return flow.routes[route_id].route.source
-
-
-def off_route_findings(evaluation: Evaluation, words: Wording) -> list[Finding]:
-    """A warning for each answer the route now skips (for checking files)."""
-    flow = evaluation.flow
-    out = []
-    for cell in evaluation.stray:
-        out.append(
-            Finding(
-                "warning",
-                "off-route",
-                "off-route",
-                (cell[0],),
-                cell[1],
-                {
-                    "value": words.value(evaluation.answers.get(cell), box_kind(flow, cell[0])),
-                    "why": route_reason(flow, words, evaluation.skipped_by[cell]),
-                    "route": evaluation.skipped_by[cell],
-                },
-            )
-        )
-    return out
-

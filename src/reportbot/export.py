@@ -18,21 +18,20 @@ import io
 import os
 import stat
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from reportbot import __version__, explain
+from reportbot import __version__, explain, report_view
 from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, Wording, languages, wording
 from reportbot.engine import Evaluation, Finding, evaluate
+from reportbot.findings import assemble
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow
 from reportbot.ownfiles import write_atomic
+from reportbot.render import sheet
+from reportbot.render.sheet import Sheet
+from reportbot.report_view import About, ReportView
 from reportbot.reportfile import dumps, to_document
-from reportbot.values import Value, clean_text, format_value
-
-if TYPE_CHECKING:
-    from reportbot.flow.models import Section
+from reportbot.values import Value, clean_text
 
 FORMATS = ("json", "csv", "md", "html")
 SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -72,16 +71,6 @@ def words_for(language: str | None, kind: str | None = None) -> Wording:
     return _WithFallback(words, english)
 
 
-def local_time(stamp: str | None) -> str:
-    """A stored UTC time as the filer's local "2025-03-02 10:15"."""
-    if not stamp:
-        return ""
-    try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return clean_text(stamp)
-
-
 @dataclass
 class Subject:
     """One report as exported: its answers and everything said about it."""
@@ -101,9 +90,11 @@ class Subject:
     def evaluation(self) -> Evaluation:
         return evaluate(self.flow, self.answers)
 
-    def findings(self, words: Wording) -> list[Finding]:
-        ev = self.evaluation
-        return [*ev.findings, *explain.off_route_findings(ev, words), *self.extra]
+    def view(self, words: Wording) -> ReportView:
+        """The report as every sheet shows it (see :mod:`reportbot.report_view`)."""
+        about = About(self.year, self.organization, self.status, self.confirmed_at, self.language)
+        found = assemble(self.evaluation, self.extra, self.acknowledged)
+        return report_view.build(self.flow, words, self.evaluation, found, about)
 
 
 def progress_of(store, row) -> tuple[int, int] | None:
@@ -115,7 +106,7 @@ def progress_of(store, row) -> tuple[int, int] | None:
     return evaluate(flow, store.answers(row.id)).progress()
 
 
-def subject_from_store(store, report_id: int, words: Wording | None = None) -> Subject:
+def subject_from_store(store, report_id: int) -> Subject:
     """A stored report, with last year's carried-forward comparisons."""
     from reportbot import carry
 
@@ -125,7 +116,7 @@ def subject_from_store(store, report_id: int, words: Wording | None = None) -> S
         flow, row.year, store.answers(report_id), row.status, store.acknowledgements(report_id),
         row.language, row.organization, row.confirmed_at,
     )
-    subject.extra = carry.carried_forward_findings(store, row, subject.evaluation, words)
+    subject.extra = carry.carried_forward_findings(store, row, subject.evaluation)
     return subject
 
 
@@ -201,170 +192,9 @@ def _clean_json(v: object) -> object:
 # --- the sheet, shared by md, html and csv -----------------------------------------
 
 
-@dataclass
-class SheetCell:
-    state: str  # value, missing, skipped, na
-    text: str = ""
-    plain: str = ""  # for csv: the value without thousands separators or currency
-    mark: str = ""  # the letter of the skip reason
-
-
-@dataclass
-class SheetRow:
-    box: str
-    label: str
-    total: bool
-    note: int | None  # the provisional-label footnote
-    formula: str | None
-    cells: list[SheetCell]
-    columns: list[str | None]
-
-
-@dataclass
-class SheetSection:
-    id: str
-    title: str
-    note: int | None
-    columns: list[str | None]
-    rows: list[SheetRow]
-    skips: list[tuple[str, str]]  # (letter, reason)
-    notes: list[tuple[int, str]]  # (number, evidence)
-
-
-@dataclass
-class Sheet:
-    title: str
-    organization: str
-    year: int
-    status: str
-    counts: str
-    sections: list[SheetSection]
-    open: list[str]
-    acknowledged: list[tuple[str, str]]
-    notices: list[str]
-    language: str
-
-
-def box_label(flow: CompiledFlow, words: Wording, box_id: str) -> str:
-    text = words.report.boxes.get(box_id) if words.report else None
-    return text.label if text and text.label else flow.by_id[box_id].box.label
-
-
-def section_title(words: Wording, section: Section) -> str:
-    text = words.report.sections.get(section.id) if words.report else None
-    return text.title if text and text.title else section.title
-
-
-def report_title(flow: CompiledFlow, words: Wording) -> str:
-    return words.report.title if words.report else flow.flow.title
-
-
-def value_text(flow: CompiledFlow, words: Wording, box_id: str, value: Value) -> tuple[str, str]:
-    """(as a filer reads it, as a spreadsheet reads it)."""
-    box = flow.by_id[box_id].box
-    if box.kind == "choice":
-        text = words.report.boxes.get(box_id) if words.report else None
-        if text and text.options and value in text.options:
-            label = text.options[value]  # type: ignore[index]
-        else:
-            label = next((o.label for o in box.options or [] if o.id == value), str(value))
-        return clean_text(label), clean_text(label)
-    if isinstance(value, str):
-        return clean_text(value), clean_text(value)
-    return format_value(value, explain.box_kind(flow, box_id)), str(value)
-
-
-def _status(subject: Subject, words: Wording) -> str:
-    when = local_time(subject.confirmed_at)
-    if subject.status == "confirmed":
-        return words.t("sheet.status.confirmed", when=when)
-    if subject.confirmed_at:
-        return words.t("sheet.status.changed", when=when)
-    return words.t("sheet.status.draft")
-
-
-def _where(flow: CompiledFlow, words: Wording, f: Finding) -> str:
-    boxes = ", ".join(f.boxes)
-    if f.column:
-        return words.t("check.where.column", boxes=boxes, column=explain.column_label(flow, words, f.column))
-    return words.t("check.where.boxes", boxes=boxes)
-
-
 def build_sheet(subject: Subject, words: Wording) -> Sheet:
-    """Everything a transcription sheet shows, in questionnaire order, as text still to be escaped."""
-    flow, ev = subject.flow, subject.evaluation
-    evidence: dict[str, int] = {}
-
-    def note(provisional: bool, text: str | None) -> int | None:
-        if not provisional or not text:
-            return None
-        return evidence.setdefault(clean_text(text), len(evidence) + 1)
-
-    sections = []
-    for section in flow.flow.sections:
-        columns: list[str | None] = list(section.columns) or [None]
-        skips: dict[str, str] = {}
-        rows = []
-        for box in section.boxes:
-            info = flow.by_id[box.id]
-            cells = []
-            for column in columns:
-                cell = (box.id, column)
-                if column not in info.columns:
-                    cells.append(SheetCell("na", words.t("sheet.not_applicable")))
-                elif cell in ev.skipped_by:
-                    letter = skips.setdefault(ev.skipped_by[cell], "abcdefghijklmnopqrstuvwxyz"[len(skips) % 26])
-                    cells.append(SheetCell("skipped", words.t("sheet.skipped"), mark=letter))
-                elif (value := ev.values.get(cell)) is not None:
-                    text, plain = value_text(flow, words, box.id, value)
-                    cells.append(SheetCell("value", text, plain))
-                elif box.optional:
-                    cells.append(SheetCell("missing", ""))
-                else:
-                    key = "sheet.total_unknown" if info.formula is not None else "sheet.missing"
-                    cells.append(SheetCell("missing", words.t(key)))
-            rows.append(
-                SheetRow(
-                    box.id, box_label(flow, words, box.id), info.formula is not None,
-                    note(box.provisional, box.evidence),
-                    explain.formula_text(flow, words, box.id) if info.formula is not None else None,
-                    cells, columns,
-                )
-            )
-        section_note = note(section.provisional, section.evidence)
-        used = sorted({n for n in [section_note, *(r.note for r in rows)] if n is not None})
-        by_number = {n: t for t, n in evidence.items()}
-        sections.append(
-            SheetSection(
-                section.id, section_title(words, section), section_note, columns, rows,
-                [(letter, explain.route_reason(flow, words, route)) for route, letter in skips.items()],
-                [(n, by_number[n]) for n in used],
-            )
-        )
-
-    open_lines, acknowledged = [], []
-    for f in subject.findings(words):
-        line = words.t(
-            "sheet.finding", severity=words.t(f"severity.{f.severity}"), where=_where(flow, words, f),
-            text=explain.summary(flow, words, f),
-        )
-        reason = subject.acknowledged.get(f.key) if f.severity == "warning" else None
-        if reason is not None:
-            acknowledged.append((line, clean_text(reason)))
-        else:
-            open_lines.append(line)
-    if ev.missing:
-        cells_text = ", ".join(explain.cell_name(flow, words, c) for c in ev.missing)
-        open_lines.append(words.t("sheet.missing_cells", count=len(ev.missing), cells=cells_text))
-    errors = sum(f.severity == "error" for f in subject.findings(words))
-    warnings = sum(f.severity == "warning" for f in subject.findings(words)) - len(acknowledged)
-    counts = words.t("sheet.counts", missing=len(ev.missing), errors=errors, warnings=warnings)
-    notices = [words.report.notices[n] if words.report else n for n in ev.notices]
-    return Sheet(
-        report_title(flow, words), clean_text(subject.organization or "") or words.t("sheet.no_organization"),
-        subject.year, _status(subject, words), counts, sections, open_lines, acknowledged, notices,
-        words.language,
-    )
+    """Everything a transcription sheet shows (see :func:`reportbot.render.sheet.build`)."""
+    return sheet.build(subject.view(words), words)
 
 
 def _column_heads(flow: CompiledFlow, words: Wording, columns: list[str | None]) -> list[str]:

@@ -14,9 +14,11 @@ from pathlib import Path
 from reportbot import explain, export
 from reportbot.dialogs import DialogError, Wording, wording
 from reportbot.engine import Evaluation, Finding, evaluate
+from reportbot.findings import assemble
 from reportbot.language import choose_language
-from reportbot.values import one_line
+from reportbot.render.text import where as where_of
 from reportbot.reportfile import ReportFile, UnusableFile, read_report_file
+from reportbot.values import one_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,14 +26,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["text", "json"], default="text", help="text for people, json for programs")
 
 
-def findings_of(report: ReportFile, evaluation: Evaluation, words: Wording) -> list[Finding]:
+def findings_of(report: ReportFile, evaluation: Evaluation) -> list[Finding]:
     """Everything wrong with a file: its unusable values, then the rules, then answers the route skips."""
-    return [*report.problems, *evaluation.findings, *explain.off_route_findings(evaluation, words)]
+    return list(assemble(evaluation, problems=report.problems).items)
 
 
 def as_json(name: str, report: ReportFile, evaluation: Evaluation, words: Wording) -> dict:
     flow = report.flow
-    findings = findings_of(report, evaluation, words)
+    findings = findings_of(report, evaluation)
     return {
         "file": name,
         "report": flow.id,
@@ -55,15 +57,10 @@ def as_json(name: str, report: ReportFile, evaluation: Evaluation, words: Wordin
 
 def as_text(name: str, report: ReportFile, evaluation: Evaluation, words: Wording) -> str:
     flow = report.flow
-    findings = findings_of(report, evaluation, words)
+    findings = findings_of(report, evaluation)
     lines = [words.t("check.file", name=name, report=flow.id, year=report.year)]
     for f in findings:
-        boxes = ", ".join(f.boxes)
-        where = (
-            words.t("check.where.column", boxes=boxes, column=explain.column_label(flow, words, f.column))
-            if f.column
-            else words.t("check.where.boxes", boxes=boxes)
-        )
+        where = where_of(flow, words, f)
         lines.append(words.t("check.finding_head", severity=words.t(f"severity.{f.severity}"), rule=f.rule, where=where))
         lines.append("    " + explain.summary(flow, words, f))
         if fix := explain.fix(words, f):

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
                 return 1
             language = args.lang or (row.language if row.language in languages() else None)
             report_words = export.words_for(language, row.kind)
-            text = export.render(fmt, export.subject_from_store(store, row.id, report_words), report_words)
+            text = export.render(fmt, export.subject_from_store(store, row.id), report_words)
             database = store.path
     except StoreError as e:
         return refused(e, words)

@@ -9,9 +9,10 @@ from reportbot.cli import report_number
 from reportbot.commands.list_ import status_word
 from reportbot.commands.store_errors import refused, say_notices
 from reportbot.dialogs import Wording
-from reportbot.export import local_time, value_text, words_for
+from reportbot.export import words_for
 from reportbot.flow.loader import CompiledFlow, FlowError, load_flow
 from reportbot.language import choose_language
+from reportbot.render.sheet import local_time, value_text
 from reportbot.store import LANGUAGE_SETTING, HistoryRow, Store, StoreError
 from reportbot.values import Value, clean_text
 

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"reportbot: {e.message(words)}", file=sys.stderr)
         return 2
     flow = report.flow
-    answers = {c: v for c, v in report.answers.items() if flow.by_id[c[0]].formula is None}
+    answers = {c: v for c, v in report.answers.items() if not flow.by_id[c[0]].is_total}
     org_box = carry.organization_box(flow)
     organization = answers.get((org_box, None)) if org_box else None
     # A reason that says nothing ("yes", "ok") is not kept: the warning is asked again, as in the conversation.
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             )
             evaluation = evaluate(flow, report.answers)
             row = store.get(report_id)
-            carried = carry.carried_forward_findings(store, row, evaluate(flow, answers), report_words)
+            carried = carry.carried_forward_findings(store, row, evaluate(flow, answers))
     except StoreError as e:
         return refused(e, words)
     print(as_text(one_line(args.file), report, evaluation, report_words))

@@ -14,7 +14,7 @@ import contextlib
 import datetime as _dt
 from typing import Callable
 
-from reportbot import carry, explain
+from reportbot import carry, explain, report_view
 from reportbot.dialogs import Wording, languages, wording
 from reportbot.dialogue import understand
 from reportbot.dialogue.groups import Group, groups_of
@@ -22,7 +22,9 @@ from reportbot.dialogue.machine import attach
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import Command, NotUnderstood
 from reportbot.engine import Evaluation, Finding, evaluate
+from reportbot.findings import Findings, assemble
 from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column, load_flow, report_ids
+from reportbot.render.review import review_lines
 from reportbot.values import Value, clean_text
 
 
@@ -456,14 +458,17 @@ class Conversation:
             out.append(Message("say", self.words.t("same.line", label=self._label(cell[0]), value=shown)))
         return out + self._prompt("same", self.words.t("same.question", year=offered.previous.year))
 
+    def findings(self, ev: Evaluation | None = None, acknowledged: bool = True) -> Findings:
+        """Everything said about the report: the list ``check`` and the exports assemble, with last year's figures."""
+        ev = ev or self.ev
+        assert ev is not None
+        last = self._last_year() if ev.flow.flow.carried_forward else None
+        carried = carry.compare(ev.flow, last[0], last[1], ev) if last else []
+        return assemble(ev, carried, self._acknowledged() if acknowledged else None)
+
     def _warnings(self, ev: Evaluation) -> list[Finding]:
-        """The engine's warnings, and where carried-forward figures differ from last year's report."""
-        if not ev.flow.flow.carried_forward:
-            return ev.warnings
-        last = self._last_year()
-        if last is None:
-            return ev.warnings
-        return ev.warnings + carry.compare(ev.flow, last[0], last[1], ev, self.words)
+        """The warnings to announce and to accept (an answer the route now skips is announced as such)."""
+        return [f for f in self.findings(ev, acknowledged=False).warnings if f.type != "off-route"]
 
     # ----- answers ----------------------------------------------------------------------------------
 
@@ -865,7 +870,7 @@ class Conversation:
         return handler(text)
 
     def _cmd_review(self, cmd: Command) -> list[Message]:
-        lines = review_lines(self.flow, self.words, self.ev, self._acknowledged(), self._warnings(self.ev))  # type: ignore[arg-type]
+        lines = review_lines(report_view.build(self.flow, self.words, self.ev, self.findings()), self.words)  # type: ignore[arg-type]
         return [Message("review", line) for line in lines] + self._reprompt()
 
     def _cmd_left(self, cmd: Command) -> list[Message]:
@@ -1024,43 +1029,3 @@ def _cells_text(conv: Conversation, cells: list[Cell]) -> str:
     if len(names) > 8:
         return conv.words.t("cells.many", first=", ".join(names[:6]), count=len(names) - 6)
     return ", ".join(names)
-
-
-def review_lines(flow: CompiledFlow, words: Wording, ev: Evaluation, acknowledged: dict,
-                 warnings: list[Finding] | None = None) -> list[str]:
-    """Every answer so far, section by section, with totals and open findings."""
-    lines: list[str] = []
-    for section in flow.flow.sections:
-        text = words.report.sections.get(section.id)  # type: ignore[union-attr]
-        title = (text.title if text and text.title else None) or section.title
-        cells = [c for b in section.boxes for c in flow.by_id[b.id].cells()]
-        if not any(ev.on_route(c) for c in cells):
-            reason = explain.route_reason(flow, words, ev.skipped_by[cells[0]])
-            lines.append(words.t("review.section_skipped", id=section.id, title=title, why=reason))
-            continue
-        rows = []
-        for box in section.boxes:
-            info = flow.by_id[box.id]
-            shown = []
-            for cell in info.cells():
-                value = ev.values.get(cell)
-                if not ev.on_route(cell) or value is None:
-                    continue
-                text_value = explain.display(flow, words, box.id, value) if value != "" else words.t("review.empty")
-                shown.append(text_value if cell[1] is None else f"{explain.column_label(flow, words, cell[1])} {text_value}")
-            if not shown:
-                continue
-            label = (words.report.boxes[box.id].label if words.report else None) or box.label  # type: ignore[union-attr]
-            mark = words.t("review.total_mark") if info.formula is not None else ""
-            prov = words.t("review.provisional_mark") if box.provisional else ""
-            rows.append(words.t("review.line", box=box.id, label=label, value="; ".join(shown), total=mark, provisional=prov))
-        if rows:
-            lines.append(words.t("section.title", id=section.id, title=title))
-            lines += rows
-    for f in ev.errors + (ev.warnings if warnings is None else warnings):
-        if f.severity == "warning" and f.key in acknowledged:
-            lines.append(words.t("review.accepted", text=explain.summary(flow, words, f), reason=acknowledged[f.key]))
-        else:
-            lines.append(words.t(f"review.{f.severity}", text=explain.summary(flow, words, f)))
-    lines.append(words.t("review.left", count=len(ev.missing)) if ev.missing else words.t("review.all_answered"))
-    return lines

@@ -42,6 +42,11 @@ class BoxInfo:
         return self.box.id
 
     @property
+    def is_total(self) -> bool:
+        """Worked out from other boxes (a derived box with its formula), never asked."""
+        return self.formula is not None
+
+    @property
     def numeric(self) -> bool:
         return self.box.kind in ("count", "money", "decimal", "derived")
 

@@ -264,7 +264,7 @@ class ReportbotApp(App[int]):
         commands = []
         for cell in conv.ev.route:
             info = conv.flow.by_id[cell[0]]
-            if info.formula is not None:
+            if info.is_total:
                 continue
             name = explain.cell_name(conv.flow, conv.words, cell)
             label = (conv.words.report.boxes[cell[0]].label if conv.words.report else None) or info.box.label
@@ -292,7 +292,7 @@ class ReportbotApp(App[int]):
         row = self.store.get(conv.report_id)
         words = export.words_for(self.language, row.kind)
         try:
-            text = export.render(fmt, export.subject_from_store(self.store, row.id, words), words)
+            text = export.render(fmt, export.subject_from_store(self.store, row.id), words)
             export.write_file(path, text, database=self.store.path)
         except export.IsTheDatabase:
             self.notify(words.t("export.is_database", path=str(path)), severity="error", markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,8 +11,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from reportbot import explain
+from reportbot.render import text as render_text
+from reportbot.report_view import ReportView, RowView
 
-from .widgets import MARK_ERROR, MARK_TOTAL, MARK_WARNING, cell, findings_content, value_text
+from .widgets import MARK_ERROR, MARK_TOTAL, MARK_WARNING, cell, findings_content, view_of
 from .words import Words, localize_bindings
 
 SECTION = "section:"
@@ -47,18 +50,17 @@ class ReviewScreen(Screen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        conv = self.conversation
-        acknowledged = conv.store.acknowledgements(conv.report_id)
-        block = findings_content(conv, self.words, acknowledged)
+        view = view_of(self.conversation)
+        block = findings_content(view, self.conversation.words)
         findings = self.query_one("#review-findings", Static)
         findings.update(block)
         findings.display = bool(block.plain)
-        self._fill(self.query_one(ReportTable), acknowledged)
+        self._fill(self.query_one(ReportTable), view)
 
-    def _fill(self, table: ReportTable, acknowledged: dict) -> None:
+    def _fill(self, table: ReportTable, view: ReportView) -> None:
         conv = self.conversation
-        flow, ev, w, t = conv.flow, conv.ev, conv.words, self.words.t
-        columns = list(flow.column_ids) or [None]
+        flow, w, t = view.flow, conv.words, self.words.t
+        columns: list[str | None] = [*flow.column_ids] or [None]
         table.cursor_type = "row" if columns == [None] else "cell"
         width = max(self.size.width, 60)
         value_width = 12 if columns == [None] else 10
@@ -72,63 +74,58 @@ class ReviewScreen(Screen[str | None]):
             for c in columns:
                 table.add_column(cell(explain.column_label(flow, w, c), width=value_width), width=value_width, key=f"value:{c}")
         table.add_column(t("tui.review.note"), width=note_width, key="note")
-        flagged: dict[str, str] = {}
-        for f in ev.findings:
-            if f.severity == "warning" and f.key in acknowledged:
-                continue
-            for box_id in f.boxes:
-                if flagged.get(box_id) != "error":
-                    flagged[box_id] = f.severity
-        skipped, unanswered = w.t("review.skipped"), t("tui.review.unanswered")
+        skipped = w.t("review.skipped")
         blanks = [""] * len(columns)
-        for section in flow.flow.sections:
-            text = w.report.sections.get(section.id) if w.report else None
-            title = (text.title if text and text.title else None) or section.title
-            cells = [c for b in section.boxes for c in flow.by_id[b.id].cells()]
-            on_route = any(ev.on_route(c) for c in cells)
-            head = cell(w.t("section.title", id=section.id, title=title), "bold", label_width)
+        for section in view.sections:
+            on_route = section.skipped_by is None
+            head = cell(w.t("section.title", id=section.id, title=section.title), "bold", label_width)
             table.add_row("", head, *blanks, "" if on_route else cell(skipped, "$text-muted"), key=f"{SECTION}{section.id}")
             if not on_route:
                 continue
-            for box in section.boxes:
-                info = flow.by_id[box.id]
-                label = (w.report.boxes[box.id].label if w.report else None) or box.label
-                if box.provisional:
-                    label += w.t("review.provisional_mark")
-                values = []
-                for c in columns:
-                    if (box.id, c) not in info.cells():
-                        values.append("")
-                    elif not ev.on_route((box.id, c)):
-                        values.append(cell(skipped, "$text-muted", value_width))
-                    else:
-                        values.append(cell(value_text(conv, (box.id, c)), "bold" if info.formula is not None else "", value_width))
-                severity = flagged.get(box.id)
-                if severity == "error":
-                    note = cell(f"{MARK_ERROR} {w.t('severity.error')}", "bold $text-error", note_width)
-                elif severity == "warning":
-                    note = cell(f"{MARK_WARNING} {w.t('severity.warning')}", "bold $text-warning", note_width)
-                elif info.formula is not None:
-                    note = cell(f"{MARK_TOTAL} {w.t('review.total_mark').strip(' ()')}", "", note_width)
-                elif any(ev.on_route(c) and ev.values.get(c) is None for c in info.cells()):
-                    note = cell(unanswered, "$text-muted", note_width)
-                else:
-                    note = cell("")
+            for row in section.rows:
                 table.add_row(
-                    cell(box.id if len(box.id) <= 8 else ""),  # long ids (1.1.organization) are not printed numbers
-                    cell(label, "", label_width),
-                    *values,
-                    note,
-                    key=box.id,
+                    cell(row.box if len(row.box) <= 8 else ""),  # long ids (1.1.organization) are not printed numbers
+                    cell(render_text.labelled(w, row), "", label_width),
+                    *self._values(view, row, columns, value_width),
+                    self._note(row, note_width),
+                    key=row.box,
                 )
         # Start on the box being asked, else the first one in error, else the first box.
         prompt = conv.prompt
         boxes = [k.value for k in table.rows if k.value and not k.value.startswith(SECTION)]
         start = prompt.cell[0] if prompt is not None and prompt.cell is not None else None
         if start not in boxes:
-            start = next((b for b in boxes if flagged.get(b) == "error"), boxes[0] if boxes else None)
+            first_error = next((r.box for r in view.rows if r.severity == "error" and r.box in boxes), None)
+            start = first_error or (boxes[0] if boxes else None)
         if start is not None:
             table.move_cursor(row=table.get_row_index(start), column=2 if table.cursor_type == "cell" else 0)
+
+    def _values(self, view: ReportView, row: RowView, columns: list[str | None], width: int) -> list[Text | str]:
+        """A value per column; a box of one value (FIPPA section 1, 2.1, section 11) shows it in the first."""
+        w = self.conversation.words
+        single = len(row.cells) == 1 and row.cells[0].cell[1] is None
+        out: list[Text | str] = []
+        for i, c in enumerate(columns):
+            shown = row.cells[0] if single and i == 0 else row.cell(c)
+            if shown is None:
+                out.append("")
+            elif shown.state == "skipped":
+                out.append(cell(w.t("review.skipped"), "$text-muted", width))
+            else:
+                out.append(cell(render_text.value(view, w, shown), "bold" if row.total else "", width))
+        return out
+
+    def _note(self, row: RowView, width: int) -> Text:
+        w = self.conversation.words
+        if row.severity == "error":
+            return cell(f"{MARK_ERROR} {w.t('severity.error')}", "bold $text-error", width)
+        if row.severity == "warning":
+            return cell(f"{MARK_WARNING} {w.t('severity.warning')}", "bold $text-warning", width)
+        if row.total:
+            return cell(f"{MARK_TOTAL} {w.t('review.total_mark').strip(' ()')}", "", width)
+        if row.unanswered:
+            return cell(self.words.t("tui.review.unanswered"), "$text-muted", width)
+        return cell("")
 
     # ----- choosing ------------------------------------------------------------------------------
 

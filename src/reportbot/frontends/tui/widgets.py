@@ -1,30 +1,33 @@
 """The interview's widgets: the conversation log, the form beside it, the progress line.
 
 Everything shown comes from the conversation: its messages, its prompt, and
-its evaluation (route, values, findings). Nothing here decides anything.
+the report view of its report (:mod:`reportbot.report_view`: values, totals,
+skips and the findings ``check`` shows). Nothing here decides anything.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
+from textual.content import Content
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.visual import Visual
-from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input
 
-from reportbot import explain
+from reportbot import explain, report_view
+from reportbot.dialogs import Wording
 from reportbot.dialogue.messages import Message
-from reportbot.values import format_value
+from reportbot.flow.loader import Cell
+from reportbot.render import text as render_text
+from reportbot.report_view import ReportView, RowView, SectionView
 
 from .words import Words
 
@@ -45,7 +48,6 @@ MARK_ERROR = "✖"
 MARK_WARNING = "⚠"
 MARK_ASKING = "▶"
 MARK_TOTAL = "="
-PRINTED_NUMBER = re.compile(r"\d+(?:\.\d+)*")  # a box number as the workbook prints it: 4.1, 11.3.6
 
 
 # How each kind of message looks (theme variables, so that every theme and NO_COLOR apply).
@@ -122,10 +124,11 @@ class ChatLog(ScrollView, can_focus=False):
             self._rerender()
         elif self._width:
             for entry in entries:
-                self._strips += self._render(entry)
+                self._strips += self._entry_strips(entry)
             self._resized()
 
-    def _render(self, entry: Entry) -> list[Strip]:
+    def _entry_strips(self, entry: Entry) -> list[Strip]:
+        # Not ``_render``: that would shadow Widget._render(), which Textual calls to copy a selection.
         width = self._width
         lead_width = entry.lead.cell_length
         style = self.visual_style
@@ -141,7 +144,7 @@ class ChatLog(ScrollView, can_focus=False):
     def _rerender(self) -> None:
         self._strips = []
         for entry in self._entries:
-            self._strips += self._render(entry)
+            self._strips += self._entry_strips(entry)
         self._resized()
 
     def _resized(self) -> None:
@@ -304,13 +307,14 @@ class FormPanel(ScrollView, can_focus=False):
             return
         self._stale = False
         self.drawn = conv.ev
-        acknowledged = conv.store.acknowledgements(conv.report_id) if conv.report_id is not None else {}
+        view = view_of(conv)
         rows: list[Content | Strip] = []
-        block = findings_content(conv, self.words, acknowledged)
+        block = findings_content(view, conv.words)
         if block.plain:
             rows += Visual.to_strips(self, block, width, None, self.visual_style)
             rows.append(Content(""))
-        lines, line = form_content(conv, self.words, width, acknowledged)
+        prompt = conv.prompt
+        lines, line = form_content(view, conv.words, width, prompt.cell if prompt is not None else None)
         self.asking_line = None if line is None else len(rows) + line
         rows += lines
         keys = [_row_key(row) for row in rows]
@@ -374,116 +378,102 @@ def one_line(widget, content: Content) -> Strip:
     )
 
 
-def _open_findings(conv, acknowledged: dict) -> list:
-    return [f for f in conv.ev.findings if not (f.severity == "warning" and f.key in acknowledged)]
+def view_of(conv) -> ReportView:
+    """The conversation's report as every screen shows it, with the findings ``check`` and the exports show."""
+    return report_view.build(conv.flow, conv.words, conv.ev, conv.findings())
 
 
-def findings_content(conv, words: Words, acknowledged: dict) -> Content:
-    """What disagrees, in words, with its symbol: the top of the form panel."""
-    w = conv.words
+FINDING_LOOK = {  # state: (symbol, its style, the line's style)
+    "error": (MARK_ERROR + " ", "bold $text-error", "$text-error"),
+    "warning": (MARK_WARNING + " ", "bold $text-warning", "$text-warning"),
+    "accepted": ("✔ ", "bold", ""),
+}
+
+
+def findings_content(view: ReportView, w: Wording) -> Content:
+    """What disagrees, in words, with its symbol: the top of the form panel and of the review."""
     lines: list[Content] = []
-    for f in conv.ev.findings:
-        text = explain.summary(conv.flow, w, f)
-        if f.severity == "error":
-            lines.append(Content.assemble((MARK_ERROR + " ", "bold $text-error"), (w.t("error.line", text=text), "$text-error")))
-        elif f.key in acknowledged:
-            lines.append(Content.assemble(("✔ ", "bold"), w.t("review.accepted", text=text, reason=acknowledged[f.key])))
-        else:
-            lines.append(Content.assemble((MARK_WARNING + " ", "bold $text-warning"), (w.t("warning.line", text=text), "$text-warning")))
+    for f in render_text.shown_findings(view):
+        symbol, symbol_style, style = FINDING_LOOK[render_text.finding_state(view, f)]
+        lines.append(Content.assemble((symbol, symbol_style), (render_text.finding_line(view, w, f), style)))
     return Content("\n").join(lines)
 
 
-def value_text(conv, cell) -> str:
-    """A cell's value as the filer reads it ("—" when unanswered, "" when skipped)."""
-    if not conv.ev.on_route(cell):
-        return ""
-    value = conv.ev.values.get(cell)
-    if value is None:
-        return format_value(None)
-    if value == "":
-        return conv.words.t("review.empty")
-    return explain.display(conv.flow, conv.words, cell[0], value)
+def row_mark(row: RowView, asking: bool) -> tuple[str, str]:
+    """The symbol before a box and its style: asked now, in error, with a warning, a total, or nothing."""
+    if asking:
+        return MARK_ASKING, "bold $text-accent"
+    if row.severity == "error":
+        return MARK_ERROR, "bold $text-error"
+    if row.severity == "warning":
+        return MARK_WARNING, "bold $text-warning"
+    return (MARK_TOTAL, "bold") if row.total else (" ", "")
 
 
-def form_content(conv, words: Words, width: int, acknowledged: dict) -> tuple[list[Content], int | None]:
+def _section_head(view: ReportView, section: SectionView, w: Wording, width: int) -> list[Content]:
+    head = w.t("section.title", id=section.id, title=section.title)
+    if section.skipped_by is not None:
+        tail = f" ({w.t('review.skipped')})"
+        return [Content.assemble((head, "bold $text-muted")).truncate(width - len(tail), ellipsis=True)
+                + Content.styled(tail, "$text-muted")]
+    out = [Content.styled(head, "bold").truncate(width, ellipsis=True)]
+    columns = [c for c in section.columns if c is not None]
+    if columns:
+        labels = Content.styled(" | ".join(explain.column_label(view.flow, w, c) for c in columns), "italic $text-muted")
+        out.append(labels.right(width, ellipsis=True) if len(labels.plain) < width else labels.truncate(width, ellipsis=True))
+    return out
+
+
+def form_content(view: ReportView, w: Wording, width: int, asking: Cell | None) -> tuple[list[Content], int | None]:
     """Every section and box with its value; the line to keep in view (the box asked, else the first in error)."""
-    flow, ev, w = conv.flow, conv.ev, conv.words
-    flagged: dict[str, str] = {}
-    for f in _open_findings(conv, acknowledged):
-        for box_id in f.boxes:
-            if flagged.get(box_id) != "error":
-                flagged[box_id] = f.severity
-    prompt = conv.prompt
-    asking = prompt.cell if prompt is not None else None
-    skipped_word = w.t("review.skipped")
     lines: list[Content] = []
     asking_line: int | None = None
     first_flagged: int | None = None
-    id_width = 7
-    for section in flow.flow.sections:
-        text = w.report.sections.get(section.id) if w.report else None
-        title = (text.title if text and text.title else None) or section.title
-        head = w.t("section.title", id=section.id, title=title)
-        cells = [c for b in section.boxes for c in flow.by_id[b.id].cells()]
+    for section in view.sections:
         if lines:
             lines.append(Content(""))
-        if not any(ev.on_route(c) for c in cells):
-            tail = f" ({skipped_word})"
-            lines.append(Content.assemble((head, "bold $text-muted")).truncate(width - len(tail), ellipsis=True) + Content.styled(tail, "$text-muted"))
+        lines += _section_head(view, section, w, width)
+        if section.skipped_by is not None:
             continue
-        lines.append(Content.styled(head, "bold").truncate(width, ellipsis=True))
-        columns = [c for c in (section.columns or [])]
+        columns = [c for c in section.columns if c is not None]
         # Two-column sections: each column's values right-aligned under each other.
-        column_width = max([len(value_text(conv, c)) for c in cells if c[1] is not None and ev.on_route(c)] + [1])
-        if columns:
-            labels = " | ".join(explain.column_label(flow, w, c) for c in columns)
-            lines.append(Content.styled(labels, "italic $text-muted").right(width, ellipsis=True) if len(labels) < width else Content.styled(labels, "italic $text-muted").truncate(width, ellipsis=True))
-        for box in section.boxes:
-            info = flow.by_id[box.id]
-            box_cells = info.cells()
-            on = [c for c in box_cells if ev.on_route(c)]
-            label = (w.report.boxes[box.id].label if w.report else None) or box.label
-            derived = info.formula is not None
-            if not on:
-                value, value_style = skipped_word, "$text-muted"
-            else:
-                if columns:
-                    by_column = dict.fromkeys(columns, "")
-                    by_column.update({c[1]: value_text(conv, c) for c in box_cells})
-                    value = " | ".join(by_column[c].rjust(column_width) for c in columns)
-                else:
-                    value = value_text(conv, box_cells[0])
-                value_style = "bold" if derived else ""
-            severity = flagged.get(box.id)
-            if severity == "error" and first_flagged is None:
+        shown = [render_text.value(view, w, c) for r in section.rows for c in r.cells if c.cell[1] is not None]
+        column_width = max([len(v) for v in shown] + [1])
+        for row in section.rows:
+            if row.severity == "error" and first_flagged is None:
                 first_flagged = len(lines)
-            if asking is not None and asking[0] == box.id:
-                mark, mark_style = MARK_ASKING, "bold $text-accent"
+            if asking is not None and asking[0] == row.box:
                 asking_line = len(lines)
-            elif severity == "error":
-                mark, mark_style = MARK_ERROR, "bold $text-error"
-            elif severity == "warning":
-                mark, mark_style = MARK_WARNING, "bold $text-warning"
-            elif derived:
-                mark, mark_style = MARK_TOTAL, "bold"
-            else:
-                mark, mark_style = " ", ""
-            flag = ""
-            if severity is not None:
-                flag = " " + w.t(f"severity.{severity}")
-            value_width = min(len(value), max(8, width // 3))
-            value_cell = Content.styled(value, value_style).truncate(value_width, ellipsis=True)
-            # Named parts of a box (1.1.organization, 1.1.fax) have no printed number: their label says it all.
-            box_id = box.id.ljust(id_width) if PRINTED_NUMBER.fullmatch(box.id) else ""
-            label_width = width - 2 - len(box_id) - (1 if box_id else 0) - value_width - 1 - len(flag)
-            label_content = Content.styled(label, "$text-muted" if not on else "").truncate(max(label_width, 0), ellipsis=True, pad=True)
-            line = Content.assemble(
-                (mark + " ", mark_style),
-                (box_id + (" " if box_id else ""), "bold" if on else "$text-muted"),
-                label_content,
-                " ",
-                value_cell,
-                (flag, "bold $text-error" if severity == "error" else "bold $text-warning"),
-            )
-            lines.append(line)
+            lines.append(_form_line(view, w, row, columns, column_width, width, asking is not None and asking[0] == row.box))
     return lines, asking_line if asking_line is not None else first_flagged
+
+
+def _form_line(view: ReportView, w: Wording, row: RowView, columns: list[str], column_width: int, width: int,
+               asking: bool) -> Content:
+    if row.skipped:
+        value, value_style = w.t("review.skipped"), "$text-muted"
+    else:
+        if columns:
+            by_column = {c: render_text.value(view, w, shown) if (shown := row.cell(c)) else "" for c in columns}
+            value = " | ".join(by_column[c].rjust(column_width) for c in columns)
+        else:
+            value = render_text.value(view, w, row.cells[0])
+        value_style = "bold" if row.total else ""
+    mark, mark_style = row_mark(row, asking)
+    flag = " " + w.t(f"severity.{row.severity}") if row.severity is not None else ""
+    # Two columns need room for both values: a cut "12 | …" hides the second.
+    value_width = min(len(value), max(8, width // 2 if columns else width // 3))
+    value_cell = Content.styled(value, value_style).truncate(value_width, ellipsis=True)
+    # Named parts of a box (1.1.organization, 1.1.fax) have no printed number: their label says it all.
+    box_id = row.box.ljust(7) if row.printed else ""
+    on = not row.skipped
+    label_width = width - 2 - len(box_id) - (1 if box_id else 0) - value_width - 1 - len(flag)
+    label = Content.styled(row.label, "" if on else "$text-muted").truncate(max(label_width, 0), ellipsis=True, pad=True)
+    return Content.assemble(
+        (mark + " ", mark_style),
+        (box_id + (" " if box_id else ""), "bold" if on else "$text-muted"),
+        label,
+        " ",
+        value_cell,
+        (flag, "bold $text-error" if row.severity == "error" else "bold $text-warning"),
+    )

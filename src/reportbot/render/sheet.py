@@ -1,0 +1,169 @@
+"""The transcription sheet (md, html, csv) as a function of the report view: text still to be escaped.
+
+Each cell with its value as a filer and as a spreadsheet reads it, or why it
+has none (skipped, with a lettered reason; not asked; not applicable);
+provisional labels numbered to their evidence; findings open and accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from reportbot import explain
+from reportbot.dialogs import Wording
+from reportbot.flow.loader import CompiledFlow
+from reportbot.render.text import where
+from reportbot.report_view import About, ReportView, RowView, SectionView
+from reportbot.values import Value, clean_text, format_value
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC time as the filer's local "2025-03-02 10:15"."""
+    if not stamp:
+        return ""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return clean_text(stamp)
+
+
+
+
+@dataclass
+class SheetCell:
+    state: str  # value, missing, skipped, na
+    text: str = ""
+    plain: str = ""  # for csv: the value without thousands separators or currency
+    mark: str = ""  # the letter of the skip reason
+
+
+@dataclass
+class SheetRow:
+    box: str
+    label: str
+    total: bool
+    note: int | None  # the provisional-label footnote
+    formula: str | None
+    cells: list[SheetCell]
+    columns: list[str | None]
+
+
+@dataclass
+class SheetSection:
+    id: str
+    title: str
+    note: int | None
+    columns: list[str | None]
+    rows: list[SheetRow]
+    skips: list[tuple[str, str]]  # (letter, reason)
+    notes: list[tuple[int, str]]  # (number, evidence)
+
+
+@dataclass
+class Sheet:
+    title: str
+    organization: str
+    year: int
+    status: str
+    counts: str
+    sections: list[SheetSection]
+    open: list[str]
+    acknowledged: list[tuple[str, str]]
+    notices: list[str]
+    language: str
+
+
+def value_text(flow: CompiledFlow, words: Wording, box_id: str, value: Value) -> tuple[str, str]:
+    """(as a filer reads it, as a spreadsheet reads it)."""
+    box = flow.by_id[box_id].box
+    if box.kind == "choice":
+        text = words.report.boxes.get(box_id) if words.report else None
+        if text and text.options and value in text.options:
+            label = text.options[value]  # type: ignore[index]
+        else:
+            label = next((o.label for o in box.options or [] if o.id == value), str(value))
+        return clean_text(label), clean_text(label)
+    if isinstance(value, str):
+        return clean_text(value), clean_text(value)
+    return format_value(value, explain.box_kind(flow, box_id)), str(value)
+
+
+def _status(about: About, words: Wording) -> str:
+    when = local_time(about.confirmed_at)
+    if about.status == "confirmed":
+        return words.t("sheet.status.confirmed", when=when)
+    if about.confirmed_at:
+        return words.t("sheet.status.changed", when=when)
+    return words.t("sheet.status.draft")
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _sheet_cell(flow: CompiledFlow, words: Wording, row: RowView, column: str | None,
+                skips: dict[str, str]) -> SheetCell:
+    """One cell of the sheet; ``skips`` gathers the section's skip reasons, lettered in order of use."""
+    cell = row.cell(column)
+    if cell is None:
+        return SheetCell("na", words.t("sheet.not_applicable"))
+    if cell.state == "skipped":
+        letter = skips.setdefault(cell.route or "", _LETTERS[len(skips) % 26])
+        return SheetCell("skipped", words.t("sheet.skipped"), mark=letter)
+    if cell.state == "value" and cell.value is not None:
+        return SheetCell("value", *value_text(flow, words, row.box, cell.value))
+    if row.optional:
+        return SheetCell("missing", "")
+    return SheetCell("missing", words.t("sheet.total_unknown" if row.total else "sheet.missing"))
+
+
+def _sheet_section(flow: CompiledFlow, words: Wording, section: SectionView, evidence: dict[str, int]) -> SheetSection:
+    def note(text: str | None) -> int | None:
+        return evidence.setdefault(clean_text(text), len(evidence) + 1) if text else None
+
+    columns = list(section.columns)
+    skips: dict[str, str] = {}
+    rows = [
+        SheetRow(
+            row.box, row.label, row.total, note(row.provisional),
+            explain.formula_text(flow, words, row.box) if row.total else None,
+            [_sheet_cell(flow, words, row, column, skips) for column in columns], columns,
+        )
+        for row in section.rows
+    ]
+    section_note = note(section.provisional)
+    used = sorted({n for n in [section_note, *(r.note for r in rows)] if n is not None})
+    by_number = {n: t for t, n in evidence.items()}
+    return SheetSection(
+        section.id, section.title, section_note, columns, rows,
+        [(letter, explain.route_reason(flow, words, route)) for route, letter in skips.items()],
+        [(n, by_number[n]) for n in used],
+    )
+
+
+def build(view: ReportView, words: Wording) -> Sheet:
+    """Everything a transcription sheet shows, in questionnaire order, as text still to be escaped."""
+    flow, found, about = view.flow, view.findings, view.about
+    evidence: dict[str, int] = {}
+    sections = [_sheet_section(flow, words, section, evidence) for section in view.sections]
+    open_lines, acknowledged = [], []
+    for f in found.items:
+        line = words.t(
+            "sheet.finding", severity=words.t(f"severity.{f.severity}"), where=where(flow, words, f),
+            text=explain.summary(flow, words, f),
+        )
+        reason = found.reason(f)
+        if reason is not None:
+            acknowledged.append((line, clean_text(reason)))
+        else:
+            open_lines.append(line)
+    if view.missing:
+        cells_text = ", ".join(explain.cell_name(flow, words, c) for c in view.missing)
+        open_lines.append(words.t("sheet.missing_cells", count=len(view.missing), cells=cells_text))
+    warnings = len(found.warnings) - len(acknowledged)
+    counts = words.t("sheet.counts", missing=len(view.missing), errors=len(found.errors), warnings=warnings)
+    return Sheet(
+        view.title, clean_text(about.organization or "") or words.t("sheet.no_organization"),
+        about.year or 0, _status(about, words), counts, sections, open_lines, acknowledged, list(view.notices),
+        words.language,
+    )
