@@ -33,8 +33,9 @@ import io
 import os
 import pickle
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from reportbot.ownfiles import make_folders, write_atomic
 
@@ -79,6 +80,7 @@ class Record:
     """
 
     __slots__ = ("_kind", "__dict__")
+    _kind: str
 
     def __init__(self, kind: str, fields: dict[str, Any]) -> None:
         object.__setattr__(self, "_kind", kind)
@@ -93,8 +95,9 @@ class Record:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Record):
             return self._kind == other._kind and self.__dict__ == other.__dict__
-        if type(other).__name__ == self._kind and hasattr(type(other), "model_fields"):
-            return self.__dict__ == {k: getattr(other, k) for k in type(other).model_fields}
+        fields = getattr(type(other), "model_fields", None)
+        if type(other).__name__ == self._kind and fields is not None:
+            return self.__dict__ == {k: getattr(other, k) for k in fields}
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -103,12 +106,12 @@ class Record:
     def __repr__(self) -> str:
         return f"{self._kind}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[Record], tuple[str, dict[str, Any]]]:
         return (Record, (self._kind, dict(self.__dict__)))
 
     # The two pydantic methods code outside validation uses on these models.
 
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> "Record":
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Record:
         import copy
 
         fields = copy.deepcopy(self.__dict__) if deep else dict(self.__dict__)
@@ -172,7 +175,7 @@ def _file(kind: str, name: str) -> Path:
 
 
 class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: object):
+    def reducer_override(self, obj: object) -> Any:
         cls = type(obj)
         fields = getattr(cls, "__pydantic_fields__", None)
         if fields is not None and not isinstance(obj, type):
@@ -242,9 +245,9 @@ def cached(kind: str, name: str, sources: Iterable[Path], build: Callable[[], T]
         digest = fingerprint(sources)
     except OSError:
         return build()
-    value = read(kind, name, digest)
-    if value is not MISSING:
-        return value
+    stored: T = read(kind, name, digest)
+    if stored is not MISSING:
+        return stored
     value = build()
     write(kind, name, digest, value)
     return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportbot.flow import expr
 from reportbot.resources import flows_dir
@@ -75,7 +75,7 @@ class CompiledCheck:
     op: str
     right: Side
     boxes: tuple[str, ...]
-    when: "CompiledCondition | None" = None
+    when: CompiledCondition | None = None
 
     @cached_property
     def cells(self) -> tuple[Cell, ...]:
@@ -144,7 +144,9 @@ def _err(path: Path, where: str, problem: str) -> FlowError:
     return FlowError(f"{path.name}: {where}: {problem}")
 
 
-def _expander(path: Path, where: str, order: dict[str, int], boxes: list[Box], derived_ok: bool = False):
+def _expander(
+    path: Path, where: str, order: dict[str, int], boxes: list[Box], derived_ok: bool = False
+) -> expr.Expand:
     def expand(a: str, b: str) -> list[str]:
         for end in (a, b):
             if end not in order:
@@ -161,7 +163,7 @@ def _expander(path: Path, where: str, order: dict[str, int], boxes: list[Box], d
     return expand
 
 
-def compile_flow(flow: Flow, path: Path) -> CompiledFlow:
+def compile_flow(flow: Flow, path: Path) -> CompiledFlow:  # noqa: C901 - split into named steps next
     """Check every cross-reference of ``flow`` and compile it."""
     col_ids = [c.id for c in flow.columns]
     if len(set(col_ids)) != len(col_ids):
@@ -198,7 +200,9 @@ def compile_flow(flow: Flow, path: Path) -> CompiledFlow:
             if box.columns is not None:
                 bad = [c for c in box.columns if c not in section.columns]
                 if bad or not box.columns:
-                    raise _err(path, where, f"columns {box.columns} must be some of section {section.id}'s {section.columns}")
+                    raise _err(
+                        path, where, f"columns {box.columns} must be some of section {section.id}'s {section.columns}"
+                    )
                 if not box.column_rule:
                     raise _err(path, where, "a box with fewer columns than its section needs a column_rule")
                 columns = tuple(box.columns)
@@ -394,7 +398,9 @@ def compile_flow(flow: Flow, path: Path) -> CompiledFlow:
     for carried in flow.carried_forward:
         known(f"carried_forward {carried.box}", [carried.box, carried.last_year])
         if by_id[carried.box].columns != by_id[carried.last_year].columns:
-            raise _err(path, f"carried_forward {carried.box}", f"{carried.box} and {carried.last_year} have different columns")
+            raise _err(
+                path, f"carried_forward {carried.box}", f"{carried.box} and {carried.last_year} have different columns"
+            )
     known("organization", [flow.organization])
     if by_id[flow.organization].box.kind != "text":
         raise _err(path, "organization", f"{flow.organization} is not a text box")
@@ -497,13 +503,13 @@ def read_flow(path: Path) -> CompiledFlow:
     return compile_flow(flow, path)
 
 
-def _describe_location(data: object, loc: tuple) -> str:
+def _describe_location(data: object, loc: tuple[int | str, ...]) -> str:
     """Turn a pydantic error location into "box 4.1" or "section 3" where possible."""
-    node = data
+    node: Any = data  # whatever the file held: indexing it may fail, and is caught
     label = ""
     for part in loc:
         try:
-            node = node[part]  # type: ignore[index]
+            node = node[part]
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(node, dict) and "id" in node:
