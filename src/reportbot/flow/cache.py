@@ -51,6 +51,7 @@ _TAG = hashlib.blake2b(LOCATION, digest_size=6).hexdigest()
 # The code whose classes end up in the cache, or whose checks decide what is valid: an edit to it is a new cache.
 CODE = [
     _HERE / "cache.py",
+    _HERE / "compiler.py",
     _HERE / "expr.py",
     _HERE / "loader.py",
     _HERE / "models.py",
