@@ -34,6 +34,7 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,17 +49,7 @@ _HERE = Path(__file__).resolve().parent
 # Which reportbot this is: two checkouts (of the same code or not) never read each other's entries.
 LOCATION = str(_HERE.parent).encode("utf-8", "surrogateescape")
 _TAG = hashlib.blake2b(LOCATION, digest_size=6).hexdigest()
-# The code whose classes end up in the cache, or whose checks decide what is valid: an edit to it is a new cache.
-CODE = [
-    _HERE / "cache.py",
-    _HERE / "compiler.py",
-    _HERE / "expr.py",
-    _HERE / "loader.py",
-    _HERE / "models.py",
-    _HERE.parent / "dialogs.py",
-    _HERE.parent / "dialog_models.py",
-    _HERE.parent / "__init__.py",
-]
+PACKAGE = _HERE.parent
 
 # (module, name) pairs a cache file may name; anything else is refused and the cache rebuilt.
 ALLOWED: set[tuple[str, str]] = {
@@ -158,13 +149,36 @@ def folder() -> Path:
     return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "reportbot"
 
 
+def code_files(package: Path = PACKAGE) -> list[Path]:
+    """The code that can shape a compiled flow or dialog: the flow package and the package's top-level modules.
+
+    Found by globbing, so a module added or a function moved among them is covered without a list to keep.
+    Flows and dialogs sit low in the layers (pyproject.toml's import contracts): they cannot import the
+    subpackages above them (dialogue, commands, front ends), whose edits so leave the cache alone.
+    tests/test_hostile_cache.py checks that every module a cold build imports is among these.
+    """
+    return sorted([*package.glob("*.py"), *(package / "flow").rglob("*.py")])
+
+
+@cache
+def code_digest(package: Path = PACKAGE) -> bytes:
+    """A digest of :func:`code_files` (names and bytes), read once per process (the code does not change under it)."""
+    h = hashlib.blake2b(digest_size=32)
+    for path in code_files(package):
+        data = path.read_bytes()
+        name = path.relative_to(package).as_posix().encode()
+        h.update(name + b"\0" + len(data).to_bytes(8, "little") + data)
+    return h.digest()
+
+
 def fingerprint(sources: Iterable[Path]) -> bytes:
     """A digest of the package's location, the sources' bytes, the code that compiles them, and the Python version."""
     h = hashlib.blake2b(digest_size=32)
     h.update(FORMAT)
     h.update(sys.version.encode())
     h.update(len(LOCATION).to_bytes(8, "little") + LOCATION)
-    for path in [*sources, *CODE]:
+    h.update(code_digest())
+    for path in sources:
         data = path.read_bytes() if path.is_file() else b"<missing>"
         h.update(str(path.name).encode() + b"\0" + len(data).to_bytes(8, "little") + data)
     return h.digest()
