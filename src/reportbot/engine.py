@@ -30,6 +30,9 @@ from reportbot.values import Value
 
 Number = int | Decimal
 Values = Mapping[Cell, Value | None]
+# The same map, read where the compiler admits only numeric boxes (sums, relations): their values are numbers.
+# Typed Any rather than cast() cell by cell, which would cost a call per term in the engine's hottest loops.
+Numbers = Mapping[Cell, Any]
 SkipUntil = dict[str | None, tuple[int, str]]  # column (None: every column) -> (box index, route id)
 
 
@@ -146,7 +149,7 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
     return Evaluation(flow, answers, values, route, skipped_by, missing, findings, notices, stray)
 
 
-def _formula(lin: expr.Linear, column: str | None, flow: CompiledFlow, values: Values) -> Number | None:
+def _formula(lin: expr.Linear, column: str | None, flow: CompiledFlow, values: Numbers) -> Number | None:
     total: Number = lin.const
     for box_id, coef in lin.terms:
         cell = cell_in_column(flow.by_id[box_id], column)
@@ -155,7 +158,7 @@ def _formula(lin: expr.Linear, column: str | None, flow: CompiledFlow, values: V
         v = values.get(cell)
         if v is None:
             return None
-        total += coef * cast(Number, v)  # the compiler lets only numeric boxes into a sum
+        total += coef * v
     return total
 
 
@@ -188,7 +191,7 @@ def _skip(skip_until: SkipUntil, key: str | None, target: tuple[int, str]) -> No
         skip_until[key] = target
 
 
-def _holds(cond: CompiledCondition, values: Values) -> bool | None:
+def _holds(cond: CompiledCondition, values: Numbers) -> bool | None:
     """True, False, or None when not yet decidable."""
     for clause in cond.clauses:
         if clause.cell is not None:
@@ -203,13 +206,15 @@ def _holds(cond: CompiledCondition, values: Values) -> bool | None:
             v = values.get(cell)
             if v is None:
                 return None
-            total += coef * cast(Number, v)  # a relation's sums hold numeric boxes only
+            total += coef * v
         if not expr.compare(total, clause.op):
             return False
     return True
 
 
-def _bounds(terms: Iterable[tuple[Cell, int]], const: int, values: Values) -> tuple[Number | None, Number | None, bool]:
+def _bounds(
+    terms: Iterable[tuple[Cell, int]], const: int, values: Numbers
+) -> tuple[Number | None, Number | None, bool]:
     """Bounds of ``sum(coef * cell) + const`` given that unknown cells are >= 0."""
     low: Number | None = const
     high: Number | None = const
@@ -223,11 +228,10 @@ def _bounds(terms: Iterable[tuple[Cell, int]], const: int, values: Values) -> tu
             else:
                 low = None
             continue
-        n = cast(Number, v)  # the compiler lets only numeric boxes into a relation
         if low is not None:
-            low += coef * n
+            low += coef * v
         if high is not None:
-            high += coef * n
+            high += coef * v
     return low, high, exact
 
 
