@@ -2,6 +2,7 @@
 
     python3 dev.py start [reportbot arguments...]   set up, then start the assistant
     python3 dev.py test  [pytest arguments...]      set up, then run the whole test suite
+    python3 dev.py check                            set up, then run ruff, mypy and lint-imports (CI does too)
     python3 dev.py lock                             refresh requirements.lock from pyproject.toml
 
 Needs only Python 3.11+. The environment lives in .venv; it holds exactly the
@@ -77,18 +78,29 @@ def lock() -> int:
     ).returncode
 
 
+# The static checks, each configured in pyproject.toml: the style, the types, the layers.
+CHECKS = [["ruff", "check", "."], ["mypy"], ["lint-imports"]]
+
+
+def check() -> int:
+    """Run every check (all of them, so one run shows every problem); 1 when any fails."""
+    failed = [c[0] for c in CHECKS if subprocess.call([str(BIN / c[0]), *c[1:]], cwd=ROOT) != 0]
+    if failed:
+        print(f"dev.py: failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"start", "test", "lock"}:
+    if not argv or argv[0] not in {"start", "test", "check", "lock"}:
         print(__doc__, file=sys.stderr)
         return 2
     if argv[0] == "lock":
         return lock()
     ensure_env()
+    if argv[0] == "check":
+        return check()
     command, rest = argv[0], argv[1:]
-    if command == "start":
-        args = [str(BIN / "reportbot"), *rest]
-    else:
-        args = [str(_python()), "-m", "pytest", *rest]
+    args = [str(BIN / "reportbot"), *rest] if command == "start" else [str(_python()), "-m", "pytest", *rest]
     os.chdir(ROOT)
     if os.name == "nt":
         return subprocess.call(args)

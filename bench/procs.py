@@ -17,7 +17,7 @@ import struct
 import subprocess
 import termios
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 # Escape sequences a terminal application writes (CSI, OSC, DCS/APC/PM, charset selection, others).
 _ESCAPES = re.compile(
@@ -41,8 +41,7 @@ class ProcessFailed(RuntimeError):
 def until_exit(cmd: Sequence[str], env: dict[str, str] | None = None, timeout: float = 60) -> float:
     """Seconds from spawn to exit (stdout and stderr discarded); raises if the exit code is not 0."""
     start = time.perf_counter()
-    proc = subprocess.run(list(cmd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=timeout)
+    proc = subprocess.run(list(cmd), env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise ProcessFailed(f"exited {proc.returncode}", proc.stderr.decode(errors="replace"))

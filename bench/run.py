@@ -128,7 +128,8 @@ def bench_plain(runs: int, tmp: Path) -> list[Row]:
 
     def subject() -> float:
         db = tmp / f"plain-{next(counter)}.sqlite3"
-        return procs.until_prompt(_reportbot("--db", str(db), "--plain", "new", "cyfsa-part-x", "--year", "2025"), _env())
+        command = _reportbot("--db", str(db), "--plain", "new", "cyfsa-part-x", "--year", "2025")
+        return procs.until_prompt(command, _env())
 
     def baseline() -> float:
         return procs.until_exit([PYTHON, "-c", "import pydantic, yaml, transitions"], _env())
@@ -165,7 +166,8 @@ def bench_tui(runs: int, tmp: Path) -> list[Row]:
 
     def subject() -> float:
         db = tmp / f"tui-{next(counter)}.sqlite3"
-        return procs.until_on_screen(_reportbot("--db", str(db), "new", "cyfsa-part-x", "--year", "2025"), QUESTION, env)
+        command = _reportbot("--db", str(db), "new", "cyfsa-part-x", "--year", "2025")
+        return procs.until_on_screen(command, QUESTION, env)
 
     def baseline() -> float:
         return procs.until_on_screen([PYTHON, str(HERE / "bare_textual.py"), QUESTION], QUESTION, env)
@@ -320,9 +322,9 @@ def _one_core():
 
 
 def check_worker(runs: int, tmp: Path, count: int = 1000) -> dict:
-    import gen
     import yaml
 
+    import gen
     from reportbot.cli import main
 
     paths = gen.generate(Path(tempfile.mkdtemp(dir=tmp)), count)
@@ -467,13 +469,15 @@ def table(rows: list[Row]) -> str:
     head = ("Measure", "reportbot", "Baseline", "Ratio", "Target", "Met")
     cells = [head] + [(r.measure, r.value, r.baseline, r.ratio, r.target, r.met) for r in rows]
     widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
-    line = lambda c: "| " + " | ".join(x.ljust(w) for x, w in zip(c, widths)) + " |"  # noqa: E731
+    line = lambda c: "| " + " | ".join(x.ljust(w) for x, w in zip(c, widths, strict=True)) + " |"  # noqa: E731
     return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells[1:])])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions (a rough figure in well under a minute)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repetitions (a rough figure in well under a minute)"
+    )
     parser.add_argument("--runs", type=int, help="repetitions per figure (default 21, or 5 with --quick)")
     parser.add_argument("--only", help=f"comma-separated rows among {', '.join(ROWS)}")
     parser.add_argument("--worker", choices=["turn", "check", "memory"], help=argparse.SUPPRESS)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from reportbot.engine import Evaluation, evaluate
 from reportbot.flow.loader import Cell, CompiledFlow, load_flow

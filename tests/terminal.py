@@ -16,7 +16,7 @@ import select
 import signal
 import subprocess
 import time
-from typing import Callable
+from collections.abc import Callable
 
 # Escape sequences a terminal application writes (CSI, OSC, DCS/APC/PM/SOS, and the two-byte rest).
 ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[P^_X][^\x1b]*\x1b\\|\x1b.")
@@ -41,7 +41,7 @@ class Terminal:
         os.close(slave)
         self.seen = b""  # everything it has drawn so far
 
-    def __enter__(self) -> "Terminal":
+    def __enter__(self) -> Terminal:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -84,6 +84,43 @@ def test_a_changed_source_is_compiled_again(cache_dir, tmp_path):
     assert flow.flow.sections[0].title != "Identification"
 
 
+def test_the_fingerprint_covers_every_module_a_cold_build_imports():
+    """Every reportbot module that compiling the flows and validating the dialogs runs is in the fingerprint."""
+    code = (
+        "import sys\n"
+        "from reportbot.dialogs import languages, load_common, load_report_dialog\n"
+        "from reportbot.flow.loader import load_flow, report_ids\n"
+        "for report in report_ids():\n"
+        "    load_flow(report)\n"
+        "    for language in languages():\n"
+        "        load_common(language), load_report_dialog(language, report)\n"
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.split('.')[0] == 'reportbot'))\n"
+    )
+    env = {**os.environ, cache.ENV_SWITCH: "0"}  # built from the sources, as on a cold start
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    ran = {Path(f).resolve() for f in out.split()}
+    assert Path(cache.__file__).resolve().parent / "compiler.py" in ran
+    assert ran - {p.resolve() for p in cache.code_files()} == set()
+
+
+def test_a_module_added_or_changed_among_the_shaping_code_changes_the_fingerprint(tmp_path):
+    package = tmp_path / "reportbot"
+    shutil.copytree(cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    digests = [cache.code_digest(package)]
+    (package / "flow" / "moved.py").write_text("def somewhere_new():\n    return 1\n")
+    cache.code_digest.cache_clear()
+    digests.append(cache.code_digest(package))
+    (package / "yamlio.py").write_text((package / "yamlio.py").read_text() + "\n# an edit\n")
+    cache.code_digest.cache_clear()
+    digests.append(cache.code_digest(package))
+    assert len(set(digests)) == 3
+    # Code above the flows (the dialogue, the front ends) is not theirs: editing it keeps the cache.
+    (package / "dialogue" / "machine.py").write_text("# an edit\n")
+    cache.code_digest.cache_clear()
+    assert cache.code_digest(package) == digests[-1]
+    cache.code_digest.cache_clear()
+
+
 @pytest.mark.parametrize("damage", ["empty", "truncated", "junk", "other-digest", "planted"])
 def test_a_bad_cache_file_is_never_trusted(cache_dir, tmp_path, damage):
     calls: list = []

@@ -231,7 +231,10 @@ async def test_answers_typed_while_busy_each_go_to_their_own_question(store, mon
         # 3.1 is written slowly while 4.1, 4.2 and 4.3 are typed (one a slip corrected), then 5.1 begun.
         typed_while_busy(app, monkeypatch, ["3", "0", "enter", "6", "enter", "5", "backspace", "4", "enter", "1", "2"])
         await say(pilot, "40")
-        answers = lambda: store.answers(app.conversation.report_id)
+
+        def answers():
+            return store.answers(app.conversation.report_id)
+
         await settle(pilot, lambda: ("4.3", None) in answers())
         assert {box: answers().get((box, None)) for box in ("3.1", "4.1", "4.2", "4.3")} == {"3.1": 40, "4.1": 30, "4.2": 6, "4.3": 4}
         # What was typed after the last Enter is kept for the next question, not sent.
@@ -246,7 +249,10 @@ async def test_phone_and_email_typed_while_busy_stay_apart(store, monkeypatch):
         await say(pilot, CYFSA_ZERO[0])
         typed_while_busy(app, monkeypatch, [*"555", "enter", *"a@b.ca", "enter"])
         await say(pilot, "Pat Lee")
-        answers = lambda: store.answers(app.conversation.report_id)
+
+        def answers():
+            return store.answers(app.conversation.report_id)
+
         await settle(pilot, lambda: ("1.1.email", None) in answers())
         assert answers()[("1.1.phone", None)] == "555"
         assert answers()[("1.1.email", None)] == "a@b.ca"

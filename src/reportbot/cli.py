@@ -12,7 +12,8 @@ import importlib
 import os
 import re
 import sys
-from typing import Iterable
+from collections.abc import Iterable
+from typing import NoReturn
 
 from reportbot import __version__
 
@@ -23,7 +24,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("reportbot.commands.check", "check report files against the workbook's rules"),
     "graph": ("reportbot.commands.graph", "print the conversation's states and a report's route as Mermaid diagrams"),
     "list": ("reportbot.commands.list_", "the reports in the database, with their status and progress"),
-    "export": ("reportbot.commands.export", "a report as a file: json (reportbot/1), csv, or an md or html transcription sheet"),
+    "export": (
+        "reportbot.commands.export", "a report as a file: json (reportbot/1), csv, or an md or html transcription sheet"
+    ),
     "import": ("reportbot.commands.import_", "store a reportbot/1 file as a draft, after checking it"),
     "history": ("reportbot.commands.history", "every change to a report, and what changed since its confirmation"),
     "delete": ("reportbot.commands.delete", "delete a report with its answers and history (asks first)"),
@@ -48,7 +51,7 @@ def report_number(text: str) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with one line, as for unusable files
+    def error(self, message: str) -> NoReturn:  # exit 2 with one line, as for unusable files
         from reportbot.values import one_line
 
         self.print_usage(sys.stderr)
@@ -64,9 +67,15 @@ def build_parser(only: Iterable[str] | None = None) -> argparse.ArgumentParser:
         description="Fills in the IPC Ontario annual statistical reports, one plain question at a time.",
     )
     parser.add_argument("--version", action="version", version=f"reportbot {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="the database file (default: your user data folder; or $REPORTBOT_DB)")
-    parser.add_argument("--plain", action="store_true", help="plain line-by-line mode for screen readers (or $REPORTBOT_PLAIN=1)")
-    parser.add_argument("--lang", choices=["en", "fr"], help="language (default: your remembered choice, else $LANG, else English)")
+    parser.add_argument(
+        "--db", metavar="PATH", help="the database file (default: your user data folder; or $REPORTBOT_DB)"
+    )
+    parser.add_argument(
+        "--plain", action="store_true", help="plain line-by-line mode for screen readers (or $REPORTBOT_PLAIN=1)"
+    )
+    parser.add_argument(
+        "--lang", choices=["en", "fr"], help="language (default: your remembered choice, else $LANG, else English)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)

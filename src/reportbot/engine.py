@@ -11,9 +11,10 @@ total is caught before the rest of it is asked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, cast
 
 from reportbot.flow import expr
 from reportbot.flow.loader import (
@@ -22,11 +23,17 @@ from reportbot.flow.loader import (
     CompiledCondition,
     CompiledFlow,
     CompiledRoute,
+    Side,
     cell_in_column,
 )
 from reportbot.values import Value
 
 Number = int | Decimal
+Values = Mapping[Cell, Value | None]
+# The same map, read where the compiler admits only numeric boxes (sums, relations): their values are numbers.
+# Typed Any rather than cast() cell by cell, which would cost a call per term in the engine's hottest loops.
+Numbers = Mapping[Cell, Any]
+SkipUntil = dict[str | None, tuple[int, str]]  # column (None: every column) -> (box index, route id)
 
 
 @dataclass(frozen=True)
@@ -90,11 +97,11 @@ class Evaluation:
 
     def derived(self) -> dict[Cell, Number]:
         """The totals on the route that are known."""
-        by_id = self.flow.by_id
+        by_id, values = self.flow.by_id, self.values
         return {
-            c: v  # type: ignore[misc]
+            c: cast(Number, values[c])  # a total is a sum of numbers
             for c in self.route
-            if by_id[c[0]].is_total and (v := self.values.get(c)) is not None
+            if by_id[c[0]].is_total and values.get(c) is not None
         }
 
     def on_route(self, cell: Cell) -> bool:
@@ -113,7 +120,7 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
         i = info.index
         for key in [k for k, (target, _) in skip_until.items() if i >= target]:
             del skip_until[key]
-        derived = info.is_total
+        formula = info.formula  # not is_total: the formula itself is needed, typed
         for cell in info.cell_keys:
             skip = skip_until.get(cell[1])
             if skip is not None:
@@ -121,8 +128,8 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
                 values[cell] = 0 if info.numeric else None
                 continue
             route.append(cell)
-            if derived:
-                values[cell] = _formula(info.formula, cell[1], flow, values)  # type: ignore[arg-type]
+            if formula is not None:
+                values[cell] = _formula(formula, cell[1], flow, values)
             else:
                 values[cell] = answers.get(cell)
         for rule in flow.routes_at.get(i, ()):
@@ -142,7 +149,7 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
     return Evaluation(flow, answers, values, route, skipped_by, missing, findings, notices, stray)
 
 
-def _formula(lin: expr.Linear, column: str | None, flow: CompiledFlow, values: dict) -> Number | None:
+def _formula(lin: expr.Linear, column: str | None, flow: CompiledFlow, values: Numbers) -> Number | None:
     total: Number = lin.const
     for box_id, coef in lin.terms:
         cell = cell_in_column(flow.by_id[box_id], column)
@@ -155,7 +162,14 @@ def _formula(lin: expr.Linear, column: str | None, flow: CompiledFlow, values: d
     return total
 
 
-def _follow(rule: CompiledRoute, at_cells, skipped_by, values, skip_until, keys) -> None:
+def _follow(
+    rule: CompiledRoute,
+    at_cells: tuple[Cell, ...],
+    skipped_by: Mapping[Cell, str],
+    values: Values,
+    skip_until: SkipUntil,
+    keys: list[str | None],
+) -> None:
     live = [c for c in at_cells if c not in skipped_by]
     if not live:
         return
@@ -171,13 +185,13 @@ def _follow(rule: CompiledRoute, at_cells, skipped_by, values, skip_until, keys)
                 _skip(skip_until, column, target)
 
 
-def _skip(skip_until: dict, key: str | None, target: tuple[int, str]) -> None:
+def _skip(skip_until: SkipUntil, key: str | None, target: tuple[int, str]) -> None:
     current = skip_until.get(key)
     if current is None or current[0] < target[0]:
         skip_until[key] = target
 
 
-def _holds(cond: CompiledCondition, values: Mapping[Cell, Value | None]) -> bool | None:
+def _holds(cond: CompiledCondition, values: Numbers) -> bool | None:
     """True, False, or None when not yet decidable."""
     for clause in cond.clauses:
         if clause.cell is not None:
@@ -192,13 +206,15 @@ def _holds(cond: CompiledCondition, values: Mapping[Cell, Value | None]) -> bool
             v = values.get(cell)
             if v is None:
                 return None
-            total += coef * v  # type: ignore[operator]
+            total += coef * v
         if not expr.compare(total, clause.op):
             return False
     return True
 
 
-def _bounds(terms, const, values) -> tuple[Number | None, Number | None, bool]:
+def _bounds(
+    terms: Iterable[tuple[Cell, int]], const: int, values: Numbers
+) -> tuple[Number | None, Number | None, bool]:
     """Bounds of ``sum(coef * cell) + const`` given that unknown cells are >= 0."""
     low: Number | None = const
     high: Number | None = const
@@ -219,12 +235,12 @@ def _bounds(terms, const, values) -> tuple[Number | None, Number | None, bool]:
     return low, high, exact
 
 
-def _side_value(side, values) -> tuple[Number | None, Number | None, bool]:
+def _side_value(side: Side, values: Values) -> tuple[Number | None, Number | None, bool]:
     """One side's bounds so far: (lowest, highest, exact); equal when exact, None when unbounded."""
     return _bounds(side.base, side.const, values)
 
 
-def _check(check: CompiledCheck, values, skipped_by) -> Finding | None:
+def _check(check: CompiledCheck, values: Values, skipped_by: Mapping[Cell, str]) -> Finding | None:
     if all(c in skipped_by for c in check.cells):
         return None
     if check.when is not None and _holds(check.when, values) is not True:
@@ -232,7 +248,7 @@ def _check(check: CompiledCheck, values, skipped_by) -> Finding | None:
     terms = list(check.left.base) + [(c, -k) for c, k in check.right.base]
     low, high, exact = _bounds(terms, check.left.const - check.right.const, values)
     if exact:
-        if expr.compare(low, check.op):  # type: ignore[arg-type]
+        if low is not None and expr.compare(low, check.op):  # exact: low is the value
             return None
     elif not expr.impossible(expr.Bounds(low, high), check.op):
         return None
@@ -256,7 +272,9 @@ def _check(check: CompiledCheck, values, skipped_by) -> Finding | None:
     return Finding(check.check.severity, check.check.id, "relation", check.boxes, check.column, facts)
 
 
-def _given_totals(flow: CompiledFlow, answers, values, skipped_by) -> list[Finding]:
+def _given_totals(
+    flow: CompiledFlow, answers: Mapping[Cell, Value], values: Values, skipped_by: Mapping[Cell, str]
+) -> list[Finding]:
     """A total given in a report file must be the total its parts make."""
     out = []
     for cell, given in answers.items():

@@ -9,6 +9,7 @@ never run (the README says so).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -49,6 +50,8 @@ def alive(pid: int, started: str | None) -> bool:
 
 
 def _alive_windows(pid: int) -> bool:  # pragma: no cover - exercised on Windows only
+    if sys.platform != "win32":  # never: it tells type checkers on other systems that what follows is Windows-only
+        raise NotImplementedError
     import ctypes
     from ctypes import wintypes
 

@@ -21,9 +21,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from reportbot.dialogs import languages
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow, report_ids
-from reportbot.dialogs import languages
 from reportbot.values import MAX_TEXT, YEARS, Value, ValueProblem, clean_text, one_line, to_value
 from reportbot.yamlio import NumberTooLong, YamlError, load_yaml, plain_number
 
@@ -143,7 +143,10 @@ def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
     out = dict(pairs)
     if len(out) < len(pairs):
         seen: set[str] = set()
-        raise _Repeated(next(k for k, _ in pairs if k in seen or seen.add(k)))
+        for key, _ in pairs:
+            if key in seen:
+                raise _Repeated(key)
+            seen.add(key)
     return out
 
 
@@ -169,17 +172,20 @@ def _json_line(text: str) -> int:
             starts.append(at)
             return scan_once(string, at)
 
-        pairs, end = json.decoder.JSONObject(s_and_end, strict, scan, object_hook, list, memo)
+        # json's pure-Python parts, which typeshed leaves out: the only decoder that says where a key is.
+        pairs, end = json.decoder.JSONObject(  # type: ignore[attr-defined]
+            s_and_end, strict, scan, object_hook, list, memo
+        )
         seen: set[str] = set()
-        for (k, _), at in zip(pairs, starts):
+        for (k, _), at in zip(pairs, starts, strict=False):
             if k in seen:
                 raise _Found(s_and_end[0].count("\n", 0, at) + 1)
             seen.add(k)
         return dict(pairs), end
 
     decoder = json.JSONDecoder(parse_int=plain_number, parse_float=plain_number)
-    decoder.parse_object = parse_object
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]  # pure-Python hooks typeshed leaves out
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]  # (the same)
     try:
         decoder.decode(text)
     except _Found as found:
@@ -375,7 +381,8 @@ def to_document(
 
 def _plain(value: Value) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral() and value.as_tuple().exponent >= 0 else value
+        exponent = value.as_tuple().exponent  # 'n', 'N' or 'F' for a NaN or an infinity
+        return int(value) if isinstance(exponent, int) and exponent >= 0 and value == value.to_integral() else value
     return value
 
 

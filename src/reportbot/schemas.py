@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from reportbot.dialogs import CommonDialog, ReportDialog
 from reportbot.flow.models import Flow
 from reportbot.resources import schema_dir
 
-SCHEMAS = {
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+SCHEMAS: dict[str, type[BaseModel]] = {
     "flow.schema.json": Flow,
     "dialog.schema.json": ReportDialog,
     "common-dialog.schema.json": CommonDialog,
 }
 
 
-def render(model: type) -> str:
+def render(model: type[BaseModel]) -> str:
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

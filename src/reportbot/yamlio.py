@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 
 @cache
-def _yaml():
+def _yaml() -> tuple[Any, Any]:
     """PyYAML and its fastest safe loader, imported on first use (a start from the flow cache reads no YAML)."""
     import yaml
 
@@ -93,25 +94,27 @@ def _scalar(value: str, plain: bool) -> object:
     return value
 
 
-def _line(event) -> int:
+def _line(event: Any) -> int:
     return event.start_mark.line + 1 if event.start_mark else 0
 
 
 _NO_KEY = object()
 
 
-def _strict(yaml, loader, text: str) -> object:
-    """Compose ``text`` from its events, iteratively, refusing what a report file has no use for."""
-    root: object = None
-    stack: list[list] = []  # [container, key waiting for its value]
-    documents = 0
+class _Composer:
+    """Builds the document from parser events on an explicit stack (no recursion), refusing what has no use."""
 
-    def add(value: object, event) -> None:
-        nonlocal root
-        if not stack:
-            root = value
+    def __init__(self, yaml: Any) -> None:
+        self.yaml = yaml
+        self.root: object = None
+        self.stack: list[list[Any]] = []  # [container, key waiting for its value, start event]
+        self.documents = 0
+
+    def add(self, value: object, event: Any) -> None:
+        if not self.stack:
+            self.root = value
             return
-        frame = stack[-1]
+        frame = self.stack[-1]
         container = frame[0]
         if isinstance(container, list):
             container.append(value)
@@ -125,35 +128,47 @@ def _strict(yaml, loader, text: str) -> object:
             container[frame[1]] = value
             frame[1] = _NO_KEY
 
+    def open(self, event: Any) -> None:
+        mapping = isinstance(event, self.yaml.MappingStartEvent)
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlError("deep")
+        if self.stack and isinstance(self.stack[-1][0], dict) and self.stack[-1][1] is _NO_KEY:
+            raise YamlError("key", key="{...}" if mapping else "[...]", line=_line(event))
+        self.stack.append([{} if mapping else [], _NO_KEY, event])
+
+    def feed(self, event: Any) -> None:
+        yaml = self.yaml
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError("alias", line=_line(event))
+        if getattr(event, "tag", None) is not None:
+            raise YamlError("tag", line=_line(event))
+        if isinstance(event, yaml.ScalarEvent):
+            self.add(_scalar(event.value, event.implicit[0]), event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.open(event)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            container, _, start = self.stack.pop()
+            self.add(container, start)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise YamlError("syntax", detail="more than one document (---)")
+
+
+def _strict(yaml: Any, loader: Any, text: str) -> object:
+    """Compose ``text`` from its events, iteratively, refusing what a report file has no use for."""
+    composer = _Composer(yaml)
     try:
         for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.AliasEvent):
-                raise YamlError("alias", line=_line(event))
-            if getattr(event, "tag", None) is not None:
-                raise YamlError("tag", line=_line(event))
-            if isinstance(event, yaml.ScalarEvent):
-                add(_scalar(event.value, event.implicit[0]), event)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlError("deep")
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][1] is _NO_KEY:
-                    raise YamlError("key", key="{...}" if isinstance(event, yaml.MappingStartEvent) else "[...]",
-                                    line=_line(event))
-                stack.append([{} if isinstance(event, yaml.MappingStartEvent) else [], _NO_KEY, event])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                container, _, start = stack.pop()
-                add(container, start)
-            elif isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise YamlError("syntax", detail="more than one document (---)")
+            composer.feed(event)
     except yaml.MarkedYAMLError as e:
         # libyaml 0.2.6 refuses deep nesting itself, reading ahead of its events: say it in our words.
         at = e.problem_mark.index if e.problem_mark else len(text)
-        raise YamlError("deep" if _brackets_deeper(text[: at + 1]) else "syntax", detail=str(e).replace("\n", " ")) from None
+        code = "deep" if _brackets_deeper(text[: at + 1]) else "syntax"
+        raise YamlError(code, detail=str(e).replace("\n", " ")) from None
     except yaml.YAMLError as e:
         raise YamlError("syntax", detail=str(e).replace("\n", " ")) from None
-    return root
+    return composer.root
 
 
 def _brackets_deeper(text: str) -> bool:

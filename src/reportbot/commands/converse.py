@@ -47,12 +47,13 @@ def converse(args: argparse.Namespace, **where: object) -> int:
                     print(f"reportbot: {words.t('resume.none')}", file=sys.stderr)
                     return 1
                 where["report_id"] = latest.id
-            elif where.get("report_id") is not None:
-                store.get(where["report_id"])  # resume 99: said here in one line, before any front end starts
+            elif isinstance(report_id := where.get("report_id"), int):
+                store.get(report_id)  # resume 99: said here in one line, before any front end starts
             if not plain_wanted(args):
                 from reportbot.frontends.tui.app import run_tui
 
                 return run_tui(store, language, **where)
+            # Ignored below: where holds report_id, or kind and year, as the commands pass them (latest popped).
             conversation = Conversation(store, language=language, **where)  # type: ignore[arg-type]
         except StoreError as e:  # resume 99, a report open elsewhere, a store that cannot be used
             return refused(e, words)

@@ -23,9 +23,17 @@ from reportbot.values import one_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", type=report_number, nargs="?", metavar="ID", help="the report's number (default: the most recently changed)")
-    parser.add_argument("--format", "-f", choices=export.FORMATS, help="json (a reportbot/1 file), csv, md or html (default: from -o, else md)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output (-: standard output)")
+    parser.add_argument(
+        "id", type=report_number, nargs="?", metavar="ID",
+        help="the report's number (default: the most recently changed)",
+    )
+    parser.add_argument(
+        "--format", "-f", choices=export.FORMATS,
+        help="json (a reportbot/1 file), csv, md or html (default: from -o, else md)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output (-: standard output)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"reportbot: {words.t('export.is_database', path=shown)}", file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"reportbot: {words.t('export.cannot_write', path=shown, detail=one_line(str(e.strerror or e)))}", file=sys.stderr)
+        message = words.t("export.cannot_write", path=shown, detail=one_line(str(e.strerror or e)))
+        print(f"reportbot: {message}", file=sys.stderr)
         return 2
     print(words.t("export.written", id=row.id, path=shown, format=fmt))
     return 0

@@ -19,7 +19,7 @@ def route_mermaid(flow: CompiledFlow) -> str:
     for s in sections:
         lines.append(f'  {node[s.id]}["Section {s.id}: {s.title.replace(chr(34), chr(39))}"]')
     lines.append('  end_(["Review and confirm"])')
-    for a, b in zip(sections, sections[1:]):
+    for a, b in zip(sections, sections[1:], strict=False):
         lines.append(f"  {node[a.id]} --> {node[b.id]}")
     lines.append(f"  {node[sections[-1].id]} --> end_")
     for r in flow.flow.routes:

@@ -39,7 +39,7 @@ def line(flow: CompiledFlow | None, words: Wording, h: HistoryRow) -> str:
     if h.how == "unacknowledged":
         return words.t("history.unacknowledged", when=when, rule=h.rule, column=column)
     box = h.box or ""
-    cell = explain.cell_name(flow, words, (box, h.column)) if flow else box  # type: ignore[arg-type]
+    cell = explain.cell_name(flow, words, (box, h.column)) if flow else box
     return words.t(
         "history.answer", when=when, cell=cell, old=_value(flow, words, box, h.old),
         new=_value(flow, words, box, h.new), how=words.t(f"how.{h.how}"),

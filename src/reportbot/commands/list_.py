@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
                 status=status_word(words, row), answered=answered, needed=needed, updated=local_time(row.updated),
             ))
         return 0
-    heads = [words.t(f"list.head.{k}") for k in ("id", "report", "year", "organization", "status", "progress", "updated")]
+    columns = ("id", "report", "year", "organization", "status", "progress", "updated")
+    heads = [words.t(f"list.head.{k}") for k in columns]
     table = [
         [
             str(row.id), row.kind, str(row.year), _short(row.organization or words.t("list.no_organization")),
@@ -61,5 +62,6 @@ def run(args: argparse.Namespace) -> int:
     widths = [max(len(r[i]) for r in [heads, *table]) for i in range(len(heads))]
     right = {0, 2, 5}
     for r in [heads, *table]:
-        print("  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+        cells = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        print("  ".join(cells).rstrip())
     return 0

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
         from reportbot.language import choose_language
 
         words = wording(choose_language(args.lang))
-        print(f"reportbot: {words.t('new.bad_year', first=YEARS[0], last=YEARS[-1], example=date.today().year - 1)}", file=sys.stderr)
+        message = words.t("new.bad_year", first=YEARS[0], last=YEARS[-1], example=date.today().year - 1)
+        print(f"reportbot: {message}", file=sys.stderr)
         return 2
     return converse(args, kind=args.report, year=year)

@@ -9,7 +9,9 @@ from reportbot.commands.converse import converse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", nargs="?", type=report_number, metavar="ID", help="the report's number (see reportbot list)")
+    parser.add_argument(
+        "id", nargs="?", type=report_number, metavar="ID", help="the report's number (see reportbot list)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -33,8 +33,10 @@ import io
 import os
 import pickle
 import sys
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from reportbot.ownfiles import make_folders, write_atomic
 
@@ -47,16 +49,7 @@ _HERE = Path(__file__).resolve().parent
 # Which reportbot this is: two checkouts (of the same code or not) never read each other's entries.
 LOCATION = str(_HERE.parent).encode("utf-8", "surrogateescape")
 _TAG = hashlib.blake2b(LOCATION, digest_size=6).hexdigest()
-# The code whose classes end up in the cache, or whose checks decide what is valid: an edit to it is a new cache.
-CODE = [
-    _HERE / "cache.py",
-    _HERE / "expr.py",
-    _HERE / "loader.py",
-    _HERE / "models.py",
-    _HERE.parent / "dialogs.py",
-    _HERE.parent / "dialog_models.py",
-    _HERE.parent / "__init__.py",
-]
+PACKAGE = _HERE.parent
 
 # (module, name) pairs a cache file may name; anything else is refused and the cache rebuilt.
 ALLOWED: set[tuple[str, str]] = {
@@ -79,6 +72,7 @@ class Record:
     """
 
     __slots__ = ("_kind", "__dict__")
+    _kind: str
 
     def __init__(self, kind: str, fields: dict[str, Any]) -> None:
         object.__setattr__(self, "_kind", kind)
@@ -93,8 +87,9 @@ class Record:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Record):
             return self._kind == other._kind and self.__dict__ == other.__dict__
-        if type(other).__name__ == self._kind and hasattr(type(other), "model_fields"):
-            return self.__dict__ == {k: getattr(other, k) for k in type(other).model_fields}
+        fields = getattr(type(other), "model_fields", None)
+        if type(other).__name__ == self._kind and fields is not None:
+            return self.__dict__ == {k: getattr(other, k) for k in fields}
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -103,12 +98,12 @@ class Record:
     def __repr__(self) -> str:
         return f"{self._kind}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[Record], tuple[str, dict[str, Any]]]:
         return (Record, (self._kind, dict(self.__dict__)))
 
     # The two pydantic methods code outside validation uses on these models.
 
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> "Record":
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Record:
         import copy
 
         fields = copy.deepcopy(self.__dict__) if deep else dict(self.__dict__)
@@ -154,13 +149,36 @@ def folder() -> Path:
     return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "reportbot"
 
 
+def code_files(package: Path = PACKAGE) -> list[Path]:
+    """The code that can shape a compiled flow or dialog: the flow package and the package's top-level modules.
+
+    Found by globbing, so a module added or a function moved among them is covered without a list to keep.
+    Flows and dialogs sit low in the layers (pyproject.toml's import contracts): they cannot import the
+    subpackages above them (dialogue, commands, front ends), whose edits so leave the cache alone.
+    tests/test_hostile_cache.py checks that every module a cold build imports is among these.
+    """
+    return sorted([*package.glob("*.py"), *(package / "flow").rglob("*.py")])
+
+
+@cache
+def code_digest(package: Path = PACKAGE) -> bytes:
+    """A digest of :func:`code_files` (names and bytes), read once per process (the code does not change under it)."""
+    h = hashlib.blake2b(digest_size=32)
+    for path in code_files(package):
+        data = path.read_bytes()
+        name = path.relative_to(package).as_posix().encode()
+        h.update(name + b"\0" + len(data).to_bytes(8, "little") + data)
+    return h.digest()
+
+
 def fingerprint(sources: Iterable[Path]) -> bytes:
     """A digest of the package's location, the sources' bytes, the code that compiles them, and the Python version."""
     h = hashlib.blake2b(digest_size=32)
     h.update(FORMAT)
     h.update(sys.version.encode())
     h.update(len(LOCATION).to_bytes(8, "little") + LOCATION)
-    for path in [*sources, *CODE]:
+    h.update(code_digest())
+    for path in sources:
         data = path.read_bytes() if path.is_file() else b"<missing>"
         h.update(str(path.name).encode() + b"\0" + len(data).to_bytes(8, "little") + data)
     return h.digest()
@@ -172,7 +190,7 @@ def _file(kind: str, name: str) -> Path:
 
 
 class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: object):
+    def reducer_override(self, obj: object) -> Any:
         cls = type(obj)
         fields = getattr(cls, "__pydantic_fields__", None)
         if fields is not None and not isinstance(obj, type):
@@ -242,9 +260,9 @@ def cached(kind: str, name: str, sources: Iterable[Path], build: Callable[[], T]
         digest = fingerprint(sources)
     except OSError:
         return build()
-    value = read(kind, name, digest)
-    if value is not MISSING:
-        return value
+    stored: T = read(kind, name, digest)
+    if stored is not MISSING:
+        return stored
     value = build()
     write(kind, name, digest, value)
     return value

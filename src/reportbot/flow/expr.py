@@ -14,9 +14,10 @@ their parts are known.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
-from typing import Callable
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<box>\d+(?:\.\d+)+)|(?P<num>\d+)|(?P<op>==|!=|<=|>=|<|>|\+|-|\.\.)|(?P<placeholder>_(?![A-Za-z0-9_]))|(?P<word>[A-Za-z_][A-Za-z0-9_]*))"
@@ -114,6 +115,7 @@ def _tokenize(text: str, placeholder: str | None = None) -> _Tokens:
 
 
 Expand = Callable[[str, str], list[str]]
+Real = int | Decimal | Fraction  # a value, a coefficient or a difference of sums
 """Turns a range ``a .. b`` into the boxes it covers (given by the loader)."""
 
 
@@ -165,8 +167,8 @@ def parse_formula(text: str, expand: Expand = _no_range) -> Linear:
     """A sum of boxes, as in a derived box."""
     toks = _tokenize(text)
     lin = _linear(toks, expand)
-    if toks.peek() is not None:
-        raise ExprError(f"unexpected {toks.peek()[1]!r} in formula {text!r}")
+    if (extra := toks.peek()) is not None:
+        raise ExprError(f"unexpected {extra[1]!r} in formula {text!r}")
     return lin
 
 
@@ -183,8 +185,8 @@ def parse_relation(text: str, expand: Expand = _no_range, placeholder: str | Non
     """A relation between two sums ("5.7 == 4.4")."""
     toks = _tokenize(text, placeholder)
     rel = _relation(toks, expand)
-    if toks.peek() is not None:
-        raise ExprError(f"unexpected {toks.peek()[1]!r} in {text!r}")
+    if (extra := toks.peek()) is not None:
+        raise ExprError(f"unexpected {extra[1]!r} in {text!r}")
     return rel
 
 
@@ -216,7 +218,7 @@ def parse_condition(text: str, expand: Expand = _no_range) -> Condition:
     return Condition(tuple(clauses), text.strip())
 
 
-def compare(diff: Fraction | int, op: str) -> bool:
+def compare(diff: Real, op: str) -> bool:
     """``left op right`` given ``left - right``."""
     if op == "==":
         return diff == 0
@@ -235,8 +237,8 @@ def compare(diff: Fraction | int, op: str) -> bool:
 class Bounds:
     """What ``left - right`` can still become: [low, high], None meaning unbounded."""
 
-    low: Fraction | None
-    high: Fraction | None
+    low: Real | None
+    high: Real | None
     unknown: tuple[str, ...] = field(default=())
 
 

@@ -96,7 +96,7 @@ class Check(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-_]*$")
     """A stable id, used in findings and in dialogs/ for the check's message."""
     severity: Severity
-    """error: a true report cannot break it (a stated relation, a breakdown or a part of the same set); warning: a judgement call."""
+    """error: a true report cannot break it (a stated relation, a breakdown or a part of the same set); warning: a judgement call."""  # noqa: E501 (the schema's description)
     test: str
     """The relation, e.g. "5.7 == 4.4" or "5.1 <= 4.1"; "_" stands for each box of ``each``."""
     when: str | None = None
@@ -119,7 +119,7 @@ class Route(_Strict):
     goto: str
     """The box to continue at, or "end" (review and submit)."""
     columns: Literal["each", "all"] = "all"
-    """each: in a two-column section, follow the instruction column by column; all: only when it holds in every column."""
+    """each: in a two-column section, follow the instruction column by column; all: only when it holds in every column."""  # noqa: E501 (the schema's description)
     source: str
     """The workbook's instruction, or why the skip follows from it."""
     note: str | None = None
