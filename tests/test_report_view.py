@@ -12,7 +12,6 @@ import datetime as dt
 import json
 
 import pytest
-from reports import changed, load
 from textual.geometry import Offset
 from textual.selection import Selection
 from textual.widgets import DataTable, Static
@@ -30,6 +29,7 @@ from reportbot.frontends.tui.review import ReviewScreen
 from reportbot.frontends.tui.widgets import ChatLog, FormPanel
 from reportbot.reportfile import parse_report
 from reportbot.store import Store
+from reports import changed, load
 
 TODAY = dt.date(2026, 3, 2)
 ACCEPTED = {("fippa-9.4-within-9.1", "general"): "fees waived in full for some", ("carried-forward-11.2", None): "one request reopened"}
@@ -109,7 +109,7 @@ def sheet_values(store: Store, report_id: int) -> dict[tuple[str, str | None], s
     return {
         (row.box, column): c.text
         for section in sheet.sections for row in section.rows
-        for column, c in zip(row.columns, row.cells) if c.state == "value"
+        for column, c in zip(row.columns, row.cells, strict=True) if c.state == "value"
     }
 
 

@@ -127,7 +127,9 @@ def _row(flow: CompiledFlow, words: Wording, ev: Evaluation, findings: Findings,
     )
 
 
-def build(flow: CompiledFlow, words: Wording, ev: Evaluation, findings: Findings, about: About | None = None) -> ReportView:
+def build(
+    flow: CompiledFlow, words: Wording, ev: Evaluation, findings: Findings, about: About | None = None
+) -> ReportView:
     """The view of a report from its evaluation and its assembled findings (see :mod:`reportbot.findings`)."""
     sections = []
     for section in flow.flow.sections:
