@@ -16,7 +16,7 @@ from typing import Callable
 
 from reportbot import carry, explain
 from reportbot.dialogs import Wording, languages, wording
-from reportbot.dialogue import understand
+from reportbot.dialogue import planner, understand
 from reportbot.dialogue.groups import Group, groups_of
 from reportbot.dialogue.machine import attach
 from reportbot.dialogue.messages import Message
@@ -543,73 +543,35 @@ class Conversation:
     def _next(self) -> list[Message]:
         ev = self.ev
         assert ev is not None and self.flow is not None
-        errors = [f for f in ev.errors if f.key not in self.deferred]
-        if errors:
-            return self._open_conflict(errors[0])
-        cell = self._next_cell()
-        if cell is not None:
-            if cell == self._questionnaire():
-                return self._offer_type()
-            group = self._group_due(cell)
-            if group is not None:
-                return self._offer_group(group)
-            proposal = self._proposal_for(cell)
-            if proposal is not None:
-                return self._propose(cell, proposal)
-            return self._ask(cell)
-        if ev.errors:
+        plan = planner.next_exchange(
+            ev, cursor=self.cursor, declined=self.declined_proposal, deferred=self.deferred,
+            acknowledged=self._acknowledged, warnings=self._warnings,
+        )
+        if isinstance(plan, planner.Resolve):
+            if not plan.reopened:
+                return self._open_conflict(plan.finding)
             # Deferred errors: confirmation needs them resolved.
             self.deferred.clear()
-            return [Message("say", self.words.t("confirm.errors_first"))] + self._open_conflict(ev.errors[0])
-        acknowledged = self._acknowledged()
-        pending = [w for w in self._warnings(ev) if w.key not in acknowledged]
-        if pending:
-            return self._accept(pending[0])
+            return [Message("say", self.words.t("confirm.errors_first"))] + self._open_conflict(plan.finding)
+        if isinstance(plan, planner.ChooseQuestionnaire):
+            return self._offer_type()
+        if isinstance(plan, planner.ChooseGroup):
+            return self._offer_group(plan.group)
+        if isinstance(plan, planner.Propose):
+            return self._propose(plan.cell, plan.value)
+        if isinstance(plan, planner.Ask):
+            return self._ask(plan.cell)
+        if isinstance(plan, planner.Accept):
+            return self._accept(plan.finding)
         return self._confirm()
 
     def _askable(self) -> list[Cell]:
-        assert self.ev is not None and self.flow is not None
-        return [c for c in self.ev.route if self.flow.by_id[c[0]].box.kind != "derived"]
+        assert self.ev is not None
+        return planner.askable(self.ev)
 
     def _next_cell(self) -> Cell | None:
-        cells = self._askable()
-        open_cells = [c for c in cells if self.ev.values.get(c) is None]  # type: ignore[union-attr]
-        if not open_cells:
-            return None
-        if self.cursor in cells:
-            start = cells.index(self.cursor)
-            later = [c for c in cells[start:] if c in open_cells]
-            if later:
-                return later[0]
-        return open_cells[0]
-
-    def _group_due(self, cell: Cell) -> Group | None:
-        ev = self.ev
-        assert ev is not None
-        for g in groups_of(self.flow, cell):  # type: ignore[arg-type]
-            if (
-                g.parts[0] == cell
-                and len(g.parts) > 1
-                and ev.values.get(g.total) == 1
-                and all(self.answers.get(p) is None and ev.on_route(p) for p in g.parts)
-            ):
-                return g
-        return None
-
-    def _proposal_for(self, cell: Cell) -> Value | None:
-        ev = self.ev
-        assert ev is not None
-        if cell == self.declined_proposal:
-            return None
-        for g in groups_of(self.flow, cell):  # type: ignore[arg-type]
-            total = ev.values.get(g.total)
-            others = [ev.values.get(p) for p in g.parts if p != cell]
-            if total is None or any(v is None for v in others):
-                continue
-            remainder = total - sum(others)  # type: ignore[operator, arg-type]
-            if remainder >= 0:
-                return remainder
-        return None
+        assert self.ev is not None
+        return planner.next_cell(self.ev, self.cursor)
 
     # ----- prompts -------------------------------------------------------------------------------------
 
