@@ -181,7 +181,7 @@ class Conversation:
         if cmd is not None:
             if self.talk is None and not BY_NAME[cmd.name].launcher:
                 return self._not_yet()
-            return _RUN[cmd.name](self, cmd)
+            return RUN[cmd.name](self, cmd)
         if self.talk is not None:
             return self.talk.reply(text)
         assert self.launching is not None, "start() comes first"
@@ -276,7 +276,7 @@ def _split(cmd: Command) -> tuple[str, str | None]:
 
 
 # Every command of the registry (reportbot.dialogue.commands), and what runs it.
-_RUN: dict[str, Callable[[Conversation, Command], list[Message]]] = {
+RUN: dict[str, Callable[[Conversation, Command], list[Message]]] = {
     "help": lambda conv, cmd: conv.help(),
     "why": lambda conv, cmd: conv.why(cmd.box),
     "back": lambda conv, cmd: conv.back(),
