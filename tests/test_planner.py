@@ -10,7 +10,8 @@ from reportbot.engine import evaluate
 from reportbot.flow.loader import load_flow
 
 FLOW = load_flow("cyfsa-part-x")
-FULL = json.loads((Path(__file__).parent / "data" / "conversations" / "cyfsa-full.expected.json").read_text())["answers"]
+EXPECTED = Path(__file__).parent / "data" / "conversations" / "cyfsa-full.expected.json"
+FULL = json.loads(EXPECTED.read_text(encoding="utf-8"))["answers"]
 
 
 def answers(until: str | None = None, **changed):

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-from typing import Callable
+from collections.abc import Callable
 
 from reportbot import carry
 from reportbot.dialogs import Wording, languages, wording
-from reportbot.dialogue import interview_commands as run, understand
+from reportbot.dialogue import interview_commands as run
+from reportbot.dialogue import understand
 from reportbot.dialogue.commands import BY_NAME
 from reportbot.dialogue.exchanges import Identifying
 from reportbot.dialogue.interview import Interview

@@ -96,7 +96,8 @@ class Proposing(Exchange):
         report, cell = talk.report, self.cell
         talk.asking = cell
         kind = report.flow.by_id[cell[0]].box.kind
-        text = report.words.t("propose.question", value=report.words.value(self.value, kind), label=report.label(cell[0]))
+        value = report.words.value(self.value, kind)
+        text = report.words.t("propose.question", value=value, label=report.label(cell[0]))
         return report.section_intro(cell) + talk.ask_prompt(report.name(cell), text, cell=cell)
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
@@ -139,7 +140,8 @@ class ChoosingGroup(Exchange):
         out = report.section_intro(group.parts[0])
         column = ""
         if group.total[1]:
-            column = report.words.t("group.column", column=explain.column_label(report.flow, report.words, group.total[1]))
+            label = explain.column_label(report.flow, report.words, group.total[1])
+            column = report.words.t("group.column", column=label)
         tag = group.tag if group.total[1] is None else f"{group.tag} {group.total[1]}"
         question = report.words.t("group.question", total=report.name(group.total), column=column)
         return out + talk.ask_prompt(tag, question, choices)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from reportbot.dialogs import Wording
 from reportbot.dialogue import planner
 from reportbot.dialogue.exchanges import Asking, ChoosingQuestionnaire, Exchange, Resolving, for_plan
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.report import OpenReport
-from reportbot.dialogs import Wording
 from reportbot.engine import Finding
 from reportbot.flow.loader import Cell
 from reportbot.values import Value
@@ -130,7 +130,10 @@ class Interview:
         return [Message("say", self.words.t("resolve.deferred"))] + self.next()
 
     def choose_questionnaire(self, option: str, confirmed: bool = False, changed: bool = False) -> list[Message]:
-        """Store the questionnaire chosen; a zero report puts 0 in the deciding boxes, after asking what it cannot know."""
+        """Store the questionnaire chosen.
+
+        A zero report puts 0 in the deciding boxes, after asking what it cannot know.
+        """
         report = self.report
         cell = report.questionnaire()
         assert cell is not None
@@ -170,7 +173,9 @@ class Interview:
 
     # ----- prompts ---------------------------------------------------------------------------------
 
-    def ask_prompt(self, tag: str, text: str, choices: list[str] | tuple[str, ...] = (), cell: Cell | None = None) -> list[Message]:
+    def ask_prompt(
+        self, tag: str, text: str, choices: list[str] | tuple[str, ...] = (), cell: Cell | None = None
+    ) -> list[Message]:
         self.prompt = Message("prompt", text, tag=tag, choices=tuple(choices), cell=cell)
         return [self.prompt]
 

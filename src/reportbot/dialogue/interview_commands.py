@@ -13,6 +13,7 @@ from reportbot.dialogue.interview import Interview
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.review import review_lines
 from reportbot.dialogue.understand import NotUnderstood
+from reportbot.flow.loader import Cell
 
 
 def help_(talk: Interview) -> list[Message]:
@@ -136,17 +137,22 @@ def change(talk: Interview, target: str, typed: str | None) -> list[Message]:
         return talk.choose_questionnaire(str(value), changed=True)
     report.write(cell, value, "said")
     before = report.refresh()
-    out = [Message("say", talk.words.t("change.done", box=report.name(cell), value=talk.words.value(value, info.box.kind)))]
-    out += report.announce(before, report.ev)
+    done = talk.words.t("change.done", box=report.name(cell), value=talk.words.value(value, info.box.kind))
+    return [Message("say", done)] + report.announce(before, report.ev) + _after_change(talk, cell)
+
+
+def _after_change(talk: Interview, cell: Cell) -> list[Message]:
+    """After a change: the next question when it may differ now, else the question under way again."""
+    report = talk.report
     state = talk.exchange.state if talk.exchange is not None else ""
     if state in ("resolving", "accepting", "confirming") or any(f.key not in talk.deferred for f in report.ev.errors):
         if talk.finding is not None and all(f.key != talk.finding.key for f in report.ev.findings):
             talk.finding = None
-        return out + talk.next()
+        return talk.next()
     if isinstance(talk.exchange, Asking) and talk.asking == cell:
-        return out + talk.after_answer(cell)
+        return talk.after_answer(cell)
     if isinstance(talk.exchange, (ChoosingGroup, Proposing)) and cell in talk.exchange.offered(talk):
         # The one choice or the remainder offered was worked out before this change: offering it
         # again would overwrite what the filer just said, so the next question is worked out anew.
-        return out + talk.next()
-    return out + talk.reprompt()
+        return talk.next()
+    return talk.reprompt()

@@ -45,7 +45,7 @@ class ChoosingDraft(Launching):
         rows = [conv.store.get(i) for i in self.choices if i is not None]
         lines = []
         for row in rows:
-            title = wording(conv.language, row.kind).report.title  # type: ignore[union-attr]  # a report's words
+            title = _title(conv.language, row.kind)
             org = row.organization or common.t("start.no_organization")
             lines.append(common.t("start.report_line", id=row.id, title=title, year=row.year, organization=org))
         return conv.launch_prompt("resume", common.t("start.resume_question"), [*lines, common.t("start.new")])
@@ -66,14 +66,14 @@ class ChoosingReport(Launching):
     state, trigger = "choosing_report", "choose_report"
 
     def begin(self, conv: Conversation) -> list[Message]:
-        choices = [wording(conv.language, r).report.title for r in report_ids()]  # type: ignore[union-attr]
+        choices = [_title(conv.language, r) for r in report_ids()]
         return conv.launch_prompt("report", conv.common.t("start.report_question"), choices)
 
     def reply(self, conv: Conversation, text: str) -> list[Message]:
         ids = report_ids()
         choices = conv.prompt.choices if conv.prompt is not None else ()
         try:
-            conv.kind = understand.pick(conv.common, [*zip(ids, choices), *((r, r) for r in ids)], text)
+            conv.kind = understand.pick(conv.common, [*zip(ids, choices, strict=False), *((r, r) for r in ids)], text)
         except NotUnderstood as e:
             return conv.launch_again(str(e))
         return conv.create() if conv.year is not None else conv.launch(ChoosingYear())
@@ -99,3 +99,8 @@ class ChoosingYear(Launching):
             return conv.launch_again(conv.common.t("start.bad_year", year=conv.default_year()))
         conv.year = int(n)
         return conv.create()
+
+
+def _title(language: str, kind: str) -> str:
+    report = wording(language, kind).report
+    return report.title if report is not None else kind

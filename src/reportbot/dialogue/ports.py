@@ -12,7 +12,9 @@ from reportbot.flow.loader import Cell
 class ReportStore(Reports, Protocol):
     """The store as the conversation uses it (:class:`reportbot.store.Store` is one)."""
 
-    def create_report(self, kind: str, year: int, organization: str | None = None, language: str | None = None) -> int: ...
+    def create_report(
+        self, kind: str, year: int, organization: str | None = None, language: str | None = None
+    ) -> int: ...
 
     def open_report(self, report_id: int, read_only: bool = False) -> AbstractContextManager[object]:
         """Hold the report's lock until the context ends (raises ``ReportLocked`` when held elsewhere)."""

@@ -142,7 +142,8 @@ class OpenReport:
         new_stray = [c for c in after.stray if c not in before.stray]
         if new_stray:
             reason = explain.route_reason(flow, self.words, after.skipped_by[new_stray[0]])
-            out.append(Message("notice", self.words.t("route.now_skipped", cells=self.cells_text(new_stray), why=reason)))
+            text = self.words.t("route.now_skipped", cells=self.cells_text(new_stray), why=reason)
+            out.append(Message("notice", text))
         for f in self.warnings(after):
             if f.key not in self.said_warnings and f.key not in self.acknowledged():
                 self.said_warnings.add(f.key)
@@ -208,7 +209,8 @@ class OpenReport:
     def not_here(self, cell: Cell) -> str | None:
         """Why ``cell`` cannot be asked: it is a total, or skipped; None when it can."""
         if self.flow.by_id[cell[0]].formula is not None:
-            return self.words.t("resolve.is_total", box=self.name(cell), formula=explain.formula_text(self.flow, self.words, cell[0]))
+            formula = explain.formula_text(self.flow, self.words, cell[0])
+            return self.words.t("resolve.is_total", box=self.name(cell), formula=formula)
         if not self.ev.on_route(cell):
             why = explain.route_reason(self.flow, self.words, self.ev.skipped_by[cell])
             return self.words.t("goto.skipped", box=self.name(cell), why=why)

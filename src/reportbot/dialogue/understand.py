@@ -251,7 +251,8 @@ def _longest_first(words: Wording, meaning: str) -> list[str]:
 def _patterns(words: Wording, name: str, form: Form) -> tuple[re.Pattern[str], ...]:
     """How command ``name`` is typed in ``form``, longest words first (compiled once per wording)."""
     column_words = _column_words(words)
-    col = "(?:\\s+(" + "|".join(re.escape(w) for w in sorted(column_words, key=len, reverse=True)) + "))?" if column_words else "()?"
+    named = "|".join(re.escape(w) for w in sorted(column_words, key=len, reverse=True))
+    col = "(?:\\s+(" + named + "))?" if column_words else "()?"
     if form == "box_is_value":  # "4.1 is 7": a printed box number, then the word
         patterns = [r"(\d+(?:\.\d+)+)" + col + r"\s+" + re.escape(w) + r"\s+(.+)" for w in _longest_first(words, "is")]
     elif form == "box_to_value":
