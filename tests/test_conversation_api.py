@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import subprocess
 import sys
 from pathlib import Path
 
@@ -146,3 +147,10 @@ def test_end_of_input_in_french_leaves_without_storing_a_word(tmp_path, monkeypa
     assert out.rstrip().endswith(wording("fr").t("quit.saved", id=1))
     with Store.open(db) as store:
         assert ("1.1.email", None) not in store.answers(1)
+
+
+def test_the_conversation_imports_no_pydantic():
+    # The plain mode starts without pydantic (a warm flow cache needs none): the dialogue must not bring it in.
+    code = "import sys, reportbot.dialogue.conversation; print(sorted(m for m in sys.modules if m.startswith('pydantic')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -8,8 +8,7 @@ understood without being handled, or handled without being understood.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Form = Literal["alone", "box", "word", "box_to_value", "box_is_value"]
 """How a command is typed: "help"; "go to 6.3"; "language fr"; "change 4.1 to 7"; "4.1 is 7"."""
@@ -18,8 +17,7 @@ FORMS: tuple[Form, ...] = ("alone", "box", "word", "box_to_value", "box_is_value
 """The order the forms are tried in."""
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """A command: its ``name`` (its words' vocabulary key), how it is typed, and where it is answered."""
 
     name: str
@@ -44,6 +42,9 @@ COMMANDS: tuple[Spec, ...] = (
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 
 
-def typed(form: Form) -> list[Spec]:
+_TYPED = {form: tuple(spec for spec in COMMANDS if form in spec.forms) for form in FORMS}
+
+
+def typed(form: Form) -> tuple[Spec, ...]:
     """The commands typed in ``form``, in the table's order."""
-    return [spec for spec in COMMANDS if form in spec.forms]
+    return _TYPED[form]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from reportbot import carry
 from reportbot.dialogs import Wording, languages, wording
@@ -24,12 +25,14 @@ from reportbot.dialogue.interview import Interview
 from reportbot.dialogue.launcher import ChoosingDraft, ChoosingReport, ChoosingYear, Launching
 from reportbot.dialogue.machine import attach
 from reportbot.dialogue.messages import Message
-from reportbot.dialogue.ports import ReportStore
 from reportbot.dialogue.report import OpenReport
 from reportbot.dialogue.understand import Command
 from reportbot.engine import Evaluation
 from reportbot.flow.loader import Cell, CompiledFlow, report_ids
 from reportbot.values import Value, clean_text
+
+if TYPE_CHECKING:
+    from reportbot.dialogue.ports import ReportStore
 
 
 class Conversation:

@@ -8,7 +8,6 @@ and the conversation words it.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 
 from reportbot.dialogue.groups import Group, groups_of
 from reportbot.engine import Evaluation, Finding
@@ -16,53 +15,85 @@ from reportbot.flow.loader import Cell
 from reportbot.values import Value
 
 
-@dataclass(frozen=True)
-class Ask:
+class Step:
+    """One kind of exchange and what it is about; steps of one kind are equal when they hold the same things.
+
+    Plain classes with slots, not dataclasses: they are built at every start, and a dataclass costs more to build.
+    """
+
+    __slots__: tuple[str, ...] = ()
+
+    def _held(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Step) and type(other) is type(self) and other._held() == self._held()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._held()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._held()!r}"
+
+
+class Ask(Step):
     """[4.1] one box."""
 
-    cell: Cell
+    __slots__ = ("cell",)
+
+    def __init__(self, cell: Cell) -> None:
+        self.cell = cell
 
 
-@dataclass(frozen=True)
-class Propose:
+class Propose(Step):
     """[11.3.5] the last part of a breakdown, proposed as the remainder."""
 
-    cell: Cell
-    value: Value
+    __slots__ = ("cell", "value")
+
+    def __init__(self, cell: Cell, value: Value) -> None:
+        self.cell, self.value = cell, value
 
 
-@dataclass(frozen=True)
-class ChooseGroup:
+class ChooseGroup(Step):
     """[11.3] a breakdown of a total of 1, as one choice."""
 
-    group: Group
+    __slots__ = ("group",)
+
+    def __init__(self, group: Group) -> None:
+        self.group = group
 
 
-@dataclass(frozen=True)
-class ChooseQuestionnaire:
+class ChooseQuestionnaire(Step):
     """[type] zero report or full report, after section 2."""
 
-    cell: Cell
+    __slots__ = ("cell",)
+
+    def __init__(self, cell: Cell) -> None:
+        self.cell = cell
 
 
-@dataclass(frozen=True)
-class Resolve:
+class Resolve(Step):
     """[resolve] an error; ``reopened`` when it was put off and confirming needs it fixed."""
 
-    finding: Finding
-    reopened: bool = False
+    __slots__ = ("finding", "reopened")
+
+    def __init__(self, finding: Finding, reopened: bool = False) -> None:
+        self.finding, self.reopened = finding, reopened
 
 
-@dataclass(frozen=True)
-class Accept:
+class Accept(Step):
     """[accept] a warning, to accept with a reason."""
 
-    finding: Finding
+    __slots__ = ("finding",)
+
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
 
 
-@dataclass(frozen=True)
-class Confirm:
+class Confirm(Step):
     """[confirm] everything answered and agreed: the report as final."""
+
+    __slots__ = ()
 
 
 Plan = Ask | Propose | ChooseGroup | ChooseQuestionnaire | Resolve | Accept | Confirm

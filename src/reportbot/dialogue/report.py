@@ -7,17 +7,21 @@ else happens; :meth:`OpenReport.refresh` works the evaluation out again and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reportbot import carry, explain
-from reportbot.dialog_models import ReportDialog
 from reportbot.dialogs import Wording, wording
 from reportbot.dialogue import understand
 from reportbot.dialogue.groups import groups_of
 from reportbot.dialogue.messages import Message
-from reportbot.dialogue.ports import ReportStore
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column, load_flow
-from reportbot.store import ReportRow
 from reportbot.values import Value
+
+if TYPE_CHECKING:  # not imported at run time: the plain mode starts without pydantic, and sooner
+    from reportbot.dialog_models import ReportDialog
+    from reportbot.dialogue.ports import ReportStore
+    from reportbot.store import ReportRow
 
 
 class OpenReport:
