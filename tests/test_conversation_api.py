@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import inspect
 import io
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from reportbot.dialogue import understand
 from reportbot.dialogue.commands import COMMANDS
 from reportbot.dialogue.conversation import RUN, Conversation
 from reportbot.dialogue.machine import mermaid
+from reportbot.dialogue.ports import ReportStore
 from reportbot.store import Store
 
 README = Path(__file__).parent.parent / "README.md"
@@ -151,6 +153,14 @@ def test_end_of_input_in_french_leaves_without_storing_a_word(tmp_path, monkeypa
 
 def test_the_conversation_imports_no_pydantic():
     # The plain mode starts without pydantic (a warm flow cache needs none): the dialogue must not bring it in.
-    code = "import sys, reportbot.dialogue.conversation; print(sorted(m for m in sys.modules if m.startswith('pydantic')))"
+    code = "import sys, reportbot.dialogue.conversation; print([m for m in sys.modules if m.startswith('pydantic')])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_store_has_every_method_the_conversation_asks_of_it():
+    asked = [name for name, _ in inspect.getmembers(ReportStore, inspect.isfunction) if not name.startswith("_")]
+    assert {"answers", "set_answer", "acknowledge", "confirm", "open_report"} <= set(asked)
+    for name in asked:
+        wanted = inspect.signature(getattr(ReportStore, name)).parameters
+        assert list(inspect.signature(getattr(Store, name)).parameters) == list(wanted), name
