@@ -58,7 +58,7 @@ class Conversation:
         self.kind = kind
         self.year = year
         self.today = today or _dt.date.today()
-        self.talk: Interview | None = None  # the interview, once a report is open
+        self.interview: Interview | None = None  # the interview, once a report is open
         self.launching: Launching | None = None  # the launcher's question, before
         self._report_id = report_id
         self._read_only = read_only
@@ -71,34 +71,34 @@ class Conversation:
 
     @property
     def report_id(self) -> int | None:
-        return self.talk.report.id if self.talk is not None else self._report_id
+        return self.interview.report.id if self.interview is not None else self._report_id
 
     @property
     def read_only(self) -> bool:
-        return self.talk.report.read_only if self.talk is not None else self._read_only
+        return self.interview.report.read_only if self.interview is not None else self._read_only
 
     @property
     def words(self) -> Wording:
-        return self.talk.words if self.talk is not None else self.common
+        return self.interview.words if self.interview is not None else self.common
 
     @property
     def flow(self) -> CompiledFlow | None:
-        return self.talk.report.flow if self.talk is not None else None
+        return self.interview.report.flow if self.interview is not None else None
 
     @property
     def ev(self) -> Evaluation | None:
-        return self.talk.report.ev if self.talk is not None else None
+        return self.interview.report.ev if self.interview is not None else None
 
     @property
     def answers(self) -> dict[Cell, Value]:
-        return self.talk.report.answers if self.talk is not None else {}
+        return self.interview.report.answers if self.interview is not None else {}
 
     @property
     def prompt(self) -> Message | None:
         """The question waiting for an answer; None once the conversation is over."""
         if self.finished:
             return None
-        return self.talk.prompt if self.talk is not None else self._prompt
+        return self.interview.prompt if self.interview is not None else self._prompt
 
     @property
     def finished(self) -> bool:
@@ -106,7 +106,7 @@ class Conversation:
 
     def progress(self) -> tuple[int, int]:
         """(answered, needed) for the filer's progress bar: see :meth:`Evaluation.progress`."""
-        return (0, 0) if self.talk is None else self.talk.report.ev.progress()
+        return (0, 0) if self.interview is None else self.interview.report.ev.progress()
 
     def close(self) -> None:
         """Let go of the report's lock (everything is already saved)."""
@@ -163,7 +163,7 @@ class Conversation:
             except ReportLocked:
                 read_only = True
         report = OpenReport(self.store, row, self.language, read_only)
-        self.talk = talk = Interview(report, self)
+        self.interview = interview = Interview(report, self)
         key = "start.resumed" if resumed else "start.created"
         out = [Message("say", report.words.t(key, id=row.id, title=report.report.title, year=row.year))]
         if read_only:
@@ -171,8 +171,8 @@ class Conversation:
         if not resumed:
             out.append(Message("say", report.words.t("start.how_it_works")))
         if self._identification is not None and not read_only:
-            return out + talk.enter(Identifying(self._identification))
-        return out + talk.next()
+            return out + interview.enter(Identifying(self._identification))
+        return out + interview.next()
 
     # ----- the main loop --------------------------------------------------------------------------
 
@@ -183,11 +183,11 @@ class Conversation:
             return []
         cmd = understand.command(self.words, text)
         if cmd is not None:
-            if self.talk is None and not BY_NAME[cmd.name].launcher:
+            if self.interview is None and not BY_NAME[cmd.name].launcher:
                 return self._not_yet()
             return RUN[cmd.name](self, cmd)
-        if self.talk is not None:
-            return self.talk.reply(text)
+        if self.interview is not None:
+            return self.interview.reply(text)
         assert self.launching is not None, "start() comes first"
         return self.launching.reply(self, text)
 
@@ -203,36 +203,38 @@ class Conversation:
 
     def help(self) -> list[Message]:
         """What the question under way means, and what can be typed."""
-        if self.talk is None:
+        if self.interview is None:
             return [Message("help", self.common.t("help.start"))] + self._reprompt()
-        return run.help_(self.talk)
+        return run.help_(self.interview)
 
     def why(self, box: str | None = None) -> list[Message]:
         """Why a box (the one asked, when None) is asked, or skipped."""
-        return run.why(self.talk, box) if self.talk is not None else self._not_yet()
+        return run.why(self.interview, box) if self.interview is not None else self._not_yet()
 
     def back(self) -> list[Message]:
-        return run.back(self.talk) if self.talk is not None else self._not_yet()
+        return run.back(self.interview) if self.interview is not None else self._not_yet()
 
     def skip(self) -> list[Message]:
-        return run.skip(self.talk) if self.talk is not None else self._not_yet()
+        return run.skip(self.interview) if self.interview is not None else self._not_yet()
 
     def later(self) -> list[Message]:
-        return run.later(self.talk) if self.talk is not None else self._not_yet()
+        return run.later(self.interview) if self.interview is not None else self._not_yet()
 
     def review(self) -> list[Message]:
-        return run.review(self.talk) if self.talk is not None else self._not_yet()
+        return run.review(self.interview) if self.interview is not None else self._not_yet()
 
     def left(self) -> list[Message]:
-        return run.left(self.talk) if self.talk is not None else self._not_yet()
+        return run.left(self.interview) if self.interview is not None else self._not_yet()
 
     def go_to(self, box: str, column: str | None = None) -> list[Message]:
         """Ask ``box`` again (in ``column``, a column id, for a two-column box), or a section's first box."""
-        return run.go_to(self.talk, _cell_text(box, column)) if self.talk is not None else self._not_yet()
+        return run.go_to(self.interview, _cell_text(box, column)) if self.interview is not None else self._not_yet()
 
     def change(self, box: str, value: str | None = None, column: str | None = None) -> list[Message]:
         """Change ``box`` to ``value`` as typed; without a value, ask it again."""
-        return run.change(self.talk, _cell_text(box, column), value) if self.talk is not None else self._not_yet()
+        if self.interview is None:
+            return self._not_yet()
+        return run.change(self.interview, _cell_text(box, column), value)
 
     def set_language(self, language: str | None = None) -> list[Message]:
         """``language fr``, or the next language when None: the filer and the report remember it."""
@@ -241,33 +243,33 @@ class Conversation:
             wanted = language.lower()[:2]
             if wanted not in available:
                 problem = self.words.t("language.unknown", languages=", ".join(available))
-                return self.talk.again(problem) if self.talk is not None else self.launch_again(problem)
+                return self.interview.again(problem) if self.interview is not None else self.launch_again(problem)
         else:
             wanted = available[(available.index(self.language) + 1) % len(available)]
         self.language = wanted
         self.common = wording(wanted)
         self.store.set_setting("language", wanted)
-        if self.talk is None:
+        if self.interview is None:
             assert self.launching is not None
             said = Message("say", self.common.t("language.now", language=self.common.common.language_name))
             return [said] + self.launching.begin(self)
-        report = self.talk.report
+        report = self.interview.report
         report.words = wording(wanted, report.kind)
         if not report.read_only:
             self.store.set_language(report.id, wanted)
         report.section = None
         said = Message("say", report.words.t("language.now", language=report.words.common.language_name))
-        return [said] + self.talk.repeat()
+        return [said] + self.interview.repeat()
 
     def leave(self) -> list[Message]:
         """Stop here: everything is saved."""
         if self.finished:
             return []
         self.trigger("finish")
-        if self.talk is None:
+        if self.interview is None:
             return [Message("say", self.common.t("quit.nothing"))]
-        self.talk.prompt = None
-        return [Message("say", self.talk.words.t("quit.saved", id=self.talk.report.id))]
+        self.interview.prompt = None
+        return [Message("say", self.interview.words.t("quit.saved", id=self.interview.report.id))]
 
 
 def _cell_text(box: str, column: str | None) -> str:

@@ -39,6 +39,7 @@ class ChoosingDraft(Launching):
 
     def __init__(self, drafts: list[int]) -> None:
         self.choices: list[int | None] = [*drafts, None]
+        self.shown: list[str] = []  # each choice's line, as last asked
 
     def begin(self, conv: Conversation) -> list[Message]:
         common = conv.common
@@ -48,12 +49,12 @@ class ChoosingDraft(Launching):
             title = _title(conv.language, row.kind)
             org = row.organization or common.t("start.no_organization")
             lines.append(common.t("start.report_line", id=row.id, title=title, year=row.year, organization=org))
-        return conv.launch_prompt("resume", common.t("start.resume_question"), [*lines, common.t("start.new")])
+        self.shown = [*lines, common.t("start.new")]
+        return conv.launch_prompt("resume", common.t("start.resume_question"), self.shown)
 
     def reply(self, conv: Conversation, text: str) -> list[Message]:
-        choices = conv.prompt.choices if conv.prompt is not None else ()
         try:
-            picked = understand.pick(conv.common, [(str(i), c) for i, c in enumerate(choices)], text)
+            picked = understand.pick(conv.common, [(str(i), c) for i, c in enumerate(self.shown)], text)
         except NotUnderstood as e:
             return conv.launch_again(str(e))
         report_id = self.choices[int(picked)]
@@ -65,15 +66,17 @@ class ChoosingReport(Launching):
 
     state, trigger = "choosing_report", "choose_report"
 
+    def __init__(self) -> None:
+        self.shown: list[str] = []  # each report's title, as last asked
+
     def begin(self, conv: Conversation) -> list[Message]:
-        choices = [_title(conv.language, r) for r in report_ids()]
-        return conv.launch_prompt("report", conv.common.t("start.report_question"), choices)
+        self.shown = [_title(conv.language, r) for r in report_ids()]
+        return conv.launch_prompt("report", conv.common.t("start.report_question"), self.shown)
 
     def reply(self, conv: Conversation, text: str) -> list[Message]:
         ids = report_ids()
-        choices = conv.prompt.choices if conv.prompt is not None else ()
         try:
-            conv.kind = understand.pick(conv.common, [*zip(ids, choices, strict=False), *((r, r) for r in ids)], text)
+            conv.kind = understand.pick(conv.common, [*zip(ids, self.shown, strict=True), *((r, r) for r in ids)], text)
         except NotUnderstood as e:
             return conv.launch_again(str(e))
         return conv.create() if conv.year is not None else conv.launch(ChoosingYear())
