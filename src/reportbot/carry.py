@@ -9,11 +9,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column, load_flow
 from reportbot.store import ReportRow, Store
 from reportbot.values import Value
+
+
+class Reports(Protocol):
+    """What this module reads and writes in the store (the conversation passes its own store)."""
+
+    def reports(self) -> list[ReportRow]: ...
+
+    def get(self, report_id: int) -> ReportRow: ...
+
+    def answers(self, report_id: int) -> dict[Cell, Value]: ...
+
+    def set_answer(self, report_id: int, cell: Cell, value: Value | None, how: str = "said") -> None: ...
+
+    def set_organization(self, report_id: int, name: str | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -36,7 +51,7 @@ def _same(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and norm(a) == norm(b)
 
 
-def organization_of(store: Store, row: ReportRow) -> str | None:
+def organization_of(store: Reports, row: ReportRow) -> str | None:
     """The report's organization, or its answer to the organization box."""
     if row.organization:
         return row.organization
@@ -48,7 +63,7 @@ def organization_of(store: Store, row: ReportRow) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def previous_report(store: Store, kind: str, year: int, organization: str | None = None) -> ReportRow | None:
+def previous_report(store: Reports, kind: str, year: int, organization: str | None = None) -> ReportRow | None:
     """The same organization's report of ``year - 1``, confirmed ones first.
 
     Without an organization, the previous year's report is used only when all
@@ -65,14 +80,14 @@ def previous_report(store: Store, kind: str, year: int, organization: str | None
     return matches[0] if matches else None
 
 
-def identification(store: Store, row: ReportRow) -> dict[Cell, Value]:
+def identification(store: Reports, row: ReportRow) -> dict[Cell, Value]:
     """The text and choice answers of ``row``'s identification section."""
     flow = load_flow(row.kind)
     wanted = {b.id for b in flow.flow.sections[0].boxes if b.kind in ("text", "choice")}
     return {c: v for c, v in store.answers(row.id).items() if c[0] in wanted}
 
 
-def offer(store: Store, kind: str, year: int, organization: str | None = None) -> Offer | None:
+def offer(store: Reports, kind: str, year: int, organization: str | None = None) -> Offer | None:
     """Last year's identification for a new report, if there is one to offer."""
     previous = previous_report(store, kind, year, organization)
     if previous is None:
@@ -81,7 +96,7 @@ def offer(store: Store, kind: str, year: int, organization: str | None = None) -
     return Offer(previous, answers) if answers else None
 
 
-def accept(store: Store, report_id: int, offered: Offer) -> None:
+def accept(store: Reports, report_id: int, offered: Offer) -> None:
     """Take the offered identification into ``report_id`` (how: carried)."""
     for cell, value in offered.answers.items():
         store.set_answer(report_id, cell, value, how="carried")

@@ -1,11 +1,18 @@
 """The conversation's states and the moves between them, as a ``transitions`` machine.
 
-The rule engine decides *which* box comes next; this machine decides *what
+The planner decides *which* exchange comes next; this machine holds *what
 kind* of exchange is under way (a question, a conflict to resolve, a
-confirmation), so the conversation always knows what an answer means.
+confirmation) and refuses a move its tables do not allow (``MachineError``):
+the launcher's questions come in order, an open report never goes back to
+them, last year's identification is offered only to a report just created,
+and nothing follows ``done``. Each exchange class names its state and the
+trigger that leads there (:mod:`reportbot.dialogue.exchanges`,
+:mod:`reportbot.dialogue.launcher`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from transitions import Machine
 
@@ -30,11 +37,13 @@ STATES = [*LAUNCH, *INTERVIEW, "done"]
 # From a launch state or any interview state, the next exchange is the rule engine's choice.
 _NEXT = [*LAUNCH, *INTERVIEW]
 
-TRANSITIONS = [
+TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "offer_drafts", "source": "starting", "dest": "choosing_draft"},
     {"trigger": "choose_report", "source": ["starting", "choosing_draft"], "dest": "choosing_report"},
     {"trigger": "choose_year", "source": ["starting", "choosing_report"], "dest": "choosing_year"},
-    {"trigger": "offer_identification", "source": ["starting", "choosing_year", "choosing_draft"], "dest": "identifying"},
+    # Last year's identification is offered only to a report just created: from the command line, or after its year.
+    {"trigger": "offer_identification", "source": ["starting", "choosing_report", "choosing_year"],
+     "dest": "identifying"},
     {"trigger": "ask", "source": _NEXT, "dest": "asking"},
     {"trigger": "offer_type", "source": _NEXT, "dest": "choosing_type"},
     {"trigger": "offer_group", "source": _NEXT, "dest": "choosing_group"},
@@ -75,7 +84,8 @@ def mermaid() -> str:
             lines.append(f"  interview --> {dest}: {trigger}")
             sources = [s for s in sources if s not in INTERVIEW]
         for src in sources:
-            edge = f"  {src} --> interview: next question" if dest in INTERVIEW and trigger in _NEXT_TRIGGERS else f"  {src} --> {dest}: {trigger}"
+            into_interview = dest in INTERVIEW and trigger in _NEXT_TRIGGERS
+            edge = f"  {src} --> interview: next question" if into_interview else f"  {src} --> {dest}: {trigger}"
             if edge not in lines:
                 lines.append(edge)
     lines.append("  done --> [*]")

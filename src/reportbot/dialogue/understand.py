@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from reportbot.dialogs import Wording, languages, wording
+from reportbot.dialogue.commands import FORMS, Form, typed
 from reportbot.values import Value, ValueProblem, clean_text, to_value
 
 if TYPE_CHECKING:
@@ -221,38 +222,47 @@ def column_id(words: Wording, text: str, columns) -> str | None:
 
 
 def command(words: Wording, text: str) -> Command | None:
-    """The command in ``text``, or None when it is an answer."""
+    """The command in ``text`` (one of :data:`~reportbot.dialogue.commands.COMMANDS`), or None when it is an answer."""
     said = _fold(text).strip(" .!?") if text.strip() != "?" else "?"
     if not said:
         return None
-    for name in ("help", "why", "back", "skip", "review", "left", "quit", "language", "later"):
-        if said in _vocab(words, name):
-            return Command(name)
-    column_words = _column_words(words)
-    col = "(?:\\s+(" + "|".join(re.escape(w) for w in sorted(column_words, key=len, reverse=True)) + "))?" if column_words else "()?"
-    for name in ("why", "goto"):
-        for w in sorted(_vocab(words, name), key=len, reverse=True):
-            m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + col, said)
-            if m:
-                return Command(name, _cell_text(m.group(1), column_words.get(m.group(2) or "")))
-    for name in ("language",):
-        for w in _vocab(words, name):
-            m = re.fullmatch(re.escape(w) + r"\s+(\w+)", said)
-            if m:
-                return Command(name, value=m.group(1))
-    for w in sorted(_vocab(words, "change"), key=len, reverse=True):
-        for to in sorted(_vocab(words, "change_to"), key=len, reverse=True):
-            m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + col + r"\s+" + re.escape(to) + r"\s+(.+)", said)
-            if m:
-                return Command("change", _cell_text(m.group(1), column_words.get(m.group(2) or "")), _original_tail(text, m.group(3)))
-        m = re.fullmatch(re.escape(w) + r"\s+" + _BOX + col, said)
-        if m:
-            return Command("change", _cell_text(m.group(1), column_words.get(m.group(2) or "")))
-    for is_word_ in sorted(_vocab(words, "is"), key=len, reverse=True):
-        m = re.fullmatch(r"(\d+(?:\.\d+)+)" + col + r"\s+" + re.escape(is_word_) + r"\s+(.+)", said)
-        if m:
-            return Command("change", _cell_text(m.group(1), column_words.get(m.group(2) or "")), _original_tail(text, m.group(3)))
+    for form in FORMS:
+        for spec in typed(form):
+            if form == "alone":
+                if said in _vocab(words, spec.name):
+                    return Command(spec.name)
+                continue
+            for pattern in _patterns(words, spec.name, form):
+                m = pattern.fullmatch(said)
+                if m is None:
+                    continue
+                if form == "word":
+                    return Command(spec.name, value=m.group(1))
+                box = _cell_text(m.group(1), _column_words(words).get(m.group(2) or ""))
+                return Command(spec.name, box, _original_tail(text, m.group(3)) if form != "box" else None)
     return None
+
+
+def _longest_first(words: Wording, meaning: str) -> list[str]:
+    return sorted(_vocab(words, meaning), key=len, reverse=True)
+
+
+@lru_cache(maxsize=256)
+def _patterns(words: Wording, name: str, form: Form) -> tuple[re.Pattern[str], ...]:
+    """How command ``name`` is typed in ``form``, longest words first (compiled once per wording)."""
+    column_words = _column_words(words)
+    named = "|".join(re.escape(w) for w in sorted(column_words, key=len, reverse=True))
+    col = "(?:\\s+(" + named + "))?" if column_words else "()?"
+    if form == "box_is_value":  # "4.1 is 7": a printed box number, then the word
+        patterns = [r"(\d+(?:\.\d+)+)" + col + r"\s+" + re.escape(w) + r"\s+(.+)" for w in _longest_first(words, "is")]
+    elif form == "box_to_value":
+        patterns = [re.escape(w) + r"\s+" + _BOX + col + r"\s+" + re.escape(to) + r"\s+(.+)"
+                    for w in _longest_first(words, name) for to in _longest_first(words, f"{name}_to")]
+    elif form == "word":
+        patterns = [re.escape(w) + r"\s+(\w+)" for w in _longest_first(words, name)]
+    else:
+        patterns = [re.escape(w) + r"\s+" + _BOX + col for w in _longest_first(words, name)]
+    return tuple(re.compile(p) for p in patterns)
 
 
 def _cell_text(box: str, column: str | None) -> str:

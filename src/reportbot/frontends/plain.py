@@ -40,12 +40,13 @@ def run(conversation: Conversation, stdin: IO[str], out: IO[str], echo: bool = F
     startup.resume()
     try:
         render(conversation.start(), out)
-        while conversation.state != "done" and conversation.prompt is not None:
+        while not conversation.finished and conversation.prompt is not None:
             ask(conversation.prompt, out)
             line = stdin.readline()
             if not line:
                 out.write("\n")
-                render(conversation.reply("quit"), out)
+                # Left, not "quit" typed: in French "quit" is no command, and was stored as an answer.
+                render(conversation.leave(), out)
                 break
             line = line.rstrip("\r\n")
             out.write(clean_text(line) + "\n" if echo else "")

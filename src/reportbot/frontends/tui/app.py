@@ -177,9 +177,9 @@ class ReportbotApp(App[int]):
         conversation, self.conversation = self.conversation, None
         if conversation is None:
             return
-        if conversation.state != "done":
+        if not conversation.finished:
             try:
-                said = conversation.reply(self.words.vocabulary("quit"))
+                said = conversation.leave()
             except Exception:  # leaving must never fail: every answer is already saved
                 said = []
             self.farewell = next((m.text for m in reversed(said) if m.kind == "say"), self.farewell)
@@ -254,7 +254,7 @@ class ReportbotApp(App[int]):
         return None
 
     def search_boxes(self) -> None:
-        """A searchable list of the boxes on the route: choosing one sends "go to <box>"."""
+        """A searchable list of the boxes on the route: choosing one asks it again ("go to <box>")."""
         interview = self._interview()
         conv = self.conversation
         if interview is None or conv is None or conv.flow is None or conv.ev is None:
@@ -268,7 +268,7 @@ class ReportbotApp(App[int]):
                 continue
             name = explain.cell_name(conv.flow, conv.words, cell)
             label = (conv.words.report.boxes[cell[0]].label if conv.words.report else None) or info.box.label
-            commands.append((f"{name}  {label}", partial(interview.goto, name)))
+            commands.append((f"{name}  {label}", partial(interview.go_to, cell)))
         self.search_commands(commands, placeholder=self.words.t("tui.command.goto_placeholder"))
 
     def search_exports(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -9,8 +11,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from reportbot import explain
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
+from reportbot.flow.loader import Cell
 from reportbot.store import StoreError
 from reportbot.values import clean_text
 
@@ -66,7 +70,11 @@ class InterviewScreen(Screen):
 
     def send(self, text: str) -> None:
         """What the filer typed, to the conversation; what it says, to the screen."""
-        if self.conversation.state == "done":
+        self._exchange(text, lambda: self.conversation.reply(text))
+
+    def _exchange(self, text: str, act: Callable[[], list[Message]]) -> None:
+        """Echo ``text`` (what the filer typed, or the words of the command a key gave), then show what ``act`` says."""
+        if self.conversation.finished:
             self.app.show_reports()
             return
         log = self.query_one(ChatLog)
@@ -74,7 +82,7 @@ class InterviewScreen(Screen):
         shown = clean_text(text) or self.words.t("tui.enter")
         log.echo(self.words.t("tui.you", text=shown))
         try:
-            messages = self.conversation.reply(text)
+            messages = act()
         except StoreError as e:  # disk full, read-only, locked too long: the reply may be half done, so leave
             self.app.refused(e)
             return
@@ -98,7 +106,7 @@ class InterviewScreen(Screen):
         self.call_after_refresh(self.query_one(FormPanel).show, conv)
         answer = self.query_one("#answer", Input)
         prompt = conv.prompt
-        if conv.state == "done" or prompt is None:
+        if conv.finished or prompt is None:
             self.query_one(ChatLog).show([Message("notice", self.words.t("tui.ended"))])
             answer.placeholder = self.words.t("tui.answer.ended")
             answer.border_title = None
@@ -123,7 +131,7 @@ class InterviewScreen(Screen):
     # ----- actions ----------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        self.send(self.words.vocabulary("help"))
+        self._exchange(self.words.vocabulary("help"), self.conversation.help)
 
     def action_toggle_form(self) -> None:
         self.toggle_class("-form-toggled")
@@ -135,13 +143,15 @@ class InterviewScreen(Screen):
 
         self.app.push_screen(ReviewScreen(self.conversation, self.words), self._reviewed)
 
-    def _reviewed(self, cell_name: str | None) -> None:
-        if cell_name:
-            self.goto(cell_name)
+    def _reviewed(self, cell: Cell | None) -> None:
+        if cell:
+            self.go_to(cell)
 
-    def goto(self, cell_name: str) -> None:
-        """Ask a box again through the conversation, as if the filer typed "go to 4.1" or "go to 3.1 general"."""
-        self.send(f"{self.words.vocabulary('goto')} {cell_name}")
+    def go_to(self, cell: Cell) -> None:
+        """Ask a box again through the conversation; the log shows it as "go to 4.1" or "go to 3.1 general"."""
+        conv = self.conversation
+        name = explain.cell_name(conv.flow, conv.words, cell) if conv.flow is not None else cell[0]
+        self._exchange(f"{self.words.vocabulary('goto')} {name}", lambda: conv.go_to(*cell))
 
     def action_goto(self) -> None:
         self.app.search_boxes()

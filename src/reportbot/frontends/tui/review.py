@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from reportbot import explain
+from reportbot.flow.loader import Cell
 from reportbot.render import text as render_text
 from reportbot.report_view import ReportView, RowView
 
@@ -26,8 +27,8 @@ class ReportTable(DataTable):
     BINDINGS = [Binding("enter", "select_cursor", "tui.key.change")]
 
 
-class ReviewScreen(Screen[str | None]):
-    """Every box with its value; dismissed with the cell to change ("4.1", "3.1 general"), or None."""
+class ReviewScreen(Screen[Cell | None]):
+    """Every box with its value; dismissed with the cell to change (("4.1", None), ("3.1", "general")), or None."""
 
     AUTO_FOCUS = "#review-table"
     BINDINGS = [Binding("escape", "back", "tui.key.back")]
@@ -141,11 +142,9 @@ class ReviewScreen(Screen[str | None]):
     def _choose(self, box_id: str | None, column: str | None) -> None:
         if not box_id or box_id.startswith(SECTION):
             return
-        flow = self.conversation.flow
-        if column is None or (box_id, column) not in flow.by_id[box_id].cells():
-            self.dismiss(box_id)
-            return
-        self.dismiss(explain.cell_name(flow, self.conversation.words, (box_id, column)))
+        if column is not None and (box_id, column) not in self.conversation.flow.by_id[box_id].cells():
+            column = None  # the box's first column
+        self.dismiss((box_id, column))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,378 @@
+"""The exchanges of an interview: each holds what it asks about, words its question and reads its answer.
+
+:meth:`Exchange.begin` says the question (the conversation's machine is already
+in the exchange's state); :meth:`Exchange.reply` reads what the filer answered
+and says what follows, ending with the next exchange's question.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from reportbot import carry, explain
+from reportbot.dialogue import planner, understand
+from reportbot.dialogue.groups import Group
+from reportbot.dialogue.messages import Message
+from reportbot.dialogue.understand import NotUnderstood
+from reportbot.engine import Finding
+from reportbot.flow.loader import Cell, cell_in_column
+from reportbot.values import Value
+
+if TYPE_CHECKING:
+    from reportbot.dialogue.interview import Interview
+
+
+class Exchange:
+    """One kind of question; the machine's ``state`` while it is asked, and the ``trigger`` that leads there."""
+
+    state: ClassVar[str]
+    trigger: ClassVar[str]
+    asks_box: ClassVar[bool] = False
+    """"help" and "why" speak of the box asked."""
+
+    def begin(self, talk: Interview) -> list[Message]:
+        raise NotImplementedError
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        raise NotImplementedError
+
+    def again(self) -> Exchange:
+        """The exchange to ask again, in new words (after ``language``)."""
+        return self
+
+    def offered(self, talk: Interview) -> tuple[Cell, ...]:
+        """The cells this exchange would write with a value worked out before it, and those it was worked out from."""
+        return ()
+
+    def help_key(self) -> str:
+        return f"help.{self.state}"
+
+
+class Asking(Exchange):
+    """[4.1] one box."""
+
+    state, trigger, asks_box = "asking", "ask", True
+
+    def __init__(self, cell: Cell) -> None:
+        self.cell = cell
+
+    def begin(self, talk: Interview) -> list[Message]:
+        report, cell = talk.report, self.cell
+        talk.asking = cell
+        info = report.flow.by_id[cell[0]]
+        question = report.report.boxes[cell[0]].question
+        current = report.answers.get(cell)
+        if current is not None:
+            question = report.words.t("ask.with_current", question=question, value=report.display(cell, current))
+        elif info.box.optional:
+            question = report.words.t("ask.optional", question=question)
+        choices: list[str] = []
+        if info.box.kind == "choice":
+            labels = report.option_labels(cell[0]) or {}
+            choices = [labels.get(o.id, o.label) for o in info.box.options or []]
+        return report.section_intro(cell) + talk.ask_prompt(report.name(cell), question, choices, cell=cell)
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        cell = self.cell
+        box = talk.report.flow.by_id[cell[0]].box
+        if not text.strip() and talk.report.answers.get(cell) is not None:
+            return talk.after_answer(cell)
+        try:
+            value = understand.value_for(talk.words, box, text, talk.report.option_labels(cell[0]))
+        except NotUnderstood as e:
+            return talk.again(str(e))
+        return talk.set(cell, value, "said")
+
+
+class Proposing(Exchange):
+    """[11.3.5] the remainder of a breakdown, proposed."""
+
+    state, trigger, asks_box = "proposing", "propose", True
+
+    def __init__(self, cell: Cell, value: Value) -> None:
+        self.cell, self.value = cell, value
+
+    def begin(self, talk: Interview) -> list[Message]:
+        report, cell = talk.report, self.cell
+        talk.asking = cell
+        kind = report.flow.by_id[cell[0]].box.kind
+        value = report.words.value(self.value, kind)
+        text = report.words.t("propose.question", value=value, label=report.label(cell[0]))
+        return report.section_intro(cell) + talk.ask_prompt(report.name(cell), text, cell=cell)
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        cell = self.cell
+        answer = understand.yes_no(talk.words, text)
+        if answer is True or (not text.strip()):
+            return talk.set(cell, self.value, "derived")
+        if answer is False:
+            talk.declined = cell
+            return talk.ask(cell)
+        try:
+            typed = understand.value_for(talk.words, talk.report.flow.by_id[cell[0]].box, text)
+        except NotUnderstood as e:
+            return talk.again(str(e))
+        return talk.set(cell, typed, "said")
+
+    def offered(self, talk: Interview) -> tuple[Cell, ...]:
+        return (self.cell, *talk.report.breakdowns(self.cell))
+
+
+class ChoosingGroup(Exchange):
+    """[11.3] a breakdown of a total of 1, as one choice (with "neither" when it need not add up)."""
+
+    state, trigger, asks_box = "choosing_group", "offer_group", True
+
+    def __init__(self, group: Group) -> None:
+        self.group = group
+
+    def _neither(self, talk: Interview) -> str | None:
+        """The "none of these" answer of a breakdown that need not add up, if its dialog words one."""
+        text = talk.report.report.checks.get(self.group.rule)
+        return text.neither if text is not None and not self.group.binding else None
+
+    def begin(self, talk: Interview) -> list[Message]:
+        report, group = talk.report, self.group
+        talk.asking = group.parts[0]
+        choices = [f"{report.label(p[0])} ({p[0]})" for p in group.parts]
+        if (neither := self._neither(talk)) is not None:
+            choices.append(neither)
+        out = report.section_intro(group.parts[0])
+        column = ""
+        if group.total[1]:
+            label = explain.column_label(report.flow, report.words, group.total[1])
+            column = report.words.t("group.column", column=label)
+        tag = group.tag if group.total[1] is None else f"{group.tag} {group.total[1]}"
+        question = report.words.t("group.question", total=report.name(group.total), column=column)
+        return out + talk.ask_prompt(tag, question, choices)
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        report, group = talk.report, self.group
+        options = [(f"{p[0]}", report.label(p[0])) for p in group.parts]
+        neither = self._neither(talk)
+        if neither is not None:
+            options.append(("neither", neither))
+        try:
+            if neither and understand.is_word(talk.words, "neither", text):
+                picked = "neither"
+            else:
+                picked = understand.pick(talk.words, options, text)
+        except NotUnderstood as e:
+            return talk.again(str(e))
+        if report.read_only:
+            return talk.refuse_read_only()
+        for part in group.parts:
+            report.write(part, 1 if part[0] == picked else 0, "said" if picked in (part[0], "neither") else "derived")
+        out: list[Message] = []
+        if neither is not None and picked == "neither":
+            # The filer said none applies: the sum's warning is answered by that, with its words as the reason.
+            report.store.acknowledge(report.id, group.rule, group.total[1], neither)
+            parts = ", ".join(report.name(p) for p in group.parts)
+            out.append(Message("say", report.words.t("group.neither_kept", parts=parts, reason=neither)))
+        return out + talk.after_change(group.parts[-1])
+
+    def offered(self, talk: Interview) -> tuple[Cell, ...]:
+        return (*self.group.parts, self.group.total)
+
+
+class ChoosingQuestionnaire(Exchange):
+    """[type] zero report or full report, after section 2; [zero] a zero report's carried-forward zeros, confirmed."""
+
+    state, trigger, asks_box = "choosing_type", "offer_type", True
+
+    def __init__(self, problem: str | None = None, zero_pending: bool = False) -> None:
+        self.problem = problem
+        self.zero_pending = zero_pending
+
+    def again(self) -> Exchange:
+        return ChoosingQuestionnaire()
+
+    def help_key(self) -> str:
+        return "help.confirming_zero" if self.zero_pending else "help.choosing_type"
+
+    def begin(self, talk: Interview) -> list[Message]:
+        report = talk.report
+        cell = report.questionnaire()
+        assert cell is not None  # only a report with a questionnaire box asks it
+        if self.zero_pending:
+            cells = report.cells_text(report.carried_zero_cells())
+            return talk.ask_prompt("zero", report.words.t("type.zero_confirm", cells=cells, year=report.year - 1))
+        talk.asking = cell
+        question = report.report.boxes[cell[0]].question
+        current = report.answers.get(cell)
+        if current is not None:
+            question = report.words.t("ask.with_current", question=question, value=report.display(cell, current))
+        labels = report.option_labels(cell[0]) or {}
+        choices = [labels.get(o.id, o.label) for o in report.flow.by_id[cell[0]].box.options or []]
+        if self.problem:
+            out = [Message("error", report.words.t("error.line", text=self.problem))]
+        else:
+            out = report.section_intro(cell)
+        return out + talk.ask_prompt("type", question, choices)
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        report = talk.report
+        cell = report.questionnaire()
+        assert cell is not None
+        if self.zero_pending:
+            answer = understand.yes_no(talk.words, text)
+            if answer is None:
+                return talk.again(talk.words.t("understand.yes_no"))
+            self.zero_pending = False
+            if answer:
+                return talk.choose_questionnaire("zero", confirmed=True)
+            cells = report.cells_text(report.carried_zero_cells())
+            declined = Message("say", talk.words.t("type.zero_declined", year=report.year - 1, cells=cells))
+            return [declined] + talk.choose_questionnaire("full")
+        if not text.strip() and report.answers.get(cell) is not None:
+            return talk.after_answer(cell)
+        try:
+            box = report.flow.by_id[cell[0]].box
+            picked = understand.value_for(talk.words, box, text, report.option_labels(cell[0]))
+        except NotUnderstood as e:
+            return talk.again(str(e))
+        return talk.choose_questionnaire(str(picked))
+
+
+class Resolving(Exchange):
+    """[resolve] an error: which box should change."""
+
+    state, trigger = "resolving", "conflict"
+
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+        self.suggested: Cell | None = None
+
+    def again(self) -> Exchange:
+        return Resolving(self.finding)
+
+    def begin(self, talk: Interview) -> list[Message]:
+        report, finding = talk.report, self.finding
+        talk.finding = finding
+        self.suggested = report.likeliest(finding)
+        out = [Message("error", report.words.t("error.line", text=explain.summary(report.flow, report.words, finding)))]
+        if fix := explain.fix(report.words, finding):
+            out.append(Message("help", fix))
+        if self.suggested is not None:
+            text = report.words.t("resolve.question_suggested", box=report.name(self.suggested))
+        else:
+            text = report.words.t("resolve.question")
+        return out + talk.ask_prompt("resolve", text)
+
+    def _example(self, talk: Interview) -> str:
+        """A box of the finding, to show how a box number is typed."""
+        first = self.finding.boxes[0]
+        cell = self.suggested or cell_in_column(talk.report.flow.by_id[first], self.finding.column) or (first, None)
+        return talk.words.t("resolve.name_a_box", example=talk.report.name(cell))
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        if not text.strip():
+            if self.suggested is None:
+                return talk.again(self._example(talk))
+            return talk.fix(self.suggested)
+        if understand.is_word(talk.words, "later", text):
+            return talk.defer()
+        cell = talk.report.cell_from(text.strip(), self.finding.column)
+        if cell is None or cell[1] is None and talk.report.flow.by_id[cell[0]].columns != (None,):
+            return talk.again(self._example(talk))
+        return talk.fix(cell)
+
+
+class Accepting(Exchange):
+    """[accept] a warning, accepted with a reason."""
+
+    state, trigger = "accepting", "accept_warning"
+
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+
+    def begin(self, talk: Interview) -> list[Message]:
+        report = talk.report
+        talk.finding = self.finding
+        text = explain.summary(report.flow, report.words, self.finding)
+        return [Message("warning", report.words.t("warning.line", text=text))] + talk.ask_prompt(
+            "accept", report.words.t("accept.question")
+        )
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        reason = text.strip()
+        if not reason:
+            return talk.again(talk.words.t("accept.need_reason"))
+        if not understand.is_reason(reason):
+            return talk.again(talk.words.t("accept.say_more"))
+        if talk.report.read_only:
+            return talk.refuse_read_only()
+        rule, column = self.finding.key
+        talk.report.store.acknowledge(talk.report.id, rule, column, reason)
+        talk.finding = None
+        return [Message("say", talk.words.t("accept.kept"))] + talk.next()
+
+
+class Confirming(Exchange):
+    """[confirm] the report as final."""
+
+    state, trigger = "confirming", "wrap_up"
+
+    def begin(self, talk: Interview) -> list[Message]:
+        words = talk.words
+        return [Message("say", words.t("confirm.ready"))] + talk.ask_prompt("confirm", words.t("confirm.question"))
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        answer = understand.yes_no(talk.words, text)
+        if answer is None:
+            return talk.again(talk.words.t("understand.yes_no"))
+        report = talk.report
+        if not answer:
+            return [Message("say", talk.words.t("confirm.kept_draft", id=report.id))] + talk.reprompt()
+        if report.read_only:
+            return talk.refuse_read_only()
+        report.store.confirm(report.id)
+        talk.finish()
+        return [Message("say", talk.words.t("confirm.done", id=report.id))]
+
+
+class Identifying(Exchange):
+    """[same] last year's identification, shown and offered as one answer."""
+
+    state, trigger = "identifying", "offer_identification"
+
+    def __init__(self, offered: carry.Offer) -> None:
+        self.offer = offered
+
+    def begin(self, talk: Interview) -> list[Message]:
+        report, offered = talk.report, self.offer
+        out = [Message("say", report.words.t("same.intro", year=offered.previous.year))]
+        for cell, value in offered.answers.items():
+            if value in (None, ""):
+                continue
+            line = report.words.t("same.line", label=report.label(cell[0]), value=report.display(cell, value))
+            out.append(Message("say", line))
+        return out + talk.ask_prompt("same", report.words.t("same.question", year=offered.previous.year))
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        answer = understand.yes_no(talk.words, text)
+        if answer is None:
+            return talk.again(talk.words.t("understand.yes_no"))
+        if not answer:
+            return talk.next()
+        report = talk.report
+        carry.accept(report.store, report.id, self.offer)
+        report.reload()
+        return [Message("say", talk.words.t("same.copied", year=self.offer.previous.year))] + talk.next()
+
+
+def for_plan(plan: planner.Plan) -> Exchange:
+    """The exchange the planner says comes next."""
+    if isinstance(plan, planner.Ask):
+        return Asking(plan.cell)
+    if isinstance(plan, planner.Propose):
+        return Proposing(plan.cell, plan.value)
+    if isinstance(plan, planner.ChooseGroup):
+        return ChoosingGroup(plan.group)
+    if isinstance(plan, planner.ChooseQuestionnaire):
+        return ChoosingQuestionnaire()
+    if isinstance(plan, planner.Resolve):
+        return Resolving(plan.finding)
+    if isinstance(plan, planner.Accept):
+        return Accepting(plan.finding)
+    return Confirming()

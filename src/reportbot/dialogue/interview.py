@@ -1,0 +1,190 @@
+"""The interview over an open report: which exchange is under way, and where the filer is.
+
+The planner decides what comes next; the interview enters that exchange (the
+conversation's machine moves to its state) and keeps what outlasts one exchange:
+the box last asked, the error being fixed, the errors put off.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from reportbot.dialogs import Wording
+from reportbot.dialogue import planner
+from reportbot.dialogue.exchanges import Asking, ChoosingQuestionnaire, Exchange, Resolving, for_plan
+from reportbot.dialogue.messages import Message
+from reportbot.dialogue.report import OpenReport
+from reportbot.engine import Finding
+from reportbot.flow.loader import Cell
+from reportbot.values import Value
+
+
+class Machine(Protocol):
+    """The conversation's state machine (:mod:`reportbot.dialogue.machine`), as the interview moves it."""
+
+    state: str
+
+    def trigger(self, trigger_name: str) -> bool: ...
+
+
+class Interview:
+    """The questions over ``report``, one exchange at a time."""
+
+    def __init__(self, report: OpenReport, machine: Machine) -> None:
+        self.report = report
+        self.machine = machine
+        self.exchange: Exchange | None = None  # None until the first question
+        self.prompt: Message | None = None
+        self.cursor: Cell | None = None  # where the filer is in the questionnaire
+        self.asking: Cell | None = None  # the box asked last (may be a detour)
+        self.detour = False  # asking a box to fix a conflict: return to the cursor after
+        self.declined: Cell | None = None  # a box whose proposed remainder the filer turned down
+        self.deferred: set[tuple] = set()  # errors put off ("later")
+        self.finding: Finding | None = None  # the error being fixed, or the warning being accepted
+
+    @property
+    def words(self) -> Wording:
+        return self.report.words
+
+    # ----- exchanges ------------------------------------------------------------------------------
+
+    def enter(self, exchange: Exchange) -> list[Message]:
+        """Make ``exchange`` the one under way (the machine refuses a move its tables do not allow)."""
+        if self.machine.state != exchange.state:
+            self.machine.trigger(exchange.trigger)
+        self.exchange = exchange
+        return exchange.begin(self)
+
+    def reply(self, text: str) -> list[Message]:
+        assert self.exchange is not None, "the interview has begun"
+        return self.exchange.reply(self, text)
+
+    def repeat(self) -> list[Message]:
+        """The current question again, in the current words."""
+        return self.enter(self.exchange.again()) if self.exchange is not None else self.reprompt()
+
+    def next(self) -> list[Message]:
+        """The exchange the planner says comes next."""
+        report = self.report
+        plan = planner.next_exchange(
+            report.ev, cursor=self.cursor, declined=self.declined, deferred=self.deferred,
+            acknowledged=report.acknowledged, warnings=report.warnings,
+        )
+        if isinstance(plan, planner.Resolve) and plan.reopened:
+            # Deferred errors: confirmation needs them resolved.
+            self.deferred.clear()
+            return [Message("say", self.words.t("confirm.errors_first"))] + self.enter(Resolving(plan.finding))
+        return self.enter(for_plan(plan))
+
+    def ask(self, cell: Cell) -> list[Message]:
+        if cell == self.report.questionnaire():
+            return self.enter(ChoosingQuestionnaire())
+        return self.enter(Asking(cell))
+
+    def current_box(self) -> str | None:
+        """The box "help" and "why" speak of: the one asked, if a box is asked."""
+        if self.exchange is not None and self.exchange.asks_box and self.asking is not None:
+            return self.asking[0]
+        return None
+
+    def finish(self) -> None:
+        self.machine.trigger("finish")
+        self.prompt = None
+
+    # ----- answers ---------------------------------------------------------------------------------
+
+    def set(self, cell: Cell, value: Value, how: str) -> list[Message]:
+        if self.report.read_only:
+            return self.refuse_read_only()
+        self.report.write(cell, value, how)
+        return self.after_change(cell)
+
+    def after_change(self, cell: Cell) -> list[Message]:
+        """Say what the change implies (totals, warnings, skips), then move on."""
+        before = self.report.refresh()
+        return self.report.announce(before, self.report.ev) + self.after_answer(cell)
+
+    def after_answer(self, cell: Cell) -> list[Message]:
+        if self.detour:
+            self.detour = False
+            fixed = self.finding is not None and all(f.key != self.finding.key for f in self.report.ev.errors)
+            if fixed:
+                self.finding = None
+                return [Message("say", self.words.t("resolve.fixed"))] + self.next()
+            return self.next()
+        self.cursor = cell
+        return self.next()
+
+    def fix(self, cell: Cell) -> list[Message]:
+        """Ask ``cell`` to fix the error under way, then come back to where the filer was."""
+        problem = self.report.not_here(cell)
+        if problem is not None:
+            return self.again(problem)
+        self.detour = True
+        return self.ask(cell)
+
+    def defer(self) -> list[Message]:
+        assert self.finding is not None
+        self.deferred.add(self.finding.key)
+        self.finding = None
+        return [Message("say", self.words.t("resolve.deferred"))] + self.next()
+
+    def choose_questionnaire(self, option: str, confirmed: bool = False, changed: bool = False) -> list[Message]:
+        """Store the questionnaire chosen.
+
+        A zero report puts 0 in the deciding boxes, after asking what it cannot know.
+        """
+        report = self.report
+        cell = report.questionnaire()
+        assert cell is not None
+        if report.read_only:
+            return self.refuse_read_only()
+        out: list[Message] = []
+        if option == "zero":
+            problem = report.zero_refused()
+            if problem is not None:
+                return self.enter(ChoosingQuestionnaire(problem))
+            # Last year's report proves nothing was carried forward; otherwise only the filer knows.
+            if not confirmed and report.carried_zero_cells() and report.last_year() is None:
+                return self.enter(ChoosingQuestionnaire(zero_pending=True))
+            report.write(cell, "zero", "said")
+            out += self.said_changed(cell, changed)
+            for deciding in report.deciding():
+                if report.answers.get(deciding) != 0:
+                    report.write(deciding, 0, "derived")
+            out.append(Message("say", self.words.t("type.zero_filled", boxes=", ".join(report.flow.flow.zero_report))))
+        else:
+            was_zero = report.answers.get(cell) == "zero"
+            report.write(cell, option, "said")
+            out += self.said_changed(cell, changed)
+            if was_zero:
+                # The zeros the zero report put in are asked again, as the IPC's system takes you to those sections.
+                sources = report.store.answer_sources(report.id)
+                for deciding in report.deciding():
+                    if report.answers.get(deciding) == 0 and sources.get(deciding) == "derived":
+                        report.write(deciding, None, "said")
+        return out + self.after_change(cell)
+
+    def said_changed(self, cell: Cell, changed: bool) -> list[Message]:
+        if not changed:
+            return []
+        value = self.report.display(cell, self.report.answers[cell])
+        return [Message("say", self.words.t("change.done", box=self.report.name(cell), value=value))]
+
+    # ----- prompts ---------------------------------------------------------------------------------
+
+    def ask_prompt(
+        self, tag: str, text: str, choices: list[str] | tuple[str, ...] = (), cell: Cell | None = None
+    ) -> list[Message]:
+        self.prompt = Message("prompt", text, tag=tag, choices=tuple(choices), cell=cell)
+        return [self.prompt]
+
+    def reprompt(self) -> list[Message]:
+        return [self.prompt] if self.prompt is not None else []
+
+    def again(self, problem: str) -> list[Message]:
+        """Not understood: say what is expected, and ask again. Nothing is stored."""
+        return [Message("error", self.words.t("error.line", text=problem))] + self.reprompt()
+
+    def refuse_read_only(self) -> list[Message]:
+        return self.again(self.words.t("start.read_only"))

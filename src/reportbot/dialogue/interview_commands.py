@@ -1,0 +1,158 @@
+"""What the commands do during an interview: why, back, skip, later, review, what's left, go to, change.
+
+Each takes the interview and what the command names (a box as typed, "3.1
+personal"; a value as typed) and answers, ending with a prompt.
+"""
+
+from __future__ import annotations
+
+from reportbot import explain, report_view
+from reportbot.dialogue import planner, understand
+from reportbot.dialogue.exchanges import Asking, ChoosingGroup, Proposing, Resolving
+from reportbot.dialogue.interview import Interview
+from reportbot.dialogue.messages import Message
+from reportbot.dialogue.understand import NotUnderstood
+from reportbot.flow.loader import Cell
+from reportbot.render.review import review_lines
+
+
+def help_(talk: Interview) -> list[Message]:
+    box = talk.current_box()
+    words = talk.words
+    out = []
+    if box is not None:
+        out.append(Message("help", talk.report.report.boxes[box].help))
+    key = talk.exchange.help_key() if talk.exchange is not None else "help.commands"
+    out.append(Message("help", words.t(key) if key in words.common.messages else words.t("help.commands")))
+    return out + talk.reprompt()
+
+
+def why(talk: Interview, box_text: str | None) -> list[Message]:
+    report = talk.report
+    box = (box_text or "").split(" ")[0] or talk.current_box()
+    if box is None:
+        return [Message("help", talk.words.t("why.general"))] + talk.reprompt()
+    if box not in report.flow.by_id:
+        section = next((s for s in report.flow.flow.sections if s.id == box), None)
+        if section is None:
+            return talk.again(talk.words.t("goto.unknown", box=box))
+        box = section.boxes[0].id
+    info = report.flow.by_id[box]
+    skipped = [c for c in info.cells() if not report.ev.on_route(c)]
+    if skipped and len(skipped) == len(info.cells()):
+        reason = explain.route_reason(report.flow, talk.words, report.ev.skipped_by[skipped[0]])
+        return [Message("help", talk.words.t("why.skipped", box=box, why=reason))] + talk.reprompt()
+    return [Message("help", report.report.boxes[box].why)] + talk.reprompt()
+
+
+def back(talk: Interview) -> list[Message]:
+    report = talk.report
+    cells = planner.askable(report.ev)
+    here = talk.asking if talk.asking in cells else planner.next_cell(report.ev, talk.cursor)
+    index = cells.index(here) if here in cells else len(cells)
+    previous = [c for c in cells[:index] if report.answers.get(c) is not None]
+    if not previous:
+        return [Message("say", talk.words.t("back.at_start"))] + talk.reprompt()
+    talk.cursor = previous[-1]
+    talk.detour = False
+    return talk.ask(previous[-1])
+
+
+def skip(talk: Interview) -> list[Message]:
+    cell = talk.asking if isinstance(talk.exchange, Asking) else None
+    if cell is None or not talk.report.flow.by_id[cell[0]].box.optional:
+        return [Message("say", talk.words.t("skip.not_optional", id=talk.report.id))] + talk.reprompt()
+    return talk.set(cell, "", "said")
+
+
+def later(talk: Interview) -> list[Message]:
+    if isinstance(talk.exchange, Resolving):
+        return talk.defer()
+    return talk.reply("later")
+
+
+def review(talk: Interview) -> list[Message]:
+    report = talk.report
+    lines = review_lines(report_view.build(report.flow, report.words, report.ev, report.findings()), report.words)
+    return [Message("review", line) for line in lines] + talk.reprompt()
+
+
+def left(talk: Interview) -> list[Message]:
+    report = talk.report
+    cells = [c for c in planner.askable(report.ev) if report.ev.values.get(c) is None]
+    if not cells:
+        return [Message("say", talk.words.t("left.none"))] + talk.reprompt()
+    order = [s.id for s in report.flow.flow.sections]
+    sections = sorted({report.flow.section_of(c[0]).id for c in cells}, key=order.index)
+    text = talk.words.t("left.some", count=len(cells), cells=report.cells_text(cells), sections=", ".join(sections))
+    return [Message("say", text)] + talk.reprompt()
+
+
+def go_to(talk: Interview, target: str) -> list[Message]:
+    """Ask a box again ("4.1", "3.1 general"), or the first box asked in a section ("6")."""
+    report = talk.report
+    cell = report.cell_from(target, None)
+    if cell is None:
+        section = next((s for s in report.flow.flow.sections if s.id == target), None)
+        if section is None:
+            return talk.again(talk.words.t("goto.unknown", box=target))
+        cells = [c for c in planner.askable(report.ev) if report.flow.section_of(c[0]).id == section.id]
+        if not cells:
+            first = report.flow.by_id[section.boxes[0].id].cells()[0]
+            why_ = explain.route_reason(report.flow, talk.words, report.ev.skipped_by[first])
+            return talk.again(talk.words.t("goto.section_skipped", section=section.id, why=why_))
+        cell = cells[0]
+    elif cell[1] is None and report.flow.by_id[cell[0]].columns != (None,):
+        cell = (cell[0], report.flow.by_id[cell[0]].columns[0])
+    problem = report.not_here(cell)
+    if problem is not None:
+        return talk.again(problem)
+    talk.cursor = cell
+    talk.detour = False
+    talk.declined = cell
+    return talk.ask(cell)
+
+
+def change(talk: Interview, target: str, typed: str | None) -> list[Message]:
+    """Change a box ("change 4.1 to 7"); without a value, ask it again."""
+    report = talk.report
+    cell = report.cell_from(target, None)
+    if cell is None:
+        return talk.again(talk.words.t("goto.unknown", box=target))
+    info = report.flow.by_id[cell[0]]
+    if info.formula is not None:
+        formula = explain.formula_text(report.flow, talk.words, cell[0])
+        return talk.again(talk.words.t("resolve.is_total", box=report.name(cell), formula=formula))
+    if cell[1] is None and info.columns != (None,):
+        return talk.again(talk.words.t("change.which_column", box=cell[0]))
+    if typed is None:
+        return go_to(talk, report.name(cell))
+    try:
+        value = understand.value_for(talk.words, info.box, typed, report.option_labels(cell[0]))
+    except NotUnderstood as e:
+        return talk.again(str(e))
+    if report.read_only:
+        return talk.refuse_read_only()
+    if cell == report.questionnaire():
+        return talk.choose_questionnaire(str(value), changed=True)
+    report.write(cell, value, "said")
+    before = report.refresh()
+    done = talk.words.t("change.done", box=report.name(cell), value=talk.words.value(value, info.box.kind))
+    return [Message("say", done)] + report.announce(before, report.ev) + _after_change(talk, cell)
+
+
+def _after_change(talk: Interview, cell: Cell) -> list[Message]:
+    """After a change: the next question when it may differ now, else the question under way again."""
+    report = talk.report
+    state = talk.exchange.state if talk.exchange is not None else ""
+    if state in ("resolving", "accepting", "confirming") or any(f.key not in talk.deferred for f in report.ev.errors):
+        if talk.finding is not None and all(f.key != talk.finding.key for f in report.ev.findings):
+            talk.finding = None
+        return talk.next()
+    if isinstance(talk.exchange, Asking) and talk.asking == cell:
+        return talk.after_answer(cell)
+    if isinstance(talk.exchange, (ChoosingGroup, Proposing)) and cell in talk.exchange.offered(talk):
+        # The one choice or the remainder offered was worked out before this change: offering it
+        # again would overwrite what the filer just said, so the next question is worked out anew.
+        return talk.next()
+    return talk.reprompt()

@@ -1,0 +1,33 @@
+"""What the conversation asks of the store: exactly these methods, so any store that has them will do."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from reportbot.carry import Reports
+from reportbot.flow.loader import Cell
+
+
+class ReportStore(Reports, Protocol):
+    """The store as the conversation uses it (:class:`reportbot.store.Store` is one)."""
+
+    def create_report(
+        self, kind: str, year: int, organization: str | None = None, language: str | None = None
+    ) -> int: ...
+
+    def open_report(self, report_id: int, read_only: bool = False) -> AbstractContextManager[object]:
+        """Hold the report's lock until the context ends (raises ``ReportLocked`` when held elsewhere)."""
+        ...
+
+    def answer_sources(self, report_id: int) -> dict[Cell, str]: ...
+
+    def set_language(self, report_id: int, lang: str | None) -> None: ...
+
+    def acknowledge(self, report_id: int, rule_key: str, column: str | None, reason: str) -> None: ...
+
+    def acknowledgements(self, report_id: int) -> dict[tuple[str, str | None], str]: ...
+
+    def confirm(self, report_id: int) -> None: ...
+
+    def set_setting(self, key: str, value: str | None) -> None: ...
