@@ -96,7 +96,9 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
                 lv = _bound(words, facts["left"], facts["left_high"], kind)
             if not facts["right_exact"]:
                 rv = _bound(words, facts["right"], facts["right_high"], kind)
-            return words.t("relation.partial", left=left, lv=lv, right=right, rv=rv, test=facts["test"].replace("==", "="))
+            return words.t(
+                "relation.partial", left=left, lv=lv, right=right, rv=rv, test=facts["test"].replace("==", "=")
+            )
         gap = facts["gap"]
         gap_text = ""
         if gap is not None and gap != 0:
@@ -130,8 +132,11 @@ def carried_text(flow: CompiledFlow, words: Wording, f: Finding) -> str:
     """How this year's carried-forward figure differs from what last year's report carried over."""
     facts, kind = f.facts, box_kind(flow, f.boxes[0])
     return words.t(
-        "carry.mismatch", this=words.value(facts["this"], kind), last=words.value(facts["last"], kind),
-        year=facts["last_year"], last_cell=cell_name(flow, words, facts["last_cell"]),
+        "carry.mismatch",
+        this=words.value(facts["this"], kind),
+        last=words.value(facts["last"], kind),
+        year=facts["last_year"],
+        last_cell=cell_name(flow, words, facts["last_cell"]),
     )
 
 

@@ -63,7 +63,10 @@ def _load(language: str, kind: str | None) -> Wording | None:
 
 
 def words_for(language: str | None, kind: str | None = None) -> Wording:
-    """The words of ``language`` (for report ``kind``): English where it has none, the flow's labels where no dialog has any."""
+    """The words of ``language`` (for report ``kind``).
+
+    English where it has none, the flow's labels where no dialog has any.
+    """
     english = _load(DEFAULT_LANGUAGE, kind) or wording(DEFAULT_LANGUAGE)
     words = _load(language, kind) if language and language != DEFAULT_LANGUAGE else None
     if words is None:
@@ -98,7 +101,10 @@ class Subject:
 
 
 def progress_of(store, row) -> tuple[int, int] | None:
-    """(answered, needed) for a stored report (see :meth:`Evaluation.progress`); None for a kind this reportbot no longer knows."""
+    """(answered, needed) for a stored report (see :meth:`Evaluation.progress`).
+
+    None for a kind this reportbot no longer knows.
+    """
     try:
         flow = load_flow(row.kind)
     except FlowError:
@@ -113,8 +119,14 @@ def subject_from_store(store, report_id: int) -> Subject:
     row = store.get(report_id)
     flow = load_flow(row.kind)
     subject = Subject(
-        flow, row.year, store.answers(report_id), row.status, store.acknowledgements(report_id),
-        row.language, row.organization, row.confirmed_at,
+        flow,
+        row.year,
+        store.answers(report_id),
+        row.status,
+        store.acknowledgements(report_id),
+        row.language,
+        row.organization,
+        row.confirmed_at,
     )
     subject.extra = carry.carried_forward_findings(store, row, subject.evaluation)
     return subject
@@ -173,9 +185,7 @@ def to_json(subject: Subject, words: Wording | None = None) -> str:
         {"rule": rule, "column": column, "reason": clean_text(reason)}
         for (rule, column), reason in sorted(subject.acknowledged.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
     ]
-    doc = to_document(
-        subject.flow, subject.year, subject.evaluation, subject.status, acknowledged, subject.language
-    )
+    doc = to_document(subject.flow, subject.year, subject.evaluation, subject.status, acknowledged, subject.language)
     doc["answers"] = {k: _clean_json(v) for k, v in doc["answers"].items()}
     doc["generator"] = f"reportbot {__version__}"
     return dumps(doc)
@@ -221,7 +231,7 @@ def to_csv(subject: Subject, words: Wording) -> str:
     writer.writerow(["box", "column", "label", "value"])
     for section in sheet.sections:
         for row in section.rows:
-            for column, cell in zip(row.columns, row.cells):
+            for column, cell in zip(row.columns, row.cells, strict=False):
                 if cell.state == "na":
                     continue
                 writer.writerow([csv_cell(x) for x in (row.box, column or "", row.label, cell.plain)])
@@ -244,14 +254,18 @@ def to_markdown(subject: Subject, words: Wording) -> str:
     sheet = build_sheet(subject, words)
     flow = subject.flow
     lines = [f"# {md(sheet.title)}", ""]
-    for key, value in (("sheet.organization", sheet.organization), ("sheet.year", str(sheet.year)),
-                       ("sheet.status", sheet.status)):
+    for key, value in (
+        ("sheet.organization", sheet.organization),
+        ("sheet.year", str(sheet.year)),
+        ("sheet.status", sheet.status),
+    ):
         lines.append(f"**{md(words.t(key))}:** {md(value)}  ")
     lines += [md(sheet.counts), "", md(words.t("sheet.intro")), ""]
     lines += _md_list(words.t("sheet.open"), sheet.open, words)
     lines += _md_list(
         words.t("sheet.acknowledged"),
-        [f"{line} {words.t('sheet.reason', reason=reason)}" for line, reason in sheet.acknowledged], words,
+        [f"{line} {words.t('sheet.reason', reason=reason)}" for line, reason in sheet.acknowledged],
+        words,
     )
     if sheet.notices:
         lines += _md_list(words.t("sheet.notices"), sheet.notices, words)
@@ -339,8 +353,11 @@ def to_html(subject: Subject, words: Wording) -> str:
         f"<h1>{e(sheet.title)}</h1>",
         '<dl class="facts">',
     ]
-    for key, value in (("sheet.organization", sheet.organization), ("sheet.year", str(sheet.year)),
-                       ("sheet.status", sheet.status)):
+    for key, value in (
+        ("sheet.organization", sheet.organization),
+        ("sheet.year", str(sheet.year)),
+        ("sheet.status", sheet.status),
+    ):
         out.append(f"<dt>{e(words.t(key))}</dt><dd>{e(value)}</dd>")
     out += ["</dl>", f"<p>{e(sheet.counts)}</p>", f"<p>{e(words.t('sheet.intro'))}</p>"]
     out += _html_list(words.t("sheet.open"), [e(x) for x in sheet.open], words)
@@ -378,14 +395,22 @@ def to_html(subject: Subject, words: Wording) -> str:
             out.append(f"{tr}{''.join(tds)}</tr>")
         out += ["</tbody>", "</table>"]
         if section.skips:
-            out.append('<p class="notes">' + "<br>".join(
-                f"<sup>{e(letter)}</sup> {e(words.t('sheet.note.skipped', reason=reason))}"
-                for letter, reason in section.skips
-            ) + "</p>")
+            out.append(
+                '<p class="notes">'
+                + "<br>".join(
+                    f"<sup>{e(letter)}</sup> {e(words.t('sheet.note.skipped', reason=reason))}"
+                    for letter, reason in section.skips
+                )
+                + "</p>"
+            )
         if section.notes:
-            out.append('<p class="notes">' + "<br>".join(
-                f"<sup>{n}</sup> {e(words.t('sheet.note.provisional', evidence=text))}" for n, text in section.notes
-            ) + "</p>")
+            out.append(
+                '<p class="notes">'
+                + "<br>".join(
+                    f"<sup>{n}</sup> {e(words.t('sheet.note.provisional', evidence=text))}" for n, text in section.notes
+                )
+                + "</p>"
+            )
         out.append("</section>")
     out += [f'<p class="notes">{e(words.t("sheet.generated", version=__version__))}</p>', "</body>", "</html>"]
     return "\n".join(out) + "\n"

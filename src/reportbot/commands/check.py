@@ -61,7 +61,9 @@ def as_text(name: str, report: ReportFile, evaluation: Evaluation, words: Wordin
     lines = [words.t("check.file", name=name, report=flow.id, year=report.year)]
     for f in findings:
         where = where_of(flow, words, f)
-        lines.append(words.t("check.finding_head", severity=words.t(f"severity.{f.severity}"), rule=f.rule, where=where))
+        lines.append(
+            words.t("check.finding_head", severity=words.t(f"severity.{f.severity}"), rule=f.rule, where=where)
+        )
         lines.append("    " + explain.summary(flow, words, f))
         if fix := explain.fix(words, f):
             lines.append("    " + words.t("check.fix", fix=fix))

@@ -19,13 +19,17 @@ from reportbot.dialogue.understand import is_reason
 from reportbot.engine import evaluate
 from reportbot.explain import summary
 from reportbot.language import choose_language
-from reportbot.values import one_line
 from reportbot.reportfile import UnusableFile, read_report_file
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
+from reportbot.values import one_line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="a reportbot/1 file (JSON or YAML), such as one from reportbot export --format json")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="a reportbot/1 file (JSON or YAML), such as one from reportbot export --format json",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,8 +52,12 @@ def run(args: argparse.Namespace) -> int:
             lang = choose_language(args.lang, report.language or store.get_setting(LANGUAGE_SETTING))
             report_words = export.words_for(lang, flow.id)
             report_id = store.import_report(
-                flow.id, report.year, answers, organization if isinstance(organization, str) else None,
-                report.language, acknowledged,
+                flow.id,
+                report.year,
+                answers,
+                organization if isinstance(organization, str) else None,
+                report.language,
+                acknowledged,
             )
             evaluation = evaluate(flow, report.answers)
             row = store.get(report_id)

@@ -79,7 +79,11 @@ def is_reason(text: str) -> bool:
 def _assent_words() -> frozenset[str]:
     """Every word of every language's yes and no (asked only when a reason is given)."""
     return frozenset(
-        w for lang in languages() for meaning in ("yes", "no") for entry in _vocab(wording(lang), meaning) for w in re.findall(r"\w+", entry)
+        w
+        for lang in languages()
+        for meaning in ("yes", "no")
+        for entry in _vocab(wording(lang), meaning)
+        for w in re.findall(r"\w+", entry)
     )
 
 
@@ -103,7 +107,7 @@ _DECIMAL_COMMA = _grouped(" .'_", ",.")  # 1 234,50 (and 1.5, as filers type it)
 
 
 def _digits(words: Wording, text: str) -> str | None:
-    """"$1,234.50" -> "1234.50"; "1 234,50 $" -> "1234.50"; None when ``text`` is not in digits.
+    """ "$1,234.50" -> "1234.50"; "1 234,50 $" -> "1234.50"; None when ``text`` is not in digits.
 
     A space or a comma inside a number is read as a thousands separator only where every group
     after the first has three digits: "12 30" or "12,30" is not twelve hundred thirty, it is refused.
@@ -256,8 +260,11 @@ def _patterns(words: Wording, name: str, form: Form) -> tuple[re.Pattern[str], .
     if form == "box_is_value":  # "4.1 is 7": a printed box number, then the word
         patterns = [r"(\d+(?:\.\d+)+)" + col + r"\s+" + re.escape(w) + r"\s+(.+)" for w in _longest_first(words, "is")]
     elif form == "box_to_value":
-        patterns = [re.escape(w) + r"\s+" + _BOX + col + r"\s+" + re.escape(to) + r"\s+(.+)"
-                    for w in _longest_first(words, name) for to in _longest_first(words, f"{name}_to")]
+        patterns = [
+            re.escape(w) + r"\s+" + _BOX + col + r"\s+" + re.escape(to) + r"\s+(.+)"
+            for w in _longest_first(words, name)
+            for to in _longest_first(words, f"{name}_to")
+        ]
     elif form == "word":
         patterns = [re.escape(w) + r"\s+(\w+)" for w in _longest_first(words, name)]
     else:
@@ -274,4 +281,4 @@ def _cell_text(box: str, column: str | None) -> str:
 def _original_tail(text: str, folded_tail: str) -> str:
     """The value part as typed (keeps accents and case for text boxes)."""
     cleaned = clean_text(text)
-    return cleaned[len(cleaned) - len(folded_tail):] if len(cleaned) >= len(folded_tail) else folded_tail
+    return cleaned[len(cleaned) - len(folded_tail) :] if len(cleaned) >= len(folded_tail) else folded_tail

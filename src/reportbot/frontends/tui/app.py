@@ -6,9 +6,10 @@ import datetime as _dt
 import os
 import select
 import sys
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -20,6 +21,9 @@ from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
 
 from . import themes
+
+if TYPE_CHECKING:  # imported when first shown: the app module is read before any screen
+    from .interview import InterviewScreen
 from .words import Words, localize_bindings
 
 THEME_SETTING = "tui.theme"
@@ -72,7 +76,7 @@ class ReportbotApp(App[int]):
     def _first_theme(self, asked: str | None) -> str:
         names = {name for name, _ in themes.CHOICES}
         if asked in names:
-            return asked  # type: ignore[return-value]
+            return asked
         try:
             stored = self.store.get_setting(THEME_SETTING)
         except Exception:  # an unreadable setting never stops the app
@@ -80,7 +84,7 @@ class ReportbotApp(App[int]):
         if self.no_color:  # NO_COLOR wins over a remembered choice
             return themes.NO_COLOR
         if stored in names:
-            return stored  # type: ignore[return-value]
+            return stored
         return themes.DEFAULT
 
     def _start_theme(self, name: str) -> None:
@@ -135,7 +139,8 @@ class ReportbotApp(App[int]):
             self.begin()
             assert self.conversation is not None
             opening, self.opening = self.opening, None
-            return InterviewScreen(self.conversation, self.words, opening, kind=self.where.get("kind"))
+            kind = self.where.get("kind")
+            return InterviewScreen(self.conversation, self.words, opening, kind=kind if isinstance(kind, str) else None)
         from .start import StartScreen
 
         return StartScreen(self.words)
@@ -234,8 +239,9 @@ class ReportbotApp(App[int]):
         self.notify(self.words.t("tui.help_quit"), markup=False)
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.words.t("tui.command.placeholder")))
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # App[int] is an App
+            placeholder = self.words.t("tui.command.placeholder")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
 
     def set_theme(self, name: str) -> None:
         """Switch theme and remember the choice for next time."""
@@ -245,7 +251,7 @@ class ReportbotApp(App[int]):
         except Exception:  # not remembered: the theme still changes
             pass
 
-    def _interview(self):
+    def _interview(self) -> InterviewScreen | None:
         from .interview import InterviewScreen
 
         for screen in reversed(self.screen_stack):
@@ -298,7 +304,9 @@ class ReportbotApp(App[int]):
             self.notify(words.t("export.is_database", path=str(path)), severity="error", markup=False)
             return
         except OSError as e:
-            self.notify(words.t("export.cannot_write", path=str(path), detail=e.strerror or e), severity="error", markup=False)
+            self.notify(
+                words.t("export.cannot_write", path=str(path), detail=e.strerror or e), severity="error", markup=False
+            )
             return
         self.notify(words.t("export.written", id=row.id, path=str(path), format=fmt), markup=False)
 
@@ -313,7 +321,9 @@ class ReportbotApp(App[int]):
             if self.conversation.report_id is not None and _export() is not None:
                 yield SystemCommand(t("tui.command.export"), t("tui.command.export_help"), self.search_exports)
         for name, key in themes.CHOICES:
-            yield SystemCommand(t("tui.command.theme", name=t(key)), t("tui.command.theme_help"), partial(self.set_theme, name))
+            yield SystemCommand(
+                t("tui.command.theme", name=t(key)), t("tui.command.theme_help"), partial(self.set_theme, name)
+            )
         if screen.query("HelpPanel"):
             yield SystemCommand(t("tui.command.keys"), t("tui.command.keys_help"), self.action_hide_help_panel)
         else:

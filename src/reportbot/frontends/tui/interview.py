@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,12 +19,15 @@ from reportbot.flow.loader import Cell
 from reportbot.store import StoreError
 from reportbot.values import clean_text
 
+from .app import ReportbotApp
 from .widgets import AnswerInput, ChatLog, FormPanel, ProgressLine
 from .words import Words, localize_bindings
 
 
 class InterviewScreen(Screen):
     """One report's conversation. The answer box always holds the focus."""
+
+    app = getters.app(ReportbotApp)
 
     AUTO_FOCUS = "#answer"
     # Below 100 columns the form is hidden (F2 shows it); from 100 it sits beside the conversation.
@@ -39,7 +43,9 @@ class InterviewScreen(Screen):
         Binding("pagedown", "scroll_log(1)", show=False),
     ]
 
-    def __init__(self, conversation: Conversation, words: Words, opening: list[Message] | None = None, kind: str | None = None) -> None:
+    def __init__(
+        self, conversation: Conversation, words: Words, opening: list[Message] | None = None, kind: str | None = None
+    ) -> None:
         super().__init__()
         self.conversation = conversation
         self.words = words
@@ -121,7 +127,9 @@ class InterviewScreen(Screen):
         else:
             row = conv.store.get(conv.report_id)
             org = row.organization or self.words.t("start.no_organization")
-            text = self.words.t("start.report_line", id=row.id, title=self.words.kind_name(row.kind), year=row.year, organization=org)
+            text = self.words.t(
+                "start.report_line", id=row.id, title=self.words.kind_name(row.kind), year=row.year, organization=org
+            )
             if conv.read_only:
                 text += f" ({self.words.t('tui.read_only')})"
         title = self.query_one("#title", Static)

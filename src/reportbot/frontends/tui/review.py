@@ -73,14 +73,18 @@ class ReviewScreen(Screen[Cell | None]):
             table.add_column(t("tui.review.value"), width=value_width, key="value")
         else:
             for c in columns:
-                table.add_column(cell(explain.column_label(flow, w, c), width=value_width), width=value_width, key=f"value:{c}")
+                table.add_column(
+                    cell(explain.column_label(flow, w, c), width=value_width), width=value_width, key=f"value:{c}"
+                )
         table.add_column(t("tui.review.note"), width=note_width, key="note")
         skipped = w.t("review.skipped")
         blanks = [""] * len(columns)
         for section in view.sections:
             on_route = section.skipped_by is None
             head = cell(w.t("section.title", id=section.id, title=section.title), "bold", label_width)
-            table.add_row("", head, *blanks, "" if on_route else cell(skipped, "$text-muted"), key=f"{SECTION}{section.id}")
+            table.add_row(
+                "", head, *blanks, "" if on_route else cell(skipped, "$text-muted"), key=f"{SECTION}{section.id}"
+            )
             if not on_route:
                 continue
             for row in section.rows:

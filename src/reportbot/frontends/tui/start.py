@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,6 +15,7 @@ from reportbot.dialogs import wording
 from reportbot.export import progress_of
 from reportbot.flow.loader import report_ids
 
+from .app import ReportbotApp
 from .widgets import cell
 from .words import Words, localize_bindings
 
@@ -27,6 +28,8 @@ class ReportsTable(DataTable):
 
 class StartScreen(Screen):
     """Drafts and confirmed reports, the most recently changed first."""
+
+    app = getters.app(ReportbotApp)
 
     AUTO_FOCUS = "#reports"
     BINDINGS = [
@@ -80,10 +83,10 @@ class StartScreen(Screen):
         widths[3] = max(12, min(widths[3], room))
         table = self.query_one(ReportsTable)
         table.clear(columns=True)
-        for key, head, width in zip(keys, heads, widths):
+        for key, head, width in zip(keys, heads, widths, strict=False):
             table.add_column(cell(head), width=width, key=key)
-        for row, line in zip(rows, lines):
-            table.add_row(*(cell(text, "", width) for text, width in zip(line, widths)), key=str(row.id))
+        for row, line in zip(rows, lines, strict=False):
+            table.add_row(*(cell(text, "", width) for text, width in zip(line, widths, strict=False)), key=str(row.id))
         self.query_one("#start-empty").display = not rows
         self.query_one("#start-hint").display = bool(rows)
         table.display = bool(rows)
@@ -92,7 +95,8 @@ class StartScreen(Screen):
 
     @on(DataTable.RowSelected, "#reports")
     def _resume(self, event: DataTable.RowSelected) -> None:
-        self.app.open_report(report_id=int(event.row_key.value))
+        if event.row_key.value is not None:  # every row of the table is keyed by its report's number
+            self.app.open_report(report_id=int(event.row_key.value))
 
     def action_new(self) -> None:
         self.app.push_screen(NewReportScreen(self.words), self._chosen)
@@ -104,6 +108,8 @@ class StartScreen(Screen):
 
 class NewReportScreen(ModalScreen[str | None]):
     """Which report: chosen from a list; the conversation then asks the year."""
+
+    app = getters.app(ReportbotApp)
 
     AUTO_FOCUS = "#kinds"
     BINDINGS = [Binding("escape", "cancel", "tui.key.back")]

@@ -320,7 +320,7 @@ class FormPanel(ScrollView, can_focus=False):
         keys = [_row_key(row) for row in rows]
         if self._keys is not None and len(keys) == len(self._keys) and width == self._drawn_width:
             # Most answers change a line or three: keep the others as drawn.
-            changed = [i for i, (old, new) in enumerate(zip(self._keys, keys)) if old != new]
+            changed = [i for i, (old, new) in enumerate(zip(self._keys, keys, strict=False)) if old != new]
             for i, old in enumerate(self._rows):
                 if i not in changed:
                     rows[i] = old
@@ -419,8 +419,11 @@ def _section_head(view: ReportView, section: SectionView, w: Wording, width: int
     out = [Content.styled(head, "bold").truncate(width, ellipsis=True)]
     columns = [c for c in section.columns if c is not None]
     if columns:
-        labels = Content.styled(" | ".join(explain.column_label(view.flow, w, c) for c in columns), "italic $text-muted")
-        out.append(labels.right(width, ellipsis=True) if len(labels.plain) < width else labels.truncate(width, ellipsis=True))
+        names = " | ".join(explain.column_label(view.flow, w, c) for c in columns)
+        labels = Content.styled(names, "italic $text-muted")
+        out.append(
+            labels.right(width, ellipsis=True) if len(labels.plain) < width else labels.truncate(width, ellipsis=True)
+        )
     return out
 
 
@@ -444,12 +447,15 @@ def form_content(view: ReportView, w: Wording, width: int, asking: Cell | None) 
                 first_flagged = len(lines)
             if asking is not None and asking[0] == row.box:
                 asking_line = len(lines)
-            lines.append(_form_line(view, w, row, columns, column_width, width, asking is not None and asking[0] == row.box))
+            lines.append(
+                _form_line(view, w, row, columns, column_width, width, asking is not None and asking[0] == row.box)
+            )
     return lines, asking_line if asking_line is not None else first_flagged
 
 
-def _form_line(view: ReportView, w: Wording, row: RowView, columns: list[str], column_width: int, width: int,
-               asking: bool) -> Content:
+def _form_line(
+    view: ReportView, w: Wording, row: RowView, columns: list[str], column_width: int, width: int, asking: bool
+) -> Content:
     if row.skipped:
         value, value_style = w.t("review.skipped"), "$text-muted"
     else:
@@ -468,7 +474,9 @@ def _form_line(view: ReportView, w: Wording, row: RowView, columns: list[str], c
     box_id = row.box.ljust(7) if row.printed else ""
     on = not row.skipped
     label_width = width - 2 - len(box_id) - (1 if box_id else 0) - value_width - 1 - len(flag)
-    label = Content.styled(row.label, "" if on else "$text-muted").truncate(max(label_width, 0), ellipsis=True, pad=True)
+    label = Content.styled(row.label, "" if on else "$text-muted").truncate(
+        max(label_width, 0), ellipsis=True, pad=True
+    )
     return Content.assemble(
         (mark + " ", mark_style),
         (box_id + (" " if box_id else ""), "bold" if on else "$text-muted"),

@@ -50,5 +50,5 @@ def localize_bindings(node, words: Words) -> None:
         said = originals.setdefault(key, [b.description for b in bindings])
         key_map[key] = [
             replace(b, description=words.t(message)) if message.startswith("tui.") else b
-            for b, message in zip(bindings, said)
+            for b, message in zip(bindings, said, strict=False)
         ]
