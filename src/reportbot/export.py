@@ -231,7 +231,7 @@ def to_csv(subject: Subject, words: Wording) -> str:
     writer.writerow(["box", "column", "label", "value"])
     for section in sheet.sections:
         for row in section.rows:
-            for column, cell in zip(row.columns, row.cells, strict=False):
+            for column, cell in zip(row.columns, row.cells, strict=True):
                 if cell.state == "na":
                     continue
                 writer.writerow([csv_cell(x) for x in (row.box, column or "", row.label, cell.plain)])

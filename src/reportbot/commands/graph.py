@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 
 from reportbot.flow.loader import END, CompiledFlow, load_flow, report_ids
 
@@ -19,7 +20,7 @@ def route_mermaid(flow: CompiledFlow) -> str:
     for s in sections:
         lines.append(f'  {node[s.id]}["Section {s.id}: {s.title.replace(chr(34), chr(39))}"]')
     lines.append('  end_(["Review and confirm"])')
-    for a, b in zip(sections, sections[1:], strict=False):
+    for a, b in itertools.pairwise(sections):
         lines.append(f"  {node[a.id]} --> {node[b.id]}")
     lines.append(f"  {node[sections[-1].id]} --> end_")
     for r in flow.flow.routes:

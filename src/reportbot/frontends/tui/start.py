@@ -83,10 +83,10 @@ class StartScreen(Screen):
         widths[3] = max(12, min(widths[3], room))
         table = self.query_one(ReportsTable)
         table.clear(columns=True)
-        for key, head, width in zip(keys, heads, widths, strict=False):
+        for key, head, width in zip(keys, heads, widths, strict=True):
             table.add_column(cell(head), width=width, key=key)
-        for row, line in zip(rows, lines, strict=False):
-            table.add_row(*(cell(text, "", width) for text, width in zip(line, widths, strict=False)), key=str(row.id))
+        for row, line in zip(rows, lines, strict=True):
+            table.add_row(*(cell(text, "", width) for text, width in zip(line, widths, strict=True)), key=str(row.id))
         self.query_one("#start-empty").display = not rows
         self.query_one("#start-hint").display = bool(rows)
         table.display = bool(rows)

@@ -320,7 +320,7 @@ class FormPanel(ScrollView, can_focus=False):
         keys = [_row_key(row) for row in rows]
         if self._keys is not None and len(keys) == len(self._keys) and width == self._drawn_width:
             # Most answers change a line or three: keep the others as drawn.
-            changed = [i for i, (old, new) in enumerate(zip(self._keys, keys, strict=False)) if old != new]
+            changed = [i for i, (old, new) in enumerate(zip(self._keys, keys, strict=True)) if old != new]
             for i, old in enumerate(self._rows):
                 if i not in changed:
                     rows[i] = old
