@@ -172,3 +172,37 @@ def validate_report_dialog(dialog: ReportDialog, flow: CompiledFlow, path: Path)
 def wording(language: str = DEFAULT_LANGUAGE, report: str | None = None) -> Wording:
     """The words of ``language`` (for ``report``, if given)."""
     return Wording(load_common(language), load_report_dialog(language, report) if report else None)
+
+
+class WithFallback(Wording):
+    """A language's words, with English for any message it does not have yet: the one fallback to English."""
+
+    def __init__(self, words: Wording, fallback: Wording) -> None:
+        super().__init__(words.common, words.report)
+        self._fallback = fallback
+
+    def t(self, key: str, /, **fields: object) -> str:
+        if key in self.common.messages:
+            return super().t(key, **fields)
+        return self._fallback.t(key, **fields)
+
+
+def _load(language: str, kind: str | None) -> Wording | None:
+    if language not in languages():
+        return None
+    try:
+        return wording(language, kind) if kind else wording(language)
+    except DialogError:
+        try:
+            return wording(language) if kind else None
+        except DialogError:
+            return None
+
+
+def words_for(language: str | None, kind: str | None = None) -> Wording:
+    """The words of ``language`` (for report ``kind``): English where it has none, the flow's labels where no dialog has any."""
+    english = _load(DEFAULT_LANGUAGE, kind) or wording(DEFAULT_LANGUAGE)
+    words = _load(language, kind) if language and language != DEFAULT_LANGUAGE else None
+    if words is None:
+        return english
+    return WithFallback(words, english)

@@ -24,6 +24,7 @@ from typing import Any
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow, report_ids
 from reportbot.dialogs import languages
+from reportbot.errors import ReportbotError
 from reportbot.values import MAX_TEXT, YEARS, Value, ValueProblem, clean_text, one_line, to_value
 from reportbot.yamlio import NumberTooLong, YamlError, load_yaml, plain_number
 
@@ -34,27 +35,10 @@ STATUSES = ("draft", "confirmed")
 _KEYS = {"format", "report", "year", "answers", "status", "acknowledged", "language", "generator"}
 
 
-class UnusableFile(ValueError):
+class UnusableFile(ReportbotError):
     """A file that is not a usable reportbot/1 report: ``code`` names its message (``file.error.<code>``)."""
 
-    def __init__(self, code: str, **facts: object) -> None:
-        self.code = code
-        self.facts = facts
-        super().__init__(code)
-
-    def message(self, words=None) -> str:
-        """One line in the filer's language (English without ``words``, or where it lacks the message)."""
-        from reportbot.dialogs import wording
-
-        for source in (words, None):
-            try:
-                return (source or wording()).t(f"file.error.{self.code}", **self.facts)
-            except Exception:  # that language lacks the message, or the dialogs are broken
-                continue
-        return ", ".join([self.code, *(f"{k}={v}" for k, v in self.facts.items())])
-
-    def __str__(self) -> str:
-        return self.message()
+    area = "file.error"
 
 
 @dataclass

@@ -6,8 +6,8 @@ import argparse
 import os
 
 from reportbot.commands.store_errors import refused, say_notices
-from reportbot.dialogs import Wording
-from reportbot.export import local_time, progress_of, words_for
+from reportbot.dialogs import Wording, words_for
+from reportbot.export import local_time, progress_of
 from reportbot.language import choose_language
 from reportbot.store import LANGUAGE_SETTING, ReportRow, Store, StoreError
 

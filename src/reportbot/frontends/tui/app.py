@@ -16,6 +16,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from reportbot import startup
+from reportbot.dialogs import words_for
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
 
@@ -151,7 +152,7 @@ class ReportbotApp(App[int]):
             conversation = self._conversation(**where)
             opening = conversation.start()
         except (StoreError, ValueError) as e:
-            self.notify(str(e), severity="error", markup=False)
+            self.notify(said(e, self.language), severity="error", markup=False)
             return
         self.conversation = conversation
         self.push_screen(InterviewScreen(conversation, self.words, opening, kind=where.get("kind")))
@@ -196,7 +197,9 @@ class ReportbotApp(App[int]):
         The conversation may have changed its state before the refusal, so it is
         not continued; every answer committed before it is kept.
         """
-        self.refusal = error.message(self.conversation.words if self.conversation else None)
+        from reportbot.saying import say
+
+        self.refusal = say(error, self.conversation.words if self.conversation else None)
         self._leave()
         self.farewell = None  # "Everything is saved" is not true of the answer refused
         self.exit(2, return_code=2)
@@ -290,7 +293,7 @@ class ReportbotApp(App[int]):
         if export is None or conv is None or conv.report_id is None:
             return
         row = self.store.get(conv.report_id)
-        words = export.words_for(self.language, row.kind)
+        words = words_for(self.language, row.kind)
         try:
             text = export.render(fmt, export.subject_from_store(self.store, row.id, words), words)
             export.write_file(path, text, database=self.store.path)
@@ -321,6 +324,16 @@ class ReportbotApp(App[int]):
         yield SystemCommand(t("tui.command.quit"), t("tui.command.quit_help"), self.action_quit)
 
 
+def said(error: Exception, language: str) -> str:
+    """One line for what stopped a report opening: a refusal in the filer's language, a broken data file as it is."""
+    from reportbot.dialogs import wording
+    from reportbot.errors import ReportbotError
+    from reportbot.saying import say
+    from reportbot.values import one_line
+
+    return say(error, wording(language)) if isinstance(error, ReportbotError) else one_line(str(error))
+
+
 def _export():
     """reportbot.export, where this reportbot has it."""
     try:
@@ -344,9 +357,7 @@ def run_tui(store, language: str = "en", **where) -> int:
     try:
         app.begin()
     except (StoreError, ValueError) as e:
-        from reportbot.values import one_line
-
-        print(f"reportbot: {one_line(str(e))}", file=sys.stderr)  # it may name the database: --db PATH
+        print(f"reportbot: {said(e, language)}", file=sys.stderr)  # it may name the database: --db PATH  # it may name the database: --db PATH
         return 2
     startup.resume()
     code = app.run()
