@@ -31,3 +31,14 @@ def neutral(key: str, facts: dict[str, object]) -> str:
     """A message key with its facts, in no language: what is said when no words can be found."""
     details = ", ".join(f"{k}={v}" for k, v in facts.items())
     return f"{key} ({details})" if details else key
+
+
+class Phrase:
+    """A fact that needs words of its own ("a list", "a number of 5,000 digits"): said with its key (``phrase.<code>``)."""
+
+    def __init__(self, code: str, **facts: object) -> None:
+        self.key = f"phrase.{code}"
+        self.facts = facts
+
+    def __str__(self) -> str:
+        return neutral(self.key, self.facts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from reportbot.dialogs import Wording
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow
+from reportbot.saying import say
 
 _RELATION = {"==": "relation.eq", "!=": "relation.ne", ">=": "relation.ge", "<=": "relation.le",
              ">": "relation.gt", "<": "relation.lt"}
@@ -120,7 +121,8 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
         return words.t("finding.off_route", cell=cell, value=facts["value"], why=facts["why"])
     if f.type == "column":
         return words.t("finding.column", cell=cell, problem=facts["problem"])
-    return words.t("finding.value", cell=cell, problem=facts["problem"])
+    problem = facts["problem"]  # a refusal of a file's value, or words already said (carried forward)
+    return words.t("finding.value", cell=cell, problem=problem if isinstance(problem, str) else say(problem, words))
 
 
 def message(words: Wording, f: Finding) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, Wording, WithFallback, wording
-from reportbot.errors import neutral
+from reportbot.errors import Phrase, neutral
 from reportbot.values import one_line
 
 
@@ -29,6 +29,7 @@ def say(said: Said, words: Wording | None = None) -> str:
     try:
         english = wording(DEFAULT_LANGUAGE)
         source = english if words is None or words.language == DEFAULT_LANGUAGE else WithFallback(words, english)
-        return one_line(source.t(said.key, **said.facts))
+        facts = {k: say(v, words) if isinstance(v, Phrase) else v for k, v in said.facts.items()}
+        return one_line(source.t(said.key, **facts))
     except (DialogError, LookupError, ValueError):  # no such message, a fact it names missing, broken dialogs
         return neutral(said.key, said.facts)

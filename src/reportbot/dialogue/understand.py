@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from reportbot.dialogs import Wording, languages, wording
+from reportbot.saying import say
 from reportbot.values import Value, ValueProblem, clean_text, to_value
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ def value_for(words: Wording, box: Box, text: str, option_labels: dict[str, str]
                 raise NotUnderstood(words.t("understand.empty"))
             return value
     except ValueProblem as e:
-        raise NotUnderstood(str(e)) from None
+        raise NotUnderstood(say(e, words)) from None
     raise NotUnderstood(words.t("understand.derived", box=box.id))
 
 

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Callable
 
+from reportbot.errors import Phrase
 from reportbot.store.errors import StoreError
 from reportbot.store.files import create_file
 
@@ -98,7 +99,7 @@ def schema_version(conn: sqlite3.Connection, path: Path) -> int:
     if version > len(MIGRATIONS):
         raise StoreError("newer", path=path, version=version, known=len(MIGRATIONS))
     if version < 1 or not TABLES <= tables:
-        raise StoreError("damaged", path=path, detail="tables are missing")
+        raise StoreError("damaged", path=path, detail=Phrase("tables_missing"))
     check = conn.execute("PRAGMA quick_check").fetchone()[0]
     if check != "ok":
         raise StoreError("damaged", path=path, detail=check)
