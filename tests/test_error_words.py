@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import io
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -137,12 +139,12 @@ def test_a_french_check_names_no_english_problem(tmp_path, capsys):
         assert english not in out
 
 
-def test_a_french_conversation_refuses_a_negative_count_in_french():
-    from reportbot.dialogue.understand import NotUnderstood, value_for
-
-    with pytest.raises(NotUnderstood) as refused:
-        value_for(wording("fr"), BOXES["count"], "-3")
-    assert "négatif" in str(refused.value) and "negative" not in str(refused.value)
+def test_a_french_conversation_refuses_a_negative_count_in_french(tmp_path, monkeypatch, capsys):
+    lines = ["Org", "Pat Lee", "416-555-0100", "pat@x.example", "1 Main St", "société d'aide à l'enfance", "-3"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(line + "\n" for line in lines)))
+    main(["--db", str(tmp_path / "r.sqlite3"), "--lang", "fr", "--plain", "new", "cyfsa-part-x", "--year", "2025"])
+    out = capsys.readouterr().out
+    assert "Erreur : ce nombre ne peut pas être négatif (-3)" in out and "negative" not in out
 
 
 def test_the_store_says_nothing_itself():

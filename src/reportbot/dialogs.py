@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportbot.errors import DataFileError
 from reportbot.flow.cache import cached
 from reportbot.flow.loader import CompiledFlow, load_flow
 from reportbot.resources import dialogs_dir
@@ -27,8 +28,10 @@ from reportbot.yamlio import YamlError, load_yaml
 DEFAULT_LANGUAGE = "en"
 
 
-class DialogError(ValueError):
+class DialogError(DataFileError):
     """A dialog file that cannot be used."""
+
+    area = "dialog.error"
 
 
 if TYPE_CHECKING:

@@ -27,6 +27,21 @@ class ReportbotError(Exception):
         return neutral(self.key, self.facts)
 
 
+class DataFileError(ReportbotError):
+    """A flow or dialog file that cannot be used: ``detail`` is the loader's one line naming the file, the field and the problem.
+
+    That line is for whoever edits flows/ or dialogs/, in the words of the
+    file's own fields (and of pydantic), so it is not translated; a language
+    only says what kind of file it is (``<area>.broken``).
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("broken", detail=detail)
+
+    def __str__(self) -> str:
+        return str(self.facts["detail"])
+
+
 def neutral(key: str, facts: dict[str, object]) -> str:
     """A message key with its facts, in no language: what is said when no words can be found."""
     details = ", ".join(f"{k}={v}" for k, v in facts.items())

@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from reportbot import startup
 from reportbot.dialogs import words_for
+from reportbot.errors import ReportbotError
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
 
@@ -143,15 +144,13 @@ class ReportbotApp(App[int]):
 
     def open_report(self, **where) -> None:
         """Leave any current conversation and hold one on this report (report_id=) or a new one (kind=)."""
-        from reportbot.store import StoreError
-
         from .interview import InterviewScreen
 
         self._leave()
         try:
             conversation = self._conversation(**where)
             opening = conversation.start()
-        except (StoreError, ValueError) as e:
+        except ReportbotError as e:
             self.notify(said(e, self.language), severity="error", markup=False)
             return
         self.conversation = conversation
@@ -324,14 +323,12 @@ class ReportbotApp(App[int]):
         yield SystemCommand(t("tui.command.quit"), t("tui.command.quit_help"), self.action_quit)
 
 
-def said(error: Exception, language: str) -> str:
-    """One line for what stopped a report opening: a refusal in the filer's language, a broken data file as it is."""
+def said(error: ReportbotError, language: str) -> str:
+    """One line, in the filer's language, for what stopped a report opening (it may name the database: --db PATH)."""
     from reportbot.dialogs import wording
-    from reportbot.errors import ReportbotError
     from reportbot.saying import say
-    from reportbot.values import one_line
 
-    return say(error, wording(language)) if isinstance(error, ReportbotError) else one_line(str(error))
+    return say(error, wording(language))
 
 
 def _export():
@@ -351,13 +348,11 @@ def make_app(store, language: str = "en", **options) -> ReportbotApp:
 
 def run_tui(store, language: str = "en", **where) -> int:
     """Run the TUI until the filer leaves; the exit code."""
-    from reportbot.store import StoreError
-
     app = make_app(store, language, **where)
     try:
         app.begin()
-    except (StoreError, ValueError) as e:
-        print(f"reportbot: {said(e, language)}", file=sys.stderr)  # it may name the database: --db PATH  # it may name the database: --db PATH
+    except ReportbotError as e:
+        print(f"reportbot: {said(e, language)}", file=sys.stderr)  # it may name the database: --db PATH
         return 2
     startup.resume()
     code = app.run()
