@@ -28,7 +28,7 @@ class ReportbotError(Exception):
 
 
 class DataFileError(ReportbotError):
-    """A flow or dialog file that cannot be used: ``detail`` is the loader's one line naming the file, the field and the problem.
+    """A flow or dialog file that cannot be used: ``detail`` is the loader's one line naming file, field and problem.
 
     That line is for whoever edits flows/ or dialogs/, in the words of the
     file's own fields (and of pydantic), so it is not translated; a language
@@ -49,7 +49,7 @@ def neutral(key: str, facts: dict[str, object]) -> str:
 
 
 class Phrase:
-    """A fact that needs words of its own ("a list", "a number of 5,000 digits"): said with its key (``phrase.<code>``)."""
+    """A fact that needs words of its own ("a list", "a number of 5,000 digits"): its key is ``phrase.<code>``."""
 
     def __init__(self, code: str, **facts: object) -> None:
         self.key = f"phrase.{code}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, Wording, WithFallback, wording
+from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, WithFallback, Wording, wording
 from reportbot.errors import Phrase, neutral
 from reportbot.values import one_line
 
@@ -25,7 +25,7 @@ class Said(Protocol):
 
 
 def say(said: Said, words: Wording | None = None) -> str:
-    """One line in ``words``' language: English where it lacks the message, the bare key and facts where even English does."""
+    """One line in ``words``' language; English where it lacks the message; the key and facts where English does too."""
     try:
         english = wording(DEFAULT_LANGUAGE)
         source = english if words is None or words.language == DEFAULT_LANGUAGE else WithFallback(words, english)

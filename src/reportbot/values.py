@@ -65,48 +65,61 @@ def to_value(box: Box, raw: object) -> Value:
     """Check ``raw`` (from JSON, YAML or a parsed answer) against ``box``'s kind."""
     kind = box.kind
     if kind == "count":
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            if isinstance(raw, (float, Decimal)) and not _finite(raw):
-                raise ValueProblem("count_expected", got=_digits(raw))
-            if isinstance(raw, (float, Decimal)) and raw == int(raw):
-                raise ValueProblem("count_decimals", got=_digits(raw))
-            raise ValueProblem("count_expected", got=show(raw))
-        if raw < 0:
-            raise ValueProblem("count_negative", got=_digits(raw))
-        if raw > MAX_COUNT:
-            raise ValueProblem("count_too_large", got=_digits(raw))
-        return raw
+        return _count(raw)
     if kind in ("money", "decimal"):
-        if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
-            raise ValueProblem("amount_expected" if kind == "money" else "number_expected", got=show(raw))
-        try:
-            number = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
-        except InvalidOperation:
-            raise ValueProblem("not_a_number", got=show(raw)) from None
-        if not number.is_finite():
-            raise ValueProblem("not_a_number", got=show(raw))
-        if number < 0:
-            raise ValueProblem("amount_negative", got=_digits(raw))
-        if number > MAX_MONEY:
-            raise ValueProblem("too_large", got=_digits(raw))
-        if kind == "money":
-            if number != number.quantize(Decimal("0.01")):
-                raise ValueProblem("cents", got=_digits(raw))
-            return number.quantize(Decimal("0.01"))
-        return number.normalize() if number != number.to_integral() else number.quantize(Decimal(1))
+        return _amount(raw, money=kind == "money")
     if kind == "text":
-        if not isinstance(raw, str):
-            raise ValueProblem("text_expected", got=show(raw))
-        text = clean_text(raw)
-        if len(text) > MAX_TEXT:
-            raise ValueProblem("text_too_long", limit=MAX_TEXT)
-        return text
+        return _text(raw)
     if kind == "choice":
         ids = [o.id for o in box.options or []]
         if not isinstance(raw, str) or raw not in ids:
             raise ValueProblem("option_expected", options=", ".join(ids), got=show(raw))
         return raw
     raise ValueProblem("derived", box=box.id)
+
+
+def _count(raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        if isinstance(raw, (float, Decimal)) and not _finite(raw):
+            raise ValueProblem("count_expected", got=_digits(raw))
+        if isinstance(raw, (float, Decimal)) and raw == int(raw):
+            raise ValueProblem("count_decimals", got=_digits(raw))
+        raise ValueProblem("count_expected", got=show(raw))
+    if raw < 0:
+        raise ValueProblem("count_negative", got=_digits(raw))
+    if raw > MAX_COUNT:
+        raise ValueProblem("count_too_large", got=_digits(raw))
+    return raw
+
+
+def _amount(raw: object, money: bool) -> Decimal:
+    """Money to the cent, or a decimal number."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
+        raise ValueProblem("amount_expected" if money else "number_expected", got=show(raw))
+    try:
+        number = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
+    except InvalidOperation:
+        raise ValueProblem("not_a_number", got=show(raw)) from None
+    if not number.is_finite():
+        raise ValueProblem("not_a_number", got=show(raw))
+    if number < 0:
+        raise ValueProblem("amount_negative", got=_digits(raw))
+    if number > MAX_MONEY:
+        raise ValueProblem("too_large", got=_digits(raw))
+    if money:
+        if number != number.quantize(Decimal("0.01")):
+            raise ValueProblem("cents", got=_digits(raw))
+        return number.quantize(Decimal("0.01"))
+    return number.normalize() if number != number.to_integral() else number.quantize(Decimal(1))
+
+
+def _text(raw: object) -> str:
+    if not isinstance(raw, str):
+        raise ValueProblem("text_expected", got=show(raw))
+    text = clean_text(raw)
+    if len(text) > MAX_TEXT:
+        raise ValueProblem("text_too_long", limit=MAX_TEXT)
+    return text
 
 
 def _finite(raw: float | Decimal) -> bool:

@@ -1,4 +1,4 @@
-"""Values as rows: each answer stored exactly (its type and its text), and read back only when reportbot could have written it."""
+"""Values as rows: each answer stored exactly (its type and its text), read back only as reportbot writes it."""
 
 from __future__ import annotations
 

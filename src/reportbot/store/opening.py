@@ -84,7 +84,8 @@ def create(path: Path) -> None:
             conn.execute("PRAGMA journal_mode = WAL")
         finally:
             conn.close()
-        fd = os.open(tmp, os.O_RDWR)  # nobody else has this file open, so no lock to lose (RDWR: Windows syncs only those)
+        # Nobody else has this file open, so no lock to lose (RDWR: Windows syncs only those).
+        fd = os.open(tmp, os.O_RDWR)
         try:
             os.fsync(fd)
         finally:
@@ -98,7 +99,6 @@ def create(path: Path) -> None:
         for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
     clean_creations(path)
-
 
 
 def _recover(path: Path) -> bool:

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from reportbot.flow.loader import Cell
-from reportbot.store import opening
+from reportbot.store import codec, opening
 from reportbot.store.base import StoreBase
-from reportbot.store import codec
 from reportbot.store.codec import clean_name, decode, encode, shown, types_of
 from reportbot.store.errors import ReportNotFound, StoreError
 from reportbot.values import Value, clean_text
@@ -96,7 +95,7 @@ class Store(StoreBase):
             " VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(touched), 0) + 1 FROM reports))",
             (kind, year, clean_name(organization), language, now, now),
         )
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)  # an INSERT into a rowid table always sets it
 
     def reports(self) -> list[ReportRow]:
         """Every report, the most recently changed first."""
@@ -115,7 +114,7 @@ class Store(StoreBase):
     def _row(self, r: Any) -> ReportRow:
         """A report's row, or "damaged" naming it when a hand edit left a year or a text that is not one."""
         row = ReportRow(*r)
-        fields = [(row.year, type(row.year) is int)]
+        fields: list[tuple[object, bool]] = [(row.year, type(row.year) is int)]
         fields += [(t, isinstance(t, str)) for t in (row.kind, row.status, row.created, row.updated)]
         fields += [(t, t is None or isinstance(t, str)) for t in (row.organization, row.language, row.confirmed_at)]
         for value, ok in fields:
@@ -139,9 +138,9 @@ class Store(StoreBase):
         answers: dict[Cell, Value] = {}
         for box, col, vtype, text in rows:
             value = self._decoded(report_id, vtype, text, "bad_answer", box=shown(box))
-            if not isinstance(value, types.get(box, object)):  # a text where a count goes, say
+            if value is None or not isinstance(value, types.get(box, object)):  # a text where a count goes, say
                 raise StoreError("bad_answer", path=self.path, id=report_id, box=shown(box), value=shown(text))
-            answers[(box, col or None)] = value  # type: ignore[assignment]
+            answers[(box, col or None)] = value
         return answers
 
     def _decoded(self, report_id: int, vtype: str | None, text: str | None, code: str, **where: object) -> Value | None:
@@ -285,7 +284,8 @@ class Store(StoreBase):
         """Every change, oldest first, confirmations included."""
         self.get(report_id)
         rows = self._read(
-            "SELECT id, box, col, old_type, old, new_type, new, how, at, rule FROM history WHERE report_id = ? ORDER BY id",
+            "SELECT id, box, col, old_type, old, new_type, new, how, at, rule FROM history"
+            " WHERE report_id = ? ORDER BY id",
             (report_id,),
         )
         return [
@@ -316,6 +316,7 @@ class Store(StoreBase):
                 c.execute("DELETE FROM settings WHERE key = ?", (key,))
             else:
                 c.execute(
-                    "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    "INSERT INTO settings (key, value) VALUES (?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (key, value),
                 )

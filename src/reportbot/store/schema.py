@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeAlias
 
 from reportbot.errors import Phrase
 from reportbot.store.errors import StoreError
@@ -16,9 +16,7 @@ from reportbot.store.files import create_file
 
 APPLICATION_ID = 0x52425431  # "RBT1" in the SQLite header: tells our files from other programs'
 
-Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
-
-Migration = tuple[str, ...] | Callable[[sqlite3.Connection], None]
+Migration: TypeAlias = tuple[str, ...] | Callable[[sqlite3.Connection], None]
 
 # Append only: entry n brings a database from user_version n to n + 1.
 MIGRATIONS: list[Migration] = [
@@ -103,7 +101,7 @@ def schema_version(conn: sqlite3.Connection, path: Path) -> int:
     check = conn.execute("PRAGMA quick_check").fetchone()[0]
     if check != "ok":
         raise StoreError("damaged", path=path, detail=check)
-    return version
+    return int(version)
 
 
 def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
