@@ -14,6 +14,7 @@ import pytest
 from reportbot import errors, reportfile, values
 from reportbot.cli import main
 from reportbot.dialogs import wording
+from reportbot.flow.loader import load_flow
 from reportbot.flow.models import Box, Option
 from reportbot.reportfile import FileProblem, UnusableFile
 from reportbot.saying import say
@@ -128,14 +129,16 @@ def test_every_file_error_is_said_in_french():
 
 def test_a_french_check_names_no_english_problem(tmp_path, capsys):
     doc = {"format": "reportbot/1", "report": "fippa-year-end", "year": 2025,
-           "answers": {"99.99": 1, "3.1": {"personal": -3, "general": 0}, "1.1": {"personal": 1}}}
+           "answers": {"99.99": 1, "3.1": {"personal": -3, "general": 0}, "1.1": {"personal": 1},
+                       "8.12": {"personal": 3}}}
     path = tmp_path / "r.json"
     path.write_text(json.dumps(doc))
     main(["--lang", "fr", "check", str(path)])
     out = capsys.readouterr().out
     assert "99.99 : n'est pas une case de ce rapport" in out
     assert "ne peut pas être négatif (-3)" in out
-    for english in ("is not a box", "cannot be negative", "has one value"):
+    assert "ne s'applique qu'aux demandes de documents généraux" in out  # the flow's column rule, in French
+    for english in ("is not a box", "cannot be negative", "has one value", "applies only"):
         assert english not in out
 
 
@@ -152,3 +155,13 @@ def test_the_store_says_nothing_itself():
     assert str(error) == "store.error.busy (path=/x)" and "occupé" in say(error, wording("fr"))
     assert isinstance(error, errors.ReportbotError)
     assert issubclass(ValueProblem, errors.ReportbotError) and issubclass(UnusableFile, errors.ReportbotError)
+
+
+def test_a_dialog_without_a_boxs_column_rule_is_refused():
+    from reportbot.dialogs import DialogError, load_report_dialog, validate_report_dialog
+
+    dialog = load_report_dialog("fr", "fippa-year-end")
+    broken = dialog.model_copy(update={"boxes": {**dialog.boxes, "8.12": dialog.boxes["8.12"].model_copy(
+        update={"column_rule": None})}})
+    with pytest.raises(DialogError, match="8.12"):
+        validate_report_dialog(broken, load_flow("fippa-year-end"), Path("dialogs/fr/fippa-year-end.yaml"))

@@ -28,6 +28,8 @@ class BoxText(_Strict):
     """For a derived box: the noun phrase said with its value ("completed access requests")."""
     options: dict[str, str] | None = None
     """For a choice box in another language: each option's label, by option id."""
+    column_rule: str | None = None
+    """For a box with fewer columns than its section: why a value in the other column is refused (the flow's rule)."""
 
 
 class SectionText(_Strict):

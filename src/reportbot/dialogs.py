@@ -167,6 +167,8 @@ def validate_report_dialog(dialog: ReportDialog, flow: CompiledFlow, path: Path)
         box = flow.by_id[box_id].box
         if box.kind == "derived" and not text.total:
             raise DialogError(f"{where}: box {box_id}: a total needs its 'total' phrase")
+        if bool(text.column_rule) != bool(box.column_rule):
+            raise DialogError(f"{where}: box {box_id}: 'column_rule' is needed exactly where the flow has one")
         if text.options is not None and set(text.options) != {o.id for o in box.options or []}:
             raise DialogError(f"{where}: box {box_id}: options must name exactly the flow's options")
 

@@ -119,8 +119,9 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
         )
     if f.type == "off-route":
         return words.t("finding.off_route", cell=cell, value=facts["value"], why=facts["why"])
-    if f.type == "column":
-        return words.t("finding.column", cell=cell, problem=facts["problem"])
+    if f.type == "column":  # the rule in this language; the flow's English where a dialog has none
+        text = words.report.boxes[f.boxes[0]].column_rule if words.report else None
+        return words.t("finding.column", cell=cell, problem=text or facts["problem"])
     problem = facts["problem"]  # a refusal of a file's value, or words already said (carried forward)
     return words.t("finding.value", cell=cell, problem=problem if isinstance(problem, str) else say(problem, words))
 
