@@ -165,3 +165,16 @@ def test_a_dialog_without_a_boxs_column_rule_is_refused():
         update={"column_rule": None})}})
     with pytest.raises(DialogError, match="8.12"):
         validate_report_dialog(broken, load_flow("fippa-year-end"), Path("dialogs/fr/fippa-year-end.yaml"))
+
+
+def test_the_store_and_the_values_import_no_words():
+    """Not even inside a function: a refusal's sentence is made above them (reportbot.saying)."""
+    files = [*sorted((SRC / "store").glob("*.py")), SRC / "values.py", SRC / "errors.py"]
+    found = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [f"{node.module}.{a.name}" for a in node.names]
+            found += [f"{path.name}: {n}" for n in names if n.startswith(("reportbot.dialog", "reportbot.saying"))]
+    assert found == []
