@@ -15,7 +15,7 @@ import pytest
 
 from reportbot import explain
 from reportbot.cli import main
-from reportbot.dialogs import languages, wording
+from reportbot.dialogs import languages, wording, words_for
 from reportbot.export import (
     Subject,
     csv_cell,
@@ -25,7 +25,6 @@ from reportbot.export import (
     to_html,
     to_json,
     to_markdown,
-    words_for,
 )
 from reportbot.flow.loader import load_flow
 from reportbot.reportfile import parse_report, read_report_file

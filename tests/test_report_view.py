@@ -18,10 +18,10 @@ from textual.widgets import DataTable, Static
 
 from reportbot import carry, explain
 from reportbot.commands.check import as_json
-from reportbot.dialogs import wording
+from reportbot.dialogs import wording, words_for
 from reportbot.dialogue.conversation import Conversation
 from reportbot.engine import evaluate
-from reportbot.export import build_sheet, subject_from_store, to_json, words_for
+from reportbot.export import build_sheet, subject_from_store, to_json
 from reportbot.findings import assemble
 from reportbot.flow.loader import load_flow
 from reportbot.frontends.tui.app import make_app

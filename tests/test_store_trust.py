@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from reportbot import store as store_module
 from reportbot.cli import main
-from reportbot.store import Store, StoreError
+from reportbot.store import Store, StoreError, opening, schema
 from reports import REPORTS_DIR
 
 POSIX = os.name == "posix"
@@ -145,7 +144,7 @@ def test_resume_opens_the_database_once(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
     assert main(["--plain", "--db", str(db), "resume"]) == 0
     assert len(opened) == 1 and opened[0]._closed  # one Store, closed when the conversation ends
-    assert opened[0]._shared.key not in store_module._CONNECTIONS  # and with it the connection
+    assert opened[0]._shared.key not in opening.CONNECTIONS  # and with it the connection
 
 
 # --- one connection per file per process -----------------------------------------------------------------
@@ -193,7 +192,7 @@ RACER = textwrap.dedent(
     """
     import os, sys, time
     from reportbot.cli import main
-    from reportbot.export import words_for
+    from reportbot.dialogs import words_for
     import reportbot.commands.import_  # all but the store's work done before the start
     words_for("en", "cyfsa-part-x")
     print("ready", flush=True)
@@ -260,20 +259,20 @@ def test_a_refusal_removes_nothing_beside_the_file(tmp_path, monkeypatch, make):
 def test_a_new_file_appears_whole_or_not_at_all(tmp_path, monkeypatch):
     db = tmp_path / "data" / "r.sqlite3"
     seen = []
-    real = store_module._migrate
+    real = schema.migrate
 
     def migrate(conn, path):
         seen.append((path, db.exists()))
         real(conn, path)
 
-    monkeypatch.setattr(store_module, "_migrate", migrate)
+    monkeypatch.setattr(schema, "migrate", migrate)
     Store.open(db).close()
     (built, published), = seen[:1]
     assert built != db and built.parent == db.parent and not published
     assert not built.exists() and sorted(p.name for p in db.parent.iterdir()) == ["r.sqlite3"]
     raw = sqlite3.connect(db)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw.execute("PRAGMA application_id").fetchone()[0] == store_module.APPLICATION_ID
+    assert raw.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
     raw.close()
 
 
@@ -376,7 +375,7 @@ LONG_READER = textwrap.dedent(
 
 
 def test_a_wal_kept_by_a_long_read_is_emptied_when_the_store_closes(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "BUSY_SECONDS", 0.2)  # how long a delete waits for the reading to end
+    monkeypatch.setattr(opening, "BUSY_SECONDS", 0.2)  # how long a delete waits for the reading to end
     db = tmp_path / "r.sqlite3"
     store = Store.open(db)
     gone = store.create_report("cyfsa-part-x", 2025, "Zebra Quokka Services")
@@ -409,7 +408,7 @@ def _capped(monkeypatch) -> None:
         conn.execute("PRAGMA max_page_count = 1")  # never below the file's present size
         return conn
 
-    monkeypatch.setattr(store_module.sqlite3, "connect", connect)
+    monkeypatch.setattr(sqlite3, "connect", connect)
 
 
 def test_a_full_disk_mid_conversation_is_said_and_nothing_saved_is_lost(tmp_path, monkeypatch, capsys):

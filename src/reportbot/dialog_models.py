@@ -17,7 +17,7 @@ class BoxText(_Strict):
     """What reportbot says about one box."""
 
     question: str
-    """The plain-language question ("How many requests did you finish within 30 days?"); for a total, how it is announced."""
+    """The plain-language question ("How many requests did you finish within 30 days?"); for a total, how it is announced."""  # noqa: E501 (the schema's description)
     help: str
     """What counts and what does not, in plain words, from the workbook's guidance."""
     why: str
@@ -28,6 +28,8 @@ class BoxText(_Strict):
     """For a derived box: the noun phrase said with its value ("completed access requests")."""
     options: dict[str, str] | None = None
     """For a choice box in another language: each option's label, by option id."""
+    column_rule: str | None = None
+    """For a box with fewer columns than its section: why a value in the other column is refused (the flow's rule)."""
 
 
 class SectionText(_Strict):
@@ -47,7 +49,7 @@ class CheckText(_Strict):
     fix: str
     """How to put it right."""
     neither: str | None = None
-    """For a breakdown that need not add up: the one-choice answer "none of these", kept as the warning's reason ("thief unknown")."""
+    """For a breakdown that need not add up: the one-choice answer "none of these", kept as the warning's reason ("thief unknown")."""  # noqa: E501 (the schema's description)
 
 
 class ReportDialog(_Strict):

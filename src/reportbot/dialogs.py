@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportbot.errors import DataFileError
 from reportbot.flow.cache import cached
 from reportbot.flow.loader import CompiledFlow, load_flow
 from reportbot.resources import dialogs_dir
@@ -27,12 +28,14 @@ from reportbot.yamlio import YamlError, load_yaml
 DEFAULT_LANGUAGE = "en"
 
 
-class DialogError(ValueError):
+class DialogError(DataFileError):
     """A dialog file that cannot be used."""
+
+    area = "dialog.error"
 
 
 if TYPE_CHECKING:
-    from reportbot.dialog_models import BoxText, CheckText, CommonDialog, ReportDialog, SectionText
+    from reportbot.dialog_models import CommonDialog, ReportDialog
 
 
 def __getattr__(name: str) -> Any:
@@ -54,8 +57,8 @@ class Wording:
 
     def value(self, value: object, kind: str = "count") -> str:
         """A value written as this language writes numbers: 1,234.50 $ or 1 234,50 $."""
-        if value is None or isinstance(value, str) or isinstance(value, bool):
-            return format_value(value, kind)  # type: ignore[arg-type]
+        if value is None or isinstance(value, (str, bool)):
+            return format_value(value, kind)
         english = format_value(value, "count" if kind == "money" else kind)  # type: ignore[arg-type]
         if kind == "money":
             english = f"{value:,.2f}"
@@ -164,6 +167,8 @@ def validate_report_dialog(dialog: ReportDialog, flow: CompiledFlow, path: Path)
         box = flow.by_id[box_id].box
         if flow.by_id[box_id].is_total and not text.total:
             raise DialogError(f"{where}: box {box_id}: a total needs its 'total' phrase")
+        if bool(text.column_rule) != bool(box.column_rule):
+            raise DialogError(f"{where}: box {box_id}: 'column_rule' is needed exactly where the flow has one")
         if text.options is not None and set(text.options) != {o.id for o in box.options or []}:
             raise DialogError(f"{where}: box {box_id}: options must name exactly the flow's options")
 
@@ -172,3 +177,40 @@ def validate_report_dialog(dialog: ReportDialog, flow: CompiledFlow, path: Path)
 def wording(language: str = DEFAULT_LANGUAGE, report: str | None = None) -> Wording:
     """The words of ``language`` (for ``report``, if given)."""
     return Wording(load_common(language), load_report_dialog(language, report) if report else None)
+
+
+class WithFallback(Wording):
+    """A language's words, with English for any message it does not have yet: the one fallback to English."""
+
+    def __init__(self, words: Wording, fallback: Wording) -> None:
+        super().__init__(words.common, words.report)
+        self._fallback = fallback
+
+    def t(self, key: str, /, **fields: object) -> str:
+        if key in self.common.messages:
+            return super().t(key, **fields)
+        return self._fallback.t(key, **fields)
+
+
+def _load(language: str, kind: str | None) -> Wording | None:
+    if language not in languages():
+        return None
+    try:
+        return wording(language, kind) if kind else wording(language)
+    except DialogError:
+        try:
+            return wording(language) if kind else None
+        except DialogError:
+            return None
+
+
+def words_for(language: str | None, kind: str | None = None) -> Wording:
+    """The words of ``language`` (for report ``kind``).
+
+    English where it has none, the flow's labels where no dialog has any.
+    """
+    english = _load(DEFAULT_LANGUAGE, kind) or wording(DEFAULT_LANGUAGE)
+    words = _load(language, kind) if language and language != DEFAULT_LANGUAGE else None
+    if words is None:
+        return english
+    return WithFallback(words, english)

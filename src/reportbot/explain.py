@@ -9,6 +9,7 @@ from __future__ import annotations
 from reportbot.dialogs import Wording
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow
+from reportbot.saying import say
 
 _RELATION = {"==": "relation.eq", "!=": "relation.ne", ">=": "relation.ge", "<=": "relation.le",
              ">": "relation.gt", "<": "relation.lt"}
@@ -123,9 +124,11 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
         return words.t("finding.off_route", cell=cell, value=value, why=route_reason(flow, words, facts["route"]))
     if f.type == "carried":
         return words.t("finding.value", cell=cell, problem=carried_text(flow, words, f))
-    if f.type == "column":
-        return words.t("finding.column", cell=cell, problem=facts["problem"])
-    return words.t("finding.value", cell=cell, problem=facts["problem"])
+    if f.type == "column":  # the rule in this language; the flow's English where a dialog has none
+        text = words.report.boxes[f.boxes[0]].column_rule if words.report else None
+        return words.t("finding.column", cell=cell, problem=text or facts["problem"])
+    problem = facts["problem"]  # a refusal of a file's value, as words or as a typed error's facts
+    return words.t("finding.value", cell=cell, problem=problem if isinstance(problem, str) else say(problem, words))
 
 
 def carried_text(flow: CompiledFlow, words: Wording, f: Finding) -> str:

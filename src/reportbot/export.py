@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from reportbot import __version__, explain, report_view
-from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, Wording, languages, wording
+from reportbot.dialogs import Wording
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.findings import assemble
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow
@@ -37,41 +37,6 @@ FORMATS = ("json", "csv", "md", "html")
 SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
 
-class _WithFallback(Wording):
-    """A language's words, with English for any message it does not have yet."""
-
-    def __init__(self, words: Wording, fallback: Wording) -> None:
-        super().__init__(words.common, words.report)
-        self._fallback = fallback
-
-    def t(self, key: str, /, **fields: object) -> str:
-        if key in self.common.messages:
-            return super().t(key, **fields)
-        return self._fallback.t(key, **fields)
-
-
-def _load(language: str, kind: str | None) -> Wording | None:
-    if language not in languages():
-        return None
-    try:
-        return wording(language, kind) if kind else wording(language)
-    except DialogError:
-        try:
-            return wording(language) if kind else None
-        except DialogError:
-            return None
-
-
-def words_for(language: str | None, kind: str | None = None) -> Wording:
-    """The words of ``language`` (for report ``kind``).
-
-    English where it has none, the flow's labels where no dialog has any.
-    """
-    english = _load(DEFAULT_LANGUAGE, kind) or wording(DEFAULT_LANGUAGE)
-    words = _load(language, kind) if language and language != DEFAULT_LANGUAGE else None
-    if words is None:
-        return english
-    return _WithFallback(words, english)
 
 
 @dataclass

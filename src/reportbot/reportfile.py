@@ -23,8 +23,9 @@ from typing import Any
 
 from reportbot.dialogs import languages
 from reportbot.engine import Evaluation, Finding
+from reportbot.errors import ReportbotError
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow, report_ids
-from reportbot.values import MAX_TEXT, YEARS, Value, ValueProblem, clean_text, one_line, to_value
+from reportbot.values import MAX_TEXT, YEARS, Value, ValueProblem, clean_text, one_line, show, to_value
 from reportbot.yamlio import NumberTooLong, YamlError, load_yaml, plain_number
 
 FORMAT = "reportbot/1"
@@ -34,27 +35,16 @@ STATUSES = ("draft", "confirmed")
 _KEYS = {"format", "report", "year", "answers", "status", "acknowledged", "language", "generator"}
 
 
-class UnusableFile(ValueError):
+class UnusableFile(ReportbotError):
     """A file that is not a usable reportbot/1 report: ``code`` names its message (``file.error.<code>``)."""
 
-    def __init__(self, code: str, **facts: object) -> None:
-        self.code = code
-        self.facts = facts
-        super().__init__(code)
+    area = "file.error"
 
-    def message(self, words=None) -> str:
-        """One line in the filer's language (English without ``words``, or where it lacks the message)."""
-        from reportbot.dialogs import wording
 
-        for source in (words, None):
-            try:
-                return (source or wording()).t(f"file.error.{self.code}", **self.facts)
-            except Exception:  # that language lacks the message, or the dialogs are broken
-                continue
-        return ", ".join([self.code, *(f"{k}={v}" for k, v in self.facts.items())])
+class FileProblem(ReportbotError):
+    """A value of a file that cannot be used, said after its box (``file.problem.<code>``)."""
 
-    def __str__(self) -> str:
-        return self.message()
+    area = "file.problem"
 
 
 @dataclass
@@ -294,8 +284,9 @@ def _is_ack(a: object) -> bool:
     )
 
 
-def _problem(rule: str, box: str, column: str | None, message: str, **facts: object) -> Finding:
-    return Finding("error", rule, "value", (box,), column, {"problem": message, **facts})
+def _problem(rule: str, box: str, column: str | None, problem: ReportbotError) -> Finding:
+    """An error finding whose ``problem`` is said by :func:`reportbot.saying.say`."""
+    return Finding("error", rule, "value", (box,), column, {"problem": problem})
 
 
 def read_answers(flow: CompiledFlow, raw: dict) -> tuple[dict[Cell, Value], list[Finding]]:
@@ -306,20 +297,19 @@ def read_answers(flow: CompiledFlow, raw: dict) -> tuple[dict[Cell, Value], list
         box_id = clean_text(str(key))[:40]
         info = flow.by_id.get(box_id)
         if info is None:
-            problems.append(_problem("unknown-box", box_id, None, "is not a box of this report"))
+            problems.append(_problem("unknown-box", box_id, None, FileProblem("unknown_box")))
             continue
         if value is None:
             continue
         if info.columns == (None,):
             if isinstance(value, dict):
-                problems.append(_problem("value-kind", box_id, None, "has one value, not columns"))
+                problems.append(_problem("value-kind", box_id, None, FileProblem("one_value")))
                 continue
             cells = [((box_id, None), value)]
         else:
             if not isinstance(value, dict):
                 problems.append(
-                    _problem("value-kind", box_id, None,
-                             "has two columns: give {\"personal\": ..., \"general\": ...}")
+                    _problem("value-kind", box_id, None, FileProblem("two_columns"))
                 )
                 continue
             cells = []
@@ -333,21 +323,22 @@ def read_answers(flow: CompiledFlow, raw: dict) -> tuple[dict[Cell, Value], list
                                     {"problem": info.box.column_rule, "value": v})
                         )
                 else:
-                    problems.append(_problem("unknown-column", box_id, None, f"has no column {str(column)[:20]!r}"))
+                    unknown = FileProblem("unknown_column", column=show(str(column)[:20]))
+                    problems.append(_problem("unknown-column", box_id, None, unknown))
         for cell, v in cells:
             if v is None:
                 continue
             try:
                 answers[cell] = to_value(info.box, v) if info.box.kind != "derived" else _total(v)
             except ValueProblem as e:
-                problems.append(_problem("value-kind", box_id, cell[1], str(e)))
+                problems.append(_problem("value-kind", box_id, cell[1], e))
     return answers, problems
 
 
 def _total(v: object) -> Value:
     """A derived total as given in a file (checked later against its parts)."""
     if isinstance(v, bool) or not isinstance(v, (int, Decimal, float)):
-        raise ValueProblem(f"a total is a number, not {v!r}")
+        raise ValueProblem("total_expected", got=show(v))
     return v if isinstance(v, int) else Decimal(str(v))
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
+
+from reportbot.errors import Phrase, ReportbotError
 
 if TYPE_CHECKING:
     from reportbot.flow.models import Box
 
 
-Value = Union[int, Decimal, str]
+Value = int | Decimal | str
 
 # ESC-introduced sequences (CSI, OSC, ...) and every other C0/C1 control but tab and newline.
 _CONTROL = re.compile(
@@ -43,8 +45,10 @@ MAX_MONEY = Decimal(10) ** 12
 YEARS = range(1990, 2201)
 
 
-class ValueProblem(ValueError):
-    """A value of the wrong kind for its box; the message says what is expected."""
+class ValueProblem(ReportbotError):
+    """A value of the wrong kind for its box (``value.error.<code>``): the message says what is expected."""
+
+    area = "value.error"
 
 
 def clean_text(text: str) -> str:
@@ -61,72 +65,85 @@ def to_value(box: Box, raw: object) -> Value:
     """Check ``raw`` (from JSON, YAML or a parsed answer) against ``box``'s kind."""
     kind = box.kind
     if kind == "count":
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            if isinstance(raw, (float, Decimal)) and not _finite(raw):
-                raise ValueProblem(f"a count is a whole number of 0 or more, not {_digits(raw)}")
-            if isinstance(raw, (float, Decimal)) and raw == int(raw):
-                raise ValueProblem(f"a count is a whole number written without decimals, not {_digits(raw)}")
-            raise ValueProblem(f"a count is a whole number of 0 or more, not {_show(raw)}")
-        if raw < 0:
-            raise ValueProblem(f"a count cannot be negative ({_digits(raw)})")
-        if raw > MAX_COUNT:
-            raise ValueProblem(f"{_digits(raw)} is more than any office handles in a year")
-        return raw
+        return _count(raw)
     if kind in ("money", "decimal"):
-        if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
-            what = "an amount in dollars and cents" if kind == "money" else "a number"
-            raise ValueProblem(f"{what} is expected, not {_show(raw)}")
-        try:
-            number = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
-        except InvalidOperation:
-            raise ValueProblem(f"{_show(raw)} is not a number") from None
-        if not number.is_finite():
-            raise ValueProblem(f"{_show(raw)} is not a number")
-        if number < 0:
-            raise ValueProblem(f"an amount cannot be negative ({_digits(raw)})")
-        if number > MAX_MONEY:
-            raise ValueProblem(f"{_digits(raw)} is too large")
-        if kind == "money":
-            if number != number.quantize(Decimal("0.01")):
-                raise ValueProblem(f"money has at most two decimals (cents), not {_digits(raw)}")
-            return number.quantize(Decimal("0.01"))
-        return number.normalize() if number != number.to_integral() else number.quantize(Decimal(1))
+        return _amount(raw, money=kind == "money")
     if kind == "text":
-        if not isinstance(raw, str):
-            raise ValueProblem(f"text is expected, not {_show(raw)}")
-        text = clean_text(raw)
-        if len(text) > MAX_TEXT:
-            raise ValueProblem(f"text is limited to {MAX_TEXT} characters")
-        return text
+        return _text(raw)
     if kind == "choice":
         ids = [o.id for o in box.options or []]
         if not isinstance(raw, str) or raw not in ids:
-            raise ValueProblem(f"one of {', '.join(ids)} is expected, not {_show(raw)}")
+            raise ValueProblem("option_expected", options=", ".join(ids), got=show(raw))
         return raw
-    raise ValueProblem(f"{box.id} is a total that reportbot works out; it is not entered")
+    raise ValueProblem("derived", box=box.id)
+
+
+def _count(raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        if isinstance(raw, (float, Decimal)) and not _finite(raw):
+            raise ValueProblem("count_expected", got=_digits(raw))
+        if isinstance(raw, (float, Decimal)) and raw == int(raw):
+            raise ValueProblem("count_decimals", got=_digits(raw))
+        raise ValueProblem("count_expected", got=show(raw))
+    if raw < 0:
+        raise ValueProblem("count_negative", got=_digits(raw))
+    if raw > MAX_COUNT:
+        raise ValueProblem("count_too_large", got=_digits(raw))
+    return raw
+
+
+def _amount(raw: object, money: bool) -> Decimal:
+    """Money to the cent, or a decimal number."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
+        raise ValueProblem("amount_expected" if money else "number_expected", got=show(raw))
+    try:
+        number = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
+    except InvalidOperation:
+        raise ValueProblem("not_a_number", got=show(raw)) from None
+    if not number.is_finite():
+        raise ValueProblem("not_a_number", got=show(raw))
+    if number < 0:
+        raise ValueProblem("amount_negative", got=_digits(raw))
+    if number > MAX_MONEY:
+        raise ValueProblem("too_large", got=_digits(raw))
+    if money:
+        if number != number.quantize(Decimal("0.01")):
+            raise ValueProblem("cents", got=_digits(raw))
+        return number.quantize(Decimal("0.01"))
+    return number.normalize() if number != number.to_integral() else number.quantize(Decimal(1))
+
+
+def _text(raw: object) -> str:
+    if not isinstance(raw, str):
+        raise ValueProblem("text_expected", got=show(raw))
+    text = clean_text(raw)
+    if len(text) > MAX_TEXT:
+        raise ValueProblem("text_too_long", limit=MAX_TEXT)
+    return text
 
 
 def _finite(raw: float | Decimal) -> bool:
     return raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
 
 
-def _digits(n: int | float | Decimal) -> str:
+def _digits(n: int | float | Decimal) -> str | Phrase:
     """A number as text, a huge one shortened (Python refuses to print an int of more than 4,300 digits)."""
     if isinstance(n, int) and abs(n) >= 10**40:
-        return f"a number of {len(str(n)) if abs(n) < 10**4000 else 'thousands of'} digits"
+        return Phrase("digits", count=len(str(n))) if abs(n) < 10**4000 else Phrase("many_digits")
     text = str(n)
-    return text if len(text) <= 40 else f"a number of {sum(c.isdigit() for c in text)} digits"
+    return text if len(text) <= 40 else Phrase("digits", count=sum(c.isdigit() for c in text))
 
 
-def _show(raw: object) -> str:
+def show(raw: object) -> str | Phrase:
+    """A value as a message names it: a string quoted and shortened, a number as digits, anything else by what it is."""
     if isinstance(raw, str):
         shown = clean_text(raw)
         return repr(shown if len(shown) <= 40 else shown[:37] + "...")
     if isinstance(raw, (dict, list)):
-        return "a " + ("mapping" if isinstance(raw, dict) else "list")
+        return Phrase("mapping" if isinstance(raw, dict) else "list")
     if raw is None:
-        return "nothing (null)"
-    return _digits(raw) if isinstance(raw, (int, float, Decimal)) else str(raw)
+        return Phrase("null")
+    return _digits(raw) if isinstance(raw, (int, float, Decimal)) else clean_text(str(raw))
 
 
 def format_value(value: Value | None, kind: str = "count") -> str:

@@ -11,13 +11,14 @@ import json
 import sys
 from pathlib import Path
 
-from reportbot import explain, export
-from reportbot.dialogs import DialogError, Wording, wording
+from reportbot import explain
+from reportbot.dialogs import DialogError, Wording, wording, words_for
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.findings import assemble
 from reportbot.language import choose_language
 from reportbot.render.text import where as where_of
 from reportbot.reportfile import ReportFile, UnusableFile, read_report_file
+from reportbot.saying import say
 from reportbot.values import one_line
 
 
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             report = read_report_file(Path(given))
             words = wording(language, report.flow.id)
         except UnusableFile as e:
-            print(f"reportbot: {e.message(export.words_for(language))}", file=sys.stderr)
+            print(f"reportbot: {say(e, words_for(language))}", file=sys.stderr)
             status = 2
             continue
         except DialogError as e:

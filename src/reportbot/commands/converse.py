@@ -12,7 +12,6 @@ import sys
 
 from reportbot.dialogue.conversation import Conversation
 from reportbot.language import choose_language
-from reportbot.values import one_line
 
 
 def plain_wanted(args: argparse.Namespace) -> bool:
@@ -29,6 +28,8 @@ def converse(args: argparse.Namespace, **where: object) -> int:
     """
     from reportbot.commands.store_errors import refused, say_notices
     from reportbot.dialogs import wording
+    from reportbot.errors import ReportbotError
+    from reportbot.saying import say
     from reportbot.store import Store, StoreError
 
     words = wording(choose_language(args.lang))
@@ -57,8 +58,8 @@ def converse(args: argparse.Namespace, **where: object) -> int:
             conversation = Conversation(store, language=language, **where)  # type: ignore[arg-type]
         except StoreError as e:  # resume 99, a report open elsewhere, a store that cannot be used
             return refused(e, words)
-        except ValueError as e:
-            print(f"reportbot: {one_line(str(e))}", file=sys.stderr)
+        except ReportbotError as e:  # a flow or dialog file that cannot be used
+            print(f"reportbot: {say(e, words)}", file=sys.stderr)
             return 2
         from reportbot.frontends import plain
 

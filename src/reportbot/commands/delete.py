@@ -8,7 +8,7 @@ import sys
 from reportbot.cli import report_number
 from reportbot.commands.list_ import status_word
 from reportbot.commands.store_errors import refused, say_notices
-from reportbot.export import words_for
+from reportbot.dialogs import words_for
 from reportbot.language import choose_language
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
 

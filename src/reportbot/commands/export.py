@@ -15,7 +15,7 @@ from pathlib import Path
 from reportbot import export
 from reportbot.cli import report_number
 from reportbot.commands.store_errors import refused, say_notices
-from reportbot.dialogs import languages
+from reportbot.dialogs import languages, words_for
 from reportbot.flow.loader import FlowError
 from reportbot.language import choose_language
 from reportbot.store import Store, StoreError
@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    words = export.words_for(choose_language(args.lang))
+    words = words_for(choose_language(args.lang))
     output = None if args.output in (None, "-") else Path(args.output)
     fmt = args.format or (export.SUFFIXES.get(output.suffix.lower()) if output else None) or "md"
     try:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
                 print(words.t("export.none"), file=sys.stderr)
                 return 1
             language = args.lang or (row.language if row.language in languages() else None)
-            report_words = export.words_for(language, row.kind)
+            report_words = words_for(language, row.kind)
             text = export.render(fmt, export.subject_from_store(store, row.id), report_words)
             database = store.path
     except StoreError as e:

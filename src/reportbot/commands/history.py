@@ -8,8 +8,7 @@ from reportbot import explain
 from reportbot.cli import report_number
 from reportbot.commands.list_ import status_word
 from reportbot.commands.store_errors import refused, say_notices
-from reportbot.dialogs import Wording
-from reportbot.export import words_for
+from reportbot.dialogs import Wording, words_for
 from reportbot.flow.loader import CompiledFlow, FlowError, load_flow
 from reportbot.language import choose_language
 from reportbot.render.sheet import local_time, value_text
@@ -36,8 +35,6 @@ def line(flow: CompiledFlow | None, words: Wording, h: HistoryRow) -> str:
         return words.t("history.confirmed", when=when)
     if h.how == "acknowledged":
         return words.t("history.acknowledged", when=when, rule=h.rule, column=column, reason=clean_text(str(h.new)))
-    if h.how == "unacknowledged":
-        return words.t("history.unacknowledged", when=when, rule=h.rule, column=column)
     box = h.box or ""
     cell = explain.cell_name(flow, words, (box, h.column)) if flow else box
     return words.t(

@@ -12,14 +12,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from reportbot import carry, export
+from reportbot import carry
 from reportbot.commands.check import as_text
 from reportbot.commands.store_errors import refused, say_notices
+from reportbot.dialogs import words_for
 from reportbot.dialogue.understand import is_reason
 from reportbot.engine import evaluate
 from reportbot.explain import summary
 from reportbot.language import choose_language
 from reportbot.reportfile import UnusableFile, read_report_file
+from reportbot.saying import say
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
 from reportbot.values import one_line
 
@@ -33,11 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    words = export.words_for(choose_language(args.lang))
+    words = words_for(choose_language(args.lang))
     try:
         report = read_report_file(Path(args.file))
     except UnusableFile as e:
-        print(f"reportbot: {e.message(words)}", file=sys.stderr)
+        print(f"reportbot: {say(e, words)}", file=sys.stderr)
         return 2
     flow = report.flow
     answers = {c: v for c, v in report.answers.items() if not flow.by_id[c[0]].is_total}
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         with Store.open(args.db) as store:
             say_notices(store, words)
             lang = choose_language(args.lang, report.language or store.get_setting(LANGUAGE_SETTING))
-            report_words = export.words_for(lang, flow.id)
+            report_words = words_for(lang, flow.id)
             report_id = store.import_report(
                 flow.id,
                 report.year,

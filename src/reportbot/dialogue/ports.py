@@ -16,7 +16,7 @@ class ReportStore(Reports, Protocol):
         self, kind: str, year: int, organization: str | None = None, language: str | None = None
     ) -> int: ...
 
-    def open_report(self, report_id: int, read_only: bool = False) -> AbstractContextManager[object]:
+    def open_report(self, report_id: int) -> AbstractContextManager[object]:
         """Hold the report's lock until the context ends (raises ``ReportLocked`` when held elsewhere)."""
         ...
 

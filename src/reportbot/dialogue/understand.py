@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from reportbot.dialogs import Wording, languages, wording
 from reportbot.dialogue.commands import FORMS, Form, typed
+from reportbot.saying import say
 from reportbot.values import Value, ValueProblem, clean_text, to_value
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ def value_for(words: Wording, box: Box, text: str, option_labels: dict[str, str]
                 raise NotUnderstood(words.t("understand.empty"))
             return value
     except ValueProblem as e:
-        raise NotUnderstood(str(e)) from None
+        raise NotUnderstood(say(e, words)) from None
     raise NotUnderstood(words.t("understand.derived", box=box.id))
 
 

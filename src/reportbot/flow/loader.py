@@ -12,6 +12,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportbot.errors import DataFileError
 from reportbot.flow import expr
 from reportbot.resources import flows_dir
 from reportbot.yamlio import YamlError, load_yaml
@@ -23,8 +24,10 @@ END = "end"
 Cell = tuple[str, str | None]
 
 
-class FlowError(ValueError):
+class FlowError(DataFileError):
     """A flow file that cannot be used."""
+
+    area = "flow.error"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import IO
 from reportbot import startup
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
+from reportbot.saying import say
 from reportbot.store import StoreError
 from reportbot.values import clean_text
 
@@ -64,7 +65,7 @@ def run(conversation: Conversation, stdin: IO[str], out: IO[str], echo: bool = F
 def stopped(conversation: Conversation, error: StoreError) -> str:
     """The one line that ends a conversation the store cannot go on with."""
     words = conversation.words
-    problem = error.message(words)
+    problem = say(error, words)
     if conversation.report_id is not None:
         problem = words.t("store.stopped", problem=problem, id=conversation.report_id)
     return words.t("error.line", text=problem)

@@ -17,8 +17,10 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from reportbot import startup
+from reportbot.dialogs import words_for
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
+from reportbot.errors import ReportbotError
 
 from . import themes
 
@@ -147,16 +149,14 @@ class ReportbotApp(App[int]):
 
     def open_report(self, **where) -> None:
         """Leave any current conversation and hold one on this report (report_id=) or a new one (kind=)."""
-        from reportbot.store import StoreError
-
         from .interview import InterviewScreen
 
         self._leave()
         try:
             conversation = self._conversation(**where)
             opening = conversation.start()
-        except (StoreError, ValueError) as e:
-            self.notify(str(e), severity="error", markup=False)
+        except ReportbotError as e:
+            self.notify(said(e, self.language), severity="error", markup=False)
             return
         self.conversation = conversation
         self.push_screen(InterviewScreen(conversation, self.words, opening, kind=where.get("kind")))
@@ -201,7 +201,9 @@ class ReportbotApp(App[int]):
         The conversation may have changed its state before the refusal, so it is
         not continued; every answer committed before it is kept.
         """
-        self.refusal = error.message(self.conversation.words if self.conversation else None)
+        from reportbot.saying import say
+
+        self.refusal = say(error, self.conversation.words if self.conversation else None)
         self._leave()
         self.farewell = None  # "Everything is saved" is not true of the answer refused
         self.exit(2, return_code=2)
@@ -296,7 +298,7 @@ class ReportbotApp(App[int]):
         if export is None or conv is None or conv.report_id is None:
             return
         row = self.store.get(conv.report_id)
-        words = export.words_for(self.language, row.kind)
+        words = words_for(self.language, row.kind)
         try:
             text = export.render(fmt, export.subject_from_store(self.store, row.id), words)
             export.write_file(path, text, database=self.store.path)
@@ -331,6 +333,14 @@ class ReportbotApp(App[int]):
         yield SystemCommand(t("tui.command.quit"), t("tui.command.quit_help"), self.action_quit)
 
 
+def said(error: ReportbotError, language: str) -> str:
+    """One line, in the filer's language, for what stopped a report opening (it may name the database: --db PATH)."""
+    from reportbot.dialogs import wording
+    from reportbot.saying import say
+
+    return say(error, wording(language))
+
+
 def _export():
     """reportbot.export, where this reportbot has it."""
     try:
@@ -348,15 +358,11 @@ def make_app(store, language: str = "en", **options) -> ReportbotApp:
 
 def run_tui(store, language: str = "en", **where) -> int:
     """Run the TUI until the filer leaves; the exit code."""
-    from reportbot.store import StoreError
-
     app = make_app(store, language, **where)
     try:
         app.begin()
-    except (StoreError, ValueError) as e:
-        from reportbot.values import one_line
-
-        print(f"reportbot: {one_line(str(e))}", file=sys.stderr)  # it may name the database: --db PATH
+    except ReportbotError as e:
+        print(f"reportbot: {said(e, language)}", file=sys.stderr)  # it may name the database: --db PATH
         return 2
     startup.resume()
     code = app.run()
