@@ -14,6 +14,7 @@ is a load error naming the file and the box.
 from __future__ import annotations
 
 import string
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,9 @@ class Wording:
         """A value written as this language writes numbers: 1,234.50 $ or 1 234,50 $."""
         if value is None or isinstance(value, (str, bool)):
             return format_value(value, kind)
-        english = format_value(value, "count" if kind == "money" else kind)  # type: ignore[arg-type]
+        if not isinstance(value, (int, Decimal)):  # no box holds anything else
+            return str(value)
+        english = format_value(value, "count" if kind == "money" else kind)
         if kind == "money":
             english = f"{value:,.2f}"
         sep = self.common.messages.get("format.thousands", ",")

@@ -163,7 +163,7 @@ def _json_line(text: str) -> int:
             return scan_once(string, at)
 
         # json's pure-Python parts, which typeshed leaves out: the only decoder that says where a key is.
-        pairs, end = json.decoder.JSONObject(  # type: ignore[attr-defined]
+        pairs, end = json.decoder.JSONObject(  # type: ignore[attr-defined]  # (see above)
             s_and_end, strict, scan, object_hook, list, memo
         )
         seen: set[str] = set()

@@ -79,8 +79,8 @@ def value_text(flow: CompiledFlow, words: Wording, box_id: str, value: Value) ->
     box = flow.by_id[box_id].box
     if box.kind == "choice":
         text = words.report.boxes.get(box_id) if words.report else None
-        if text and text.options and value in text.options:
-            label = text.options[value]  # type: ignore[index]
+        if text and text.options and isinstance(value, str) and value in text.options:
+            label = text.options[value]
         else:
             label = next((o.label for o in box.options or [] if o.id == value), str(value))
         return clean_text(label), clean_text(label)

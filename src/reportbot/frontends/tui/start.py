@@ -11,7 +11,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reportbot.dialogs import wording
 from reportbot.export import progress_of
 from reportbot.flow.loader import report_ids
 
@@ -122,8 +121,7 @@ class NewReportScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         t = self.words.t
         options = [
-            Option(Content(wording(self.words.language, kind).report.title), id=kind)  # type: ignore[union-attr]
-            for kind in report_ids()
+            Option(Content(self.words.report_title(kind)), id=kind) for kind in report_ids()
         ]
         with Vertical(id="new-dialog"):
             yield Static(Content(t("start.report_question")), id="new-question")

@@ -29,6 +29,10 @@ class Words:
         key = f"tui.kind.{kind}"
         if key in self.common.common.messages:
             return self.t(key)
+        return self.report_title(kind)
+
+    def report_title(self, kind: str) -> str:
+        """A report kind's full title, as the IPC names the report."""
         report = wording(self.language, kind).report
         return report.title if report else kind
 
