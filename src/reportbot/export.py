@@ -28,7 +28,7 @@ from reportbot.findings import assemble
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow
 from reportbot.ownfiles import write_atomic
 from reportbot.render import sheet
-from reportbot.render.sheet import Sheet
+from reportbot.render.sheet import Sheet, SheetSection
 from reportbot.report_view import About, ReportView
 from reportbot.reportfile import dumps, to_document
 from reportbot.values import Value, clean_text
@@ -335,50 +335,58 @@ def to_html(subject: Subject, words: Wording) -> str:
         out += _html_list(words.t("sheet.notices"), [e(x) for x in sheet.notices], words)
     out.append("</section>")
     for section in sheet.sections:
-        title = e(words.t("sheet.section", id=section.id, title=section.title))
-        if section.note:
-            title += f' <span class="provisional">{e(words.t("sheet.provisional"))}<sup>{section.note}</sup></span>'
-        out += [f'<section class="part" id="section-{e(section.id)}">', f"<h2>{title}</h2>", "<table>", "<thead><tr>"]
-        heads = [words.t("sheet.head.box"), words.t("sheet.head.label"), *_column_heads(flow, words, section.columns)]
-        out.append("".join(f'<th scope="col">{e(h)}</th>' for h in heads))
-        out += ["</tr></thead>", "<tbody>"]
-        for row in section.rows:
-            label = e(row.label)
-            if row.note:
-                label += f' <span class="provisional">{e(words.t("sheet.provisional"))}<sup>{row.note}</sup></span>'
-            if row.total:
-                label += f' <span class="total-mark">{e(words.t("sheet.total", formula=row.formula or ""))}</span>'
-            tds = [f'<td class="box">{e(row.box)}</td>', f"<td>{label}</td>"]
-            numeric = flow.by_id[row.box].numeric
-            for cell in row.cells:
-                if cell.state == "value":
-                    tds.append(f'<td class="{"number" if numeric else "value"}">{e(cell.text)}</td>')
-                else:
-                    mark = f" <sup>{e(cell.mark)}</sup>" if cell.mark else ""
-                    tds.append(f'<td class="value"><span class="{e(cell.state)}">{e(cell.text)}</span>{mark}</td>')
-            tr = '<tr class="total">' if row.total else "<tr>"
-            out.append(f"{tr}{''.join(tds)}</tr>")
-        out += ["</tbody>", "</table>"]
-        if section.skips:
-            out.append(
-                '<p class="notes">'
-                + "<br>".join(
-                    f"<sup>{e(letter)}</sup> {e(words.t('sheet.note.skipped', reason=reason))}"
-                    for letter, reason in section.skips
-                )
-                + "</p>"
-            )
-        if section.notes:
-            out.append(
-                '<p class="notes">'
-                + "<br>".join(
-                    f"<sup>{n}</sup> {e(words.t('sheet.note.provisional', evidence=text))}" for n, text in section.notes
-                )
-                + "</p>"
-            )
-        out.append("</section>")
+        out += _html_section(section, flow, words)
     out += [f'<p class="notes">{e(words.t("sheet.generated", version=__version__))}</p>', "</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def _html_section(section: SheetSection, flow: CompiledFlow, words: Wording) -> list[str]:
+    """One section of the questionnaire as a table, with its notes, on a printed page of its own."""
+    e = html.escape
+    out: list[str] = []
+    title = e(words.t("sheet.section", id=section.id, title=section.title))
+    if section.note:
+        title += f' <span class="provisional">{e(words.t("sheet.provisional"))}<sup>{section.note}</sup></span>'
+    out += [f'<section class="part" id="section-{e(section.id)}">', f"<h2>{title}</h2>", "<table>", "<thead><tr>"]
+    heads = [words.t("sheet.head.box"), words.t("sheet.head.label"), *_column_heads(flow, words, section.columns)]
+    out.append("".join(f'<th scope="col">{e(h)}</th>' for h in heads))
+    out += ["</tr></thead>", "<tbody>"]
+    for row in section.rows:
+        label = e(row.label)
+        if row.note:
+            label += f' <span class="provisional">{e(words.t("sheet.provisional"))}<sup>{row.note}</sup></span>'
+        if row.total:
+            label += f' <span class="total-mark">{e(words.t("sheet.total", formula=row.formula or ""))}</span>'
+        tds = [f'<td class="box">{e(row.box)}</td>', f"<td>{label}</td>"]
+        numeric = flow.by_id[row.box].numeric
+        for cell in row.cells:
+            if cell.state == "value":
+                tds.append(f'<td class="{"number" if numeric else "value"}">{e(cell.text)}</td>')
+            else:
+                mark = f" <sup>{e(cell.mark)}</sup>" if cell.mark else ""
+                tds.append(f'<td class="value"><span class="{e(cell.state)}">{e(cell.text)}</span>{mark}</td>')
+        tr = '<tr class="total">' if row.total else "<tr>"
+        out.append(f"{tr}{''.join(tds)}</tr>")
+    out += ["</tbody>", "</table>"]
+    if section.skips:
+        out.append(
+            '<p class="notes">'
+            + "<br>".join(
+                f"<sup>{e(letter)}</sup> {e(words.t('sheet.note.skipped', reason=reason))}"
+                for letter, reason in section.skips
+            )
+            + "</p>"
+        )
+    if section.notes:
+        out.append(
+            '<p class="notes">'
+            + "<br>".join(
+                f"<sup>{n}</sup> {e(words.t('sheet.note.provisional', evidence=text))}" for n, text in section.notes
+            )
+            + "</p>"
+        )
+    out.append("</section>")
+    return out
 
 
 def _html_list(title: str, items: list[str], words: Wording) -> list[str]:
