@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from reportbot.cli import COMMANDS, main
-from reportbot.dialogs import languages
 from reportbot.store import Store
+from reportbot.wording import languages
 from reports import REPORTS_DIR, changed, load
 
 

@@ -13,13 +13,13 @@ import pytest
 from transitions import MachineError
 
 from reportbot.cli import main
-from reportbot.dialogs import wording
 from reportbot.dialogue import understand
 from reportbot.dialogue.commands import COMMANDS
 from reportbot.dialogue.conversation import RUN, Conversation
 from reportbot.dialogue.machine import mermaid
 from reportbot.dialogue.ports import ReportStore
 from reportbot.store import Store
+from reportbot.wording import wording
 
 README = Path(__file__).parent.parent / "README.md"
 TODAY = datetime.date(2026, 3, 1)

@@ -13,13 +13,13 @@ import pytest
 
 from reportbot import errors, reportfile, values
 from reportbot.cli import main
-from reportbot.dialogs import wording
 from reportbot.flow.loader import load_flow
 from reportbot.flow.models import Box, Option
 from reportbot.reportfile import FileProblem, UnusableFile
 from reportbot.saying import say
 from reportbot.store import StoreError
 from reportbot.values import ValueProblem, to_value
+from reportbot.wording import wording
 
 SRC = Path(reportfile.__file__).parent
 TYPED = {"ReportbotError", "ValueProblem", "UnusableFile", "FileProblem", "StoreError", "Phrase"}
@@ -158,7 +158,7 @@ def test_the_store_says_nothing_itself():
 
 
 def test_a_dialog_without_a_boxs_column_rule_is_refused():
-    from reportbot.dialogs import DialogError, load_report_dialog, validate_report_dialog
+    from reportbot.wording import DialogError, load_report_dialog, validate_report_dialog
 
     dialog = load_report_dialog("fr", "fippa-year-end")
     broken = dialog.model_copy(update={"boxes": {**dialog.boxes, "8.12": dialog.boxes["8.12"].model_copy(

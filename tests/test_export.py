@@ -15,7 +15,6 @@ import pytest
 
 from reportbot import explain
 from reportbot.cli import main
-from reportbot.dialogs import languages, wording, words_for
 from reportbot.export import (
     Subject,
     csv_cell,
@@ -29,6 +28,7 @@ from reportbot.export import (
 from reportbot.flow.loader import load_flow
 from reportbot.reportfile import parse_report, read_report_file
 from reportbot.store import Store
+from reportbot.wording import languages, wording, words_for
 from reports import REPORTS_DIR, changed, load
 
 HOSTILE = Path(__file__).parent / "data" / "store" / "hostile-fippa.json"

@@ -15,11 +15,11 @@ from functools import cache
 
 import pytest
 
-from reportbot.dialogs import languages, load_common, load_report_dialog, wording
 from reportbot.dialogue import understand
 from reportbot.dialogue.understand import Command
 from reportbot.flow.loader import load_flow
 from reportbot.resources import dialogs_dir
+from reportbot.wording import languages, load_common, load_report_dialog, wording
 from reportbot.yamlio import load_yaml
 
 REPORTS = ("cyfsa-part-x", "fippa-year-end")

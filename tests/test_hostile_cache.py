@@ -88,7 +88,7 @@ def test_the_fingerprint_covers_every_module_a_cold_build_imports():
     """Every reportbot module that compiling the flows and validating the dialogs runs is in the fingerprint."""
     code = (
         "import sys\n"
-        "from reportbot.dialogs import languages, load_common, load_report_dialog\n"
+        "from reportbot.wording import languages, load_common, load_report_dialog\n"
         "from reportbot.flow.loader import load_flow, report_ids\n"
         "for report in report_ids():\n"
         "    load_flow(report)\n"

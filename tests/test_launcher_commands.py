@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from reportbot.cli import main
-from reportbot.dialogs import wording
 from reportbot.dialogue.conversation import Conversation
 from reportbot.store import Store
+from reportbot.wording import wording
 
 COMMANDS = ["help", "?", "why", "why 6.3", "back", "skip", "later", "review", "what's left", "go to 6.3",
             "change 4.1 to 7", "4.1 is 7", "language", "language fr", "langue en", "language xx"]

@@ -77,7 +77,7 @@ def test_phipa_custodian_is_told_it_need_not_file(tmp_path, monkeypatch, capsys)
     code, out = converse(tmp_path / "r.sqlite3", ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
     assert code == 0
     notice = load_flow("cyfsa-part-x").flow.notices[0].id
-    from reportbot.dialogs import wording
+    from reportbot.wording import wording
 
     assert wording("en", "cyfsa-part-x").report.notices[notice] in out
 
@@ -465,8 +465,8 @@ def test_a_change_at_a_proposed_remainder_is_not_overwritten(tmp_path, monkeypat
 
 
 def test_only_breakdowns_that_need_not_add_up_offer_neither():
-    from reportbot.dialogs import wording
     from reportbot.dialogue.groups import groups
+    from reportbot.wording import wording
 
     loose = {kind: [g.rule for g in groups(load_flow(kind)) if not g.binding] for kind in ("cyfsa-part-x", "fippa-year-end")}
     assert loose == {"cyfsa-part-x": ["cyfsa-11.2-sums-to-11.1"], "fippa-year-end": []}

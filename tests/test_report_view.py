@@ -18,7 +18,6 @@ from textual.widgets import DataTable, Static
 
 from reportbot import carry, explain
 from reportbot.commands.check import as_json
-from reportbot.dialogs import wording, words_for
 from reportbot.dialogue.conversation import Conversation
 from reportbot.engine import evaluate
 from reportbot.export import build_sheet, subject_from_store, to_json
@@ -29,6 +28,7 @@ from reportbot.frontends.tui.review import ReviewScreen
 from reportbot.frontends.tui.widgets import ChatLog, FormPanel
 from reportbot.reportfile import parse_report
 from reportbot.store import Store
+from reportbot.wording import wording, words_for
 from reports import changed, load
 
 TODAY = dt.date(2026, 3, 2)

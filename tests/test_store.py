@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportbot.dialogs import languages, wording
 from reportbot.liveness import identity
 from reportbot.saying import say
 from reportbot.store import (
@@ -29,6 +28,7 @@ from reportbot.store import (
     schema,
 )
 from reportbot.values import clean_text
+from reportbot.wording import languages, wording
 
 POSIX = os.name == "posix"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from reportbot import carry, explain
-from reportbot.dialogs import wording, words_for
 from reportbot.engine import evaluate
 from reportbot.export import subject_from_store, to_markdown
 from reportbot.flow.loader import load_flow
 from reportbot.reportfile import parse_report
 from reportbot.store import Store
+from reportbot.wording import wording, words_for
 from reports import changed, load
 
 

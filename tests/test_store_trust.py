@@ -192,7 +192,7 @@ RACER = textwrap.dedent(
     """
     import os, sys, time
     from reportbot.cli import main
-    from reportbot.dialogs import words_for
+    from reportbot.wording import words_for
     import reportbot.commands.import_  # all but the store's work done before the start
     words_for("en", "cyfsa-part-x")
     print("ready", flush=True)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from reportbot.cli import main
-from reportbot.dialogs import wording
 from reportbot.dialogue import understand
 from reportbot.flow.loader import load_flow
 from reportbot.store import Store
+from reportbot.wording import wording
 
 CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
 SCRIPTS = {"cyfsa-full": "cyfsa-part-x", "fippa-full": "fippa-year-end"}

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from reportbot.cli import main
-from reportbot.dialogs import languages, wording
 from reportbot.dialogue import understand
 from reportbot.store import Store
+from reportbot.wording import languages, wording
 
 SCRIPT = Path(__file__).parent / "data" / "conversations" / "fippa-full.txt"
 REASON = "One refused request had two statements of disagreement attached."

@@ -41,9 +41,9 @@ def report_number(text: str) -> int:
     """A report's number as typed (ID): a whole number a database row can have, else one line saying so."""
     if re.fullmatch(r"[0-9]{1,18}", text.strip()) and int(text) > 0:  # SQLite's integers stop at 2**63 - 1
         return int(text)
-    from reportbot.dialogs import wording
     from reportbot.language import choose_language
     from reportbot.values import one_line
+    from reportbot.wording import wording
 
     shown = one_line(text) or ascii(text)  # nothing but control characters: show them escaped
     shown = shown if len(shown) <= 24 else shown[:20] + "…"

@@ -6,10 +6,10 @@ dialogs/<lang>/; this module only assembles them.
 
 from __future__ import annotations
 
-from reportbot.dialogs import Wording
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow
 from reportbot.saying import say
+from reportbot.wording import Wording
 
 _RELATION = {"==": "relation.eq", "!=": "relation.ne", ">=": "relation.ge", "<=": "relation.le",
              ">": "relation.gt", "<": "relation.lt"}

@@ -22,7 +22,6 @@ from functools import cached_property
 from pathlib import Path
 
 from reportbot import __version__, explain, report_view
-from reportbot.dialogs import Wording
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.findings import assemble
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow
@@ -32,6 +31,7 @@ from reportbot.render.sheet import Sheet, SheetSection
 from reportbot.report_view import About, ReportView
 from reportbot.reportfile import dumps, to_document
 from reportbot.values import Value, clean_text
+from reportbot.wording import Wording
 
 FORMATS = ("json", "csv", "md", "html")
 SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from reportbot.dialogs import DEFAULT_LANGUAGE, languages
+from reportbot.wording import DEFAULT_LANGUAGE, languages
 
 
 def choose_language(option: str | None, remembered: str | None = None) -> str:

@@ -20,8 +20,8 @@ from reportbot.flow.loader import Cell, CompiledFlow
 from reportbot.values import Value
 
 if TYPE_CHECKING:
-    from reportbot.dialogs import Wording
     from reportbot.flow.models import Box, Section
+    from reportbot.wording import Wording
 
 PRINTED_NUMBER = re.compile(r"\d+(?:\.\d+)*")  # a box number as the workbook prints it: 4.1, 11.3.6
 

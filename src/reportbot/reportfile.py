@@ -21,11 +21,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from reportbot.dialogs import languages
 from reportbot.engine import Evaluation, Finding
 from reportbot.errors import ReportbotError
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow, report_ids
 from reportbot.values import MAX_TEXT, YEARS, Value, ValueProblem, clean_text, one_line, show, to_value
+from reportbot.wording import languages
 from reportbot.yamlio import NumberTooLong, YamlError, load_yaml, plain_number
 
 FORMAT = "reportbot/1"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from reportbot.dialogs import DEFAULT_LANGUAGE, DialogError, WithFallback, Wording, wording
 from reportbot.errors import Phrase, neutral
 from reportbot.values import one_line
+from reportbot.wording import DEFAULT_LANGUAGE, DialogError, WithFallback, Wording, wording
 
 
 class Said(Protocol):

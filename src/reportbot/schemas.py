@@ -15,9 +15,9 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from reportbot.dialogs import CommonDialog, ReportDialog
 from reportbot.flow.models import Flow
 from reportbot.resources import schema_dir
+from reportbot.wording import CommonDialog, ReportDialog
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 from reportbot import explain
-from reportbot.dialogs import DialogError, Wording, wording, words_for
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.findings import assemble
 from reportbot.language import choose_language
@@ -20,6 +19,7 @@ from reportbot.render.text import where as where_of
 from reportbot.reportfile import ReportFile, UnusableFile, read_report_file
 from reportbot.saying import say
 from reportbot.values import one_line
+from reportbot.wording import DialogError, Wording, wording, words_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

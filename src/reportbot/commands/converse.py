@@ -27,10 +27,10 @@ def converse(args: argparse.Namespace, **where: object) -> int:
     ``latest=True`` continues the most recently changed report (``reportbot resume`` without a number).
     """
     from reportbot.commands.store_errors import refused, say_notices
-    from reportbot.dialogs import wording
     from reportbot.errors import ReportbotError
     from reportbot.saying import say
     from reportbot.store import Store, StoreError
+    from reportbot.wording import wording
 
     words = wording(choose_language(args.lang))
     try:

@@ -8,9 +8,9 @@ import sys
 from reportbot.cli import report_number
 from reportbot.commands.list_ import status_word
 from reportbot.commands.store_errors import refused, say_notices
-from reportbot.dialogs import words_for
 from reportbot.language import choose_language
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
+from reportbot.wording import words_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

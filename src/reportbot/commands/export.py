@@ -15,11 +15,11 @@ from pathlib import Path
 from reportbot import export
 from reportbot.cli import report_number
 from reportbot.commands.store_errors import refused, say_notices
-from reportbot.dialogs import languages, words_for
 from reportbot.flow.loader import FlowError
 from reportbot.language import choose_language
 from reportbot.store import Store, StoreError
 from reportbot.values import one_line
+from reportbot.wording import languages, words_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,12 +8,12 @@ from reportbot import explain
 from reportbot.cli import report_number
 from reportbot.commands.list_ import status_word
 from reportbot.commands.store_errors import refused, say_notices
-from reportbot.dialogs import Wording, words_for
 from reportbot.flow.loader import CompiledFlow, FlowError, load_flow
 from reportbot.language import choose_language
 from reportbot.render.sheet import local_time, value_text
 from reportbot.store import LANGUAGE_SETTING, HistoryRow, Store, StoreError
 from reportbot.values import Value, clean_text
+from reportbot.wording import Wording, words_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

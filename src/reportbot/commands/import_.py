@@ -15,7 +15,6 @@ from pathlib import Path
 from reportbot import carry
 from reportbot.commands.check import as_text
 from reportbot.commands.store_errors import refused, say_notices
-from reportbot.dialogs import words_for
 from reportbot.dialogue.understand import is_reason
 from reportbot.engine import evaluate
 from reportbot.explain import summary
@@ -24,6 +23,7 @@ from reportbot.reportfile import UnusableFile, read_report_file
 from reportbot.saying import say
 from reportbot.store import LANGUAGE_SETTING, Store, StoreError
 from reportbot.values import one_line
+from reportbot.wording import words_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

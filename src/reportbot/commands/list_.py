@@ -6,11 +6,11 @@ import argparse
 import os
 
 from reportbot.commands.store_errors import refused, say_notices
-from reportbot.dialogs import Wording, words_for
 from reportbot.export import progress_of
 from reportbot.language import choose_language
 from reportbot.render.sheet import local_time
 from reportbot.store import LANGUAGE_SETTING, ReportRow, Store, StoreError
+from reportbot.wording import Wording, words_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -29,8 +29,8 @@ def year_of(text: str) -> int | None:
 def run(args: argparse.Namespace) -> int:
     year = None if args.year is None else year_of(args.year)
     if args.year is not None and year is None:
-        from reportbot.dialogs import wording
         from reportbot.language import choose_language
+        from reportbot.wording import wording
 
         words = wording(choose_language(args.lang))
         message = words.t("new.bad_year", first=YEARS[0], last=YEARS[-1], example=date.today().year - 1)

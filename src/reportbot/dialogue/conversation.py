@@ -16,7 +16,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reportbot import carry
-from reportbot.dialogs import Wording, languages, wording
 from reportbot.dialogue import interview_commands as run
 from reportbot.dialogue import understand
 from reportbot.dialogue.commands import BY_NAME
@@ -31,6 +30,7 @@ from reportbot.engine import Evaluation
 from reportbot.findings import Findings
 from reportbot.flow.loader import Cell, CompiledFlow, report_ids
 from reportbot.values import Value, clean_text
+from reportbot.wording import Wording, languages, wording
 
 if TYPE_CHECKING:
     from reportbot.dialogue.ports import ReportStore

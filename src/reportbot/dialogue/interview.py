@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from reportbot.dialogs import Wording
 from reportbot.dialogue import planner
 from reportbot.dialogue.exchanges import Asking, ChoosingQuestionnaire, Exchange, Resolving, for_plan
 from reportbot.dialogue.messages import Message
@@ -17,6 +16,7 @@ from reportbot.dialogue.report import OpenReport
 from reportbot.engine import Finding
 from reportbot.flow.loader import Cell
 from reportbot.values import Value
+from reportbot.wording import Wording
 
 
 class Machine(Protocol):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from reportbot.dialogs import wording
 from reportbot.dialogue import understand
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
 from reportbot.flow.loader import report_ids
+from reportbot.wording import wording
 
 if TYPE_CHECKING:
     from reportbot.dialogue.conversation import Conversation

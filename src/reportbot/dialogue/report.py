@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reportbot import carry, explain
-from reportbot.dialogs import Wording, wording
 from reportbot.dialogue import understand
 from reportbot.dialogue.groups import groups_of
 from reportbot.dialogue.messages import Message
@@ -18,11 +17,12 @@ from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.findings import Findings, assemble
 from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column, load_flow
 from reportbot.values import Value
+from reportbot.wording import Wording, wording
 
 if TYPE_CHECKING:  # not imported at run time: the plain mode starts without pydantic, and sooner
-    from reportbot.dialog_models import ReportDialog
     from reportbot.dialogue.ports import ReportStore
     from reportbot.store import ReportRow
+    from reportbot.wording_models import ReportDialog
 
 
 class OpenReport:

@@ -15,10 +15,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from reportbot.dialogs import Wording, languages, wording
 from reportbot.dialogue.commands import FORMS, Form, typed
 from reportbot.saying import say
 from reportbot.values import Value, ValueProblem, clean_text, to_value
+from reportbot.wording import Wording, languages, wording
 
 if TYPE_CHECKING:
     from reportbot.flow.models import Box

@@ -8,8 +8,8 @@ from reportbot import explain
 from reportbot.render import text
 
 if TYPE_CHECKING:
-    from reportbot.dialogs import Wording
     from reportbot.report_view import ReportView, RowView
+    from reportbot.wording import Wording
 
 
 def _row_line(view: ReportView, words: Wording, row: RowView) -> str | None:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reportbot import explain
-from reportbot.dialogs import Wording
 from reportbot.flow.loader import CompiledFlow
 from reportbot.render.text import where
 from reportbot.report_view import About, ReportView, RowView, SectionView
 from reportbot.values import Value, clean_text, format_value
+from reportbot.wording import Wording
 
 
 def local_time(stamp: str | None) -> str:

@@ -9,9 +9,9 @@ from reportbot.engine import Finding
 from reportbot.values import format_value
 
 if TYPE_CHECKING:
-    from reportbot.dialogs import Wording
     from reportbot.flow.loader import CompiledFlow
     from reportbot.report_view import CellView, ReportView, RowView
+    from reportbot.wording import Wording
 
 
 def provisional_mark(words: Wording, row: RowView) -> str:

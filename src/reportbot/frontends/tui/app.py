@@ -17,10 +17,10 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from reportbot import startup
-from reportbot.dialogs import words_for
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
 from reportbot.errors import ReportbotError
+from reportbot.wording import words_for
 
 from . import themes
 
@@ -335,8 +335,8 @@ class ReportbotApp(App[int]):
 
 def said(error: ReportbotError, language: str) -> str:
     """One line, in the filer's language, for what stopped a report opening (it may name the database: --db PATH)."""
-    from reportbot.dialogs import wording
     from reportbot.saying import say
+    from reportbot.wording import wording
 
     return say(error, wording(language))
 

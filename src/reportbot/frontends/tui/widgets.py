@@ -23,11 +23,11 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from reportbot import explain, report_view
-from reportbot.dialogs import Wording
 from reportbot.dialogue.messages import Message
 from reportbot.flow.loader import Cell
 from reportbot.render import text as render_text
 from reportbot.report_view import ReportView, RowView, SectionView
+from reportbot.wording import Wording
 
 from .words import Words
 

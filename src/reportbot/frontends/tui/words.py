@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reportbot.dialogs import Wording, wording
+from reportbot.wording import Wording, wording
 
 
 class Words:

@@ -1,6 +1,6 @@
 """The dialog file formats (``dialogs/<lang>/``) as pydantic models.
 
-Kept apart from :mod:`reportbot.dialogs` so that a start from the cache
+Kept apart from :mod:`reportbot.wording` so that a start from the cache
 (:mod:`reportbot.flow.cache`) never imports pydantic.
 """
 

@@ -36,15 +36,15 @@ class DialogError(DataFileError):
 
 
 if TYPE_CHECKING:
-    from reportbot.dialog_models import CommonDialog, ReportDialog
+    from reportbot.wording_models import CommonDialog, ReportDialog
 
 
 def __getattr__(name: str) -> Any:
     """The pydantic models, imported only when asked for (a start from the cache never needs them)."""
     if name in ("BoxText", "SectionText", "CheckText", "ReportDialog", "CommonDialog"):
-        from reportbot import dialog_models
+        from reportbot import wording_models
 
-        return getattr(dialog_models, name)
+        return getattr(wording_models, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -98,9 +98,9 @@ def _rel(path: Path) -> str:
 def _model(cls_name: str, data: object, path: Path):
     from pydantic import ValidationError
 
-    from reportbot import dialog_models
+    from reportbot import wording_models
 
-    cls = getattr(dialog_models, cls_name)
+    cls = getattr(wording_models, cls_name)
     try:
         return cls.model_validate(data)
     except ValidationError as e:
