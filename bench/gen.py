@@ -70,18 +70,18 @@ def vary(doc: dict, i: int, rng: random.Random) -> dict:
     org = flow.flow.organization
     if org in answers:
         answers[org] = f"{rng.choice(ORGANIZATIONS)} #{i}"
-    kind = i % 4
-    if kind == 1:  # totals left for reportbot to work out
+    variant = i % 4
+    if variant == 1:  # totals left for reportbot to work out
         for box_id in [b for b in answers if flow.by_id[b].formula is not None]:
             del answers[box_id]
-    elif kind == 2:  # figures changed: findings to explain
+    elif variant == 2:  # figures changed: findings to explain
         places = _counts(doc)
         for box_id, column in rng.sample(places, k=min(len(places), rng.randint(1, 3))):
             if column is None:
                 answers[box_id] = max(0, answers[box_id] + rng.randint(-3, 5))
             else:
                 answers[box_id][column] = max(0, answers[box_id][column] + rng.randint(-3, 5))
-    elif kind == 3:  # some boxes empty
+    elif variant == 3:  # some boxes empty
         plain = [b for b in answers if flow.by_id[b].formula is None and b != org]
         for box_id in rng.sample(plain, k=min(len(plain), rng.randint(1, 3))):
             del answers[box_id]

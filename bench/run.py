@@ -184,7 +184,7 @@ def tui_steps(lines: list[str], tmp: Path) -> list[tuple[str, str]]:
     from reportbot.store import Store
 
     store = Store.open(Path(tempfile.mkdtemp(dir=tmp)) / "steps.sqlite3")
-    conv = Conversation(store, language="en", kind="cyfsa-part-x", year=2025)
+    conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025)
     steps = []
     try:
         conv.start()
@@ -227,7 +227,7 @@ def conversation_turns(folder: Path, lines: list[str]) -> list[float]:
     from reportbot.store import Store
 
     store = Store.open(folder / "turns.sqlite3")
-    conv = Conversation(store, language="en", kind="fippa-year-end", year=2025)
+    conv = Conversation(store, language="en", form="fippa-year-end", year=2025)
     conv.start()
     times = []
     clock = time.perf_counter
@@ -380,7 +380,7 @@ def memory_worker(runs: int, tmp: Path) -> dict:
     text = FIPPA.read_text(encoding="utf-8")
     store = Store.open(Path(tempfile.mkdtemp(dir=tmp)) / "m.sqlite3")
     tracemalloc.start()
-    conv = Conversation(store, language="en", kind="fippa-year-end", year=2025)
+    conv = Conversation(store, language="en", form="fippa-year-end", year=2025)
     plain.run(conv, io.StringIO(text), io.StringIO())
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -351,8 +351,8 @@ YAML_1_1_NUMBERS = {  # box: what YAML 1.1 read as a number (1:30 = 90, 0x7E9 = 
 }
 
 
-def _yaml_doc(report: str, year: object, answers: dict[str, str]) -> str:
-    return f"format: reportbot/1\nreport: {report}\nyear: {year}\nanswers:\n" + "".join(
+def _yaml_doc(form: str, year: object, answers: dict[str, str]) -> str:
+    return f"format: reportbot/1\nreport: {form}\nyear: {year}\nanswers:\n" + "".join(
         f'  "{box}": {raw}\n' for box, raw in answers.items()
     )
 

@@ -56,7 +56,7 @@ def test_every_command_understood_is_run_and_every_command_run_is_understood():
 
 
 def test_an_open_report_never_goes_back_to_the_launcher(store):
-    conv = conversation(store, kind="cyfsa-part-x", year=2025)
+    conv = conversation(store, form="cyfsa-part-x", year=2025)
     try:
         assert conv.state == "asking"
         for trigger in ("offer_drafts", "choose_report", "choose_year", "offer_identification"):
@@ -79,7 +79,7 @@ def test_last_years_identification_is_offered_only_to_a_report_just_created(stor
 
 
 def test_nothing_follows_done(store):
-    conv = conversation(store, kind="cyfsa-part-x", year=2025)
+    conv = conversation(store, form="cyfsa-part-x", year=2025)
     try:
         conv.leave()
         assert conv.finished and conv.prompt is None
@@ -101,8 +101,8 @@ def test_the_readme_draws_the_machine_as_reportbot_graph_does():
 
 def test_go_to_a_column_is_going_to_it_in_words(store):
     fippa = ["Ministry of Examples", "Pat Lee", "416-555-0100", "pat@example.org", "ministry", "none", "2"]
-    typed = conversation(store, fippa, kind="fippa-year-end", year=2025)
-    called = conversation(store, fippa, kind="fippa-year-end", year=2025)
+    typed = conversation(store, fippa, form="fippa-year-end", year=2025)
+    called = conversation(store, fippa, form="fippa-year-end", year=2025)
     try:
         by_words = typed.reply("go to 3.1 general")
         assert called.go_to("3.1", "general") == by_words
@@ -115,11 +115,11 @@ def test_go_to_a_column_is_going_to_it_in_words(store):
 
 
 def test_help_and_leave_need_no_words_of_the_filers_language(store):
-    conv = conversation(store, ["Société"], language="fr", kind="cyfsa-part-x", year=2025)
+    conv = conversation(store, ["Société"], language="fr", form="cyfsa-part-x", year=2025)
     try:
         assert conv.prompt.tag == "1.1.contact_name"
         said = conv.help()
-        assert said[:-1] and all(m.kind == "help" for m in said[:-1]) and said[-1] == conv.prompt
+        assert said[:-1] and all(m.role == "help" for m in said[:-1]) and said[-1] == conv.prompt
         assert said == conv.reply("aide")
         bye = conv.leave()
         assert bye[-1].text == wording("fr").t("quit.saved", id=conv.report_id)

@@ -121,7 +121,7 @@ def test_every_file_error_is_said_in_french():
     for code in sorted(codes):
         cls = FileProblem if f"file.problem.{code}" in fr else UnusableFile
         fields = {"name": "r.json", "detail": "x", "megabytes": 1, "line": 1, "column": 2, "number": "1e999",
-                  "key": "'k'", "keys": "format", "got": "'x'", "report": "'x'", "known": "en, fr", "rule": "'r'"}
+                  "key": "'k'", "keys": "format", "got": "'x'", "form": "'x'", "known": "en, fr", "rule": "'r'"}
         _french(cls(code, **fields))
     for code in ("key", "alias", "tag"):  # raised by the YAML reader, passed on by its code
         _french(UnusableFile(code, name="r.yaml", key="'6.10'", line=3))

@@ -32,7 +32,7 @@ from reportbot.wording import languages, wording, words_for
 from reports import REPORTS_DIR, changed, load
 
 HOSTILE = Path(__file__).parent / "data" / "store" / "hostile-fippa.json"
-EN = {kind: wording("en", kind) for kind in ("fippa-year-end", "cyfsa-part-x")}
+EN = {form: wording("en", form) for form in ("fippa-year-end", "cyfsa-part-x")}
 
 
 @pytest.fixture(autouse=True)

@@ -50,11 +50,11 @@ def fields(template: str) -> set[str]:
     return out
 
 
-def _keys(kind: str, en: dict, fr: dict, out: list[str]) -> None:
+def _keys(entry: str, en: dict, fr: dict, out: list[str]) -> None:
     for k in sorted(set(en) - set(fr), key=str):
-        out.append(f"{kind} {k}: English only")
+        out.append(f"{entry} {k}: English only")
     for k in sorted(set(fr) - set(en), key=str):
-        out.append(f"{kind} {k}: French only")
+        out.append(f"{entry} {k}: French only")
 
 
 def gaps(name: str, en: dict, fr: dict) -> list[str]:
@@ -152,9 +152,9 @@ def test_cyfsa_provider_types_in_french():
     assert options["other"] == "Autre"
 
 
-def _texts(language: str, report: str):
-    """(where, English, French) for every sentence of a report file."""
-    en, fr = load_report_dialog("en", report), load_report_dialog(language, report)
+def _texts(language: str, form: str):
+    """(where, English, French) for every sentence of a report dialog file."""
+    en, fr = load_report_dialog("en", form), load_report_dialog(language, form)
     for sid, s in en.sections.items():
         if s.intro:
             yield f"section {sid} intro", s.intro, fr.sections[sid].intro
@@ -172,9 +172,9 @@ def _texts(language: str, report: str):
     yield "title", en.title, fr.title
 
 
-@pytest.mark.parametrize("report", REPORTS)
-def test_no_report_text_is_left_in_english(report):
-    same = [where for where, e, f in _texts("fr", report) if e == f]
+@pytest.mark.parametrize("form", REPORTS)
+def test_no_report_text_is_left_in_english(form):
+    same = [where for where, e, f in _texts("fr", form) if e == f]
     assert same == []
 
 
@@ -186,12 +186,12 @@ def test_no_message_is_left_in_english():
 
 def _all_french_text() -> list[tuple[str, str]]:
     out = [(f"common {k}", v) for k, v in load_common("fr").messages.items()]
-    for report in REPORTS:
-        out += [(f"{report} {where}", f) for where, _, f in _texts("fr", report)]
-        fr = load_report_dialog("fr", report)
-        out += [(f"{report} box {b} label", t.label or "") for b, t in fr.boxes.items()]
-        out += [(f"{report} section {s} title", t.title or "") for s, t in fr.sections.items()]
-        out += [(f"{report} box {b} option {o}", lab) for b, t in fr.boxes.items() for o, lab in (t.options or {}).items()]
+    for form in REPORTS:
+        out += [(f"{form} {where}", f) for where, _, f in _texts("fr", form)]
+        fr = load_report_dialog("fr", form)
+        out += [(f"{form} box {b} label", t.label or "") for b, t in fr.boxes.items()]
+        out += [(f"{form} section {s} title", t.title or "") for s, t in fr.sections.items()]
+        out += [(f"{form} box {b} option {o}", lab) for b, t in fr.boxes.items() for o, lab in (t.options or {}).items()]
     return out
 
 

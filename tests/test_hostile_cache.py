@@ -34,15 +34,15 @@ def cache_dir(tmp_path, monkeypatch):
     return folder
 
 
-def _cached(report: str, calls: list | None = None):
-    path = flows_dir() / f"{report}.yaml"
+def _cached(form: str, calls: list | None = None):
+    path = flows_dir() / f"{form}.yaml"
 
     def build():
         if calls is not None:
-            calls.append(report)
+            calls.append(form)
         return read_flow(path)
 
-    return cache.cached("flow", report, [path], build)
+    return cache.cached("flow", form, [path], build)
 
 
 @pytest.mark.parametrize("report", FLOWS)
@@ -90,10 +90,10 @@ def test_the_fingerprint_covers_every_module_a_cold_build_imports():
         "import sys\n"
         "from reportbot.wording import languages, load_common, load_report_dialog\n"
         "from reportbot.flow.loader import load_flow, report_ids\n"
-        "for report in report_ids():\n"
-        "    load_flow(report)\n"
+        "for form in report_ids():\n"
+        "    load_flow(form)\n"
         "    for language in languages():\n"
-        "        load_common(language), load_report_dialog(language, report)\n"
+        "        load_common(language), load_report_dialog(language, form)\n"
         "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.split('.')[0] == 'reportbot'))\n"
     )
     env = {**os.environ, cache.ENV_SWITCH: "0"}  # built from the sources, as on a cold start

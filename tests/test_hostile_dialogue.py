@@ -98,8 +98,8 @@ class Formulas:
 
     NUMERIC = ("count", "money", "decimal")
 
-    def __init__(self, kind: str) -> None:
-        flow = load_flow(kind).flow
+    def __init__(self, form: str) -> None:
+        flow = load_flow(form).flow
         self.order = [(b, s) for s in flow.sections for b in s.boxes]
         self.box = {b.id: b for b, _ in self.order}
         self.columns = {
@@ -162,10 +162,10 @@ class Formulas:
 _FORMULAS: dict[str, Formulas] = {}
 
 
-def formulas(kind: str) -> Formulas:
-    if kind not in _FORMULAS:
-        _FORMULAS[kind] = Formulas(kind)
-    return _FORMULAS[kind]
+def formulas(form: str) -> Formulas:
+    if form not in _FORMULAS:
+        _FORMULAS[form] = Formulas(form)
+    return _FORMULAS[form]
 
 
 # --- the invariants -----------------------------------------------------------------------------------
@@ -214,17 +214,17 @@ def check_state(conv: Conversation, store: Store, messages: list[Message]) -> No
             assert ev.values.get(cell) == f.total(cell, stored, skipped), f"total {cell}"
     if conv.language == "en":
         for m in messages:
-            if m.kind == "total":
+            if m.role == "total":
                 expected = f.total(m.cell, stored, skipped)
                 kind = f.kind(m.cell[0])
                 assert expected is not None and format_value(expected, kind) in m.text, (m.text, expected)
 
 
-def converse(kind: str, prefix: int, garbage: list[str]) -> None:
-    script = (CONVERSATIONS / SCRIPTS[kind]).read_text(encoding="utf-8").splitlines()
+def converse(form: str, prefix: int, garbage: list[str]) -> None:
+    script = (CONVERSATIONS / SCRIPTS[form]).read_text(encoding="utf-8").splitlines()
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(Path(folder) / "r.sqlite3")
-        conv = Conversation(store, language="en", kind=kind, year=2025)
+        conv = Conversation(store, language="en", form=form, year=2025)
         try:
             check_messages(conv.start())
             for line in script[:prefix]:
@@ -237,28 +237,28 @@ def converse(kind: str, prefix: int, garbage: list[str]) -> None:
             store.close()
 
 
-@pytest.mark.parametrize("kind", sorted(SCRIPTS))
+@pytest.mark.parametrize("form", sorted(SCRIPTS))
 @HOSTILE
 @given(data=st.data())
-def test_random_utterances_break_nothing(kind, data):
-    script_length = len((CONVERSATIONS / SCRIPTS[kind]).read_text(encoding="utf-8").splitlines())
+def test_random_utterances_break_nothing(form, data):
+    script_length = len((CONVERSATIONS / SCRIPTS[form]).read_text(encoding="utf-8").splitlines())
     prefix = data.draw(st.integers(min_value=0, max_value=script_length), label="lines of the script first")
     garbage = data.draw(st.lists(UTTERANCE, min_size=1, max_size=20), label="then typed")
-    converse(kind, prefix, garbage)
+    converse(form, prefix, garbage)
 
 
-@pytest.mark.parametrize("kind", sorted(SCRIPTS))
-def test_every_nasty_string_at_every_kind_of_question(kind):
+@pytest.mark.parametrize("form", sorted(SCRIPTS))
+def test_every_nasty_string_at_every_kind_of_question(form):
     """Each fixed nasty string, typed once at each point of the scripted conversation where it changes state."""
-    script = (CONVERSATIONS / SCRIPTS[kind]).read_text(encoding="utf-8").splitlines()
+    script = (CONVERSATIONS / SCRIPTS[form]).read_text(encoding="utf-8").splitlines()
     for prefix in range(0, len(script), 12):
-        converse(kind, prefix, [s for s in NASTY if s != "quit"])
+        converse(form, prefix, [s for s in NASTY if s != "quit"])
 
 
 def test_a_number_of_5000_digits_is_not_a_crash():
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(Path(folder) / "r.sqlite3")
-        conv = Conversation(store, language="en", kind="cyfsa-part-x", year=2025)
+        conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025)
         try:
             conv.start()
             for line in ["Org", "Pat", "416-555-0100", "a@b.example", "1 Main St", "1", "0", "2"]:
@@ -275,7 +275,7 @@ def test_a_digit_int_cannot_read_is_not_a_crash(digit):
     lines = ["Org", "Pat", "416-555-0100", "a@b.example", "1 Main St"]
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(Path(folder) / "r.sqlite3")
-        conv = Conversation(store, language="en", kind="cyfsa-part-x", year=2025)
+        conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025)
         try:
             conv.start()
             for line in lines:
@@ -290,7 +290,7 @@ def test_a_digit_int_cannot_read_is_not_a_crash(digit):
 def test_undecodable_bytes_typed_are_not_a_crash():
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(Path(folder) / "r.sqlite3")
-        conv = Conversation(store, language="en", kind="cyfsa-part-x", year=2025)
+        conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025)
         try:
             conv.start()
             check_state(conv, store, conv.reply("ACME \udcff\udce9 Corp"))

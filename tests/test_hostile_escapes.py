@@ -55,7 +55,7 @@ def filled(tmp_path):
     """A store with a confirmed FIPPA report whose identification was typed with escape sequences."""
     db = tmp_path / "r.sqlite3"
     store = Store.open(db)
-    conv = Conversation(store, language="en", kind="fippa-year-end", year=2025)
+    conv = Conversation(store, language="en", form="fippa-year-end", year=2025)
     out = io.StringIO()
     plain.run(conv, io.StringIO("".join(line + "\n" for line in fippa_lines())), out, echo=False)
     store.close()

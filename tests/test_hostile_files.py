@@ -158,7 +158,7 @@ def test_import_shows_bad_values_and_stores_only_good_ones(capsys, monkeypatch, 
     assert "error [" in out and elapsed < SECONDS
     with Store.open(db) as store:
         (row,) = store.reports()
-        flow = load_flow(row.kind)
+        flow = load_flow(row.form)
         for (box, column), value in store.answers(row.id).items():
             info = flow.by_id[box]
             assert column in info.columns

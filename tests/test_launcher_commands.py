@@ -43,8 +43,8 @@ def test_a_command_at_the_launcher_is_answered_and_the_question_asked_again(stor
         assert conv.state == state
         said = conv.reply(command)
         assert conv.state == state
-        assert said[-1].kind == "prompt" and said[-1].tag == tag
-        assert len(said) >= 2 and said[0].kind in ("say", "help", "error")
+        assert said[-1].role == "prompt" and said[-1].tag == tag
+        assert len(said) >= 2 and said[0].role in ("say", "help", "error")
         language = "fr" if command in ("language", "language fr") else "en"
         assert said[-1].text == wording(language).t(question, year=2025)
         if command.startswith(("why", "back", "skip", "later", "review", "what", "go to", "change", "4.1")):

@@ -52,7 +52,7 @@ def stored(db: Path):
 
 def document(db: Path) -> dict:
     store, row, answers = stored(db)
-    flow = load_flow(row.kind)
+    flow = load_flow(row.form)
     acknowledged = [{"rule": r, "column": c, "reason": t} for (r, c), t in store.acknowledgements(row.id).items()]
     return json.loads(dumps(to_document(flow, row.year, evaluate(flow, answers), row.status, acknowledged)))
 
@@ -333,7 +333,7 @@ def test_reportbot_alone_asks_which_report_and_year(tmp_path, monkeypatch, capsy
     assert prompts(out)[:4] == ["report", "year", "year", "1.1.institution"]
     assert "four digits" in out
     _, row, _ = stored(db)
-    assert (row.kind, row.year, row.status) == ("fippa-year-end", 2025, "draft")
+    assert (row.form, row.year, row.status) == ("fippa-year-end", 2025, "draft")
 
 
 def test_reportbot_alone_offers_to_resume_a_draft(tmp_path, monkeypatch, capsys):
@@ -468,15 +468,15 @@ def test_only_breakdowns_that_need_not_add_up_offer_neither():
     from reportbot.dialogue.groups import groups
     from reportbot.wording import wording
 
-    loose = {kind: [g.rule for g in groups(load_flow(kind)) if not g.binding] for kind in ("cyfsa-part-x", "fippa-year-end")}
+    loose = {form: [g.rule for g in groups(load_flow(form)) if not g.binding] for form in ("cyfsa-part-x", "fippa-year-end")}
     assert loose == {"cyfsa-part-x": ["cyfsa-11.2-sums-to-11.1"], "fippa-year-end": []}
-    for kind, rules in loose.items():
-        flow = load_flow(kind)
+    for form, rules in loose.items():
+        flow = load_flow(form)
         for g in groups(flow):
             check = next(c for c in flow.flow.checks if c.id == g.rule)
             assert g.binding == (check.severity == "error")
         for language in ("en", "fr"):
-            checks = wording(language, kind).report.checks
+            checks = wording(language, form).report.checks
             assert {r for r, c in checks.items() if c.neither} == set(rules)
 
 

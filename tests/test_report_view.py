@@ -65,13 +65,13 @@ def report(store) -> int:
 
 def test_findings_are_facts_put_in_words_where_they_are_shown(store, report):
     row = store.get(report)
-    flow = load_flow(row.kind)
+    flow = load_flow(row.form)
     ev = evaluate(flow, {**store.answers(report), ("3.1", "personal"): 0, ("4.1", "personal"): 7})
     found = assemble(ev, carry.carried_forward_findings(store, row, ev))
     carried = next(f for f in found.items if f.type == "carried")
     stray = next(f for f in found.items if f.type == "off-route")
     # The same finding, in either language: no English text is kept in its facts.
-    en, fr = wording("en", row.kind), wording("fr", row.kind)
+    en, fr = wording("en", row.form), wording("fr", row.form)
     assert "carried forward from last year" in explain.summary(flow, en, carried)
     assert "reporté de l'année précédente" in explain.summary(flow, fr, carried)
     assert "3.6 personnel" in explain.summary(flow, fr, carried)
@@ -121,7 +121,7 @@ def shows(shown: str, value: str) -> bool:
 def test_the_plain_review_shows_what_check_and_the_exports_show(store, report):
     conv = Conversation(store, report_id=report, today=TODAY)
     conv.start()
-    lines = [m.text for m in conv.reply("review") if m.kind == "review"]
+    lines = [m.text for m in conv.reply("review") if m.role == "review"]
     open_, accepted = expected_findings(store, report)
     findings = [line for line in lines if line.startswith(("Error:", "Warning:", "Warning accepted:"))]
     assert sorted(findings) == sorted(
@@ -188,7 +188,7 @@ async def test_the_tui_review_shows_what_check_and_the_exports_show(store, repor
 
 
 async def test_copying_a_selection_in_the_log_does_not_crash(store):
-    app = make_app(store, "en", kind="cyfsa-part-x", year=2025, today=TODAY, cursor_blink=False)
+    app = make_app(store, "en", form="cyfsa-part-x", year=2025, today=TODAY, cursor_blink=False)
     async with app.run_test(size=(120, 36)) as pilot:
         log = app.screen.query_one(ChatLog)
         app.screen.selections = {log: Selection(Offset(0, 0), Offset(5, 1))}

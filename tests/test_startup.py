@@ -70,6 +70,6 @@ def test_the_tui_collects_again_before_its_first_frame(tmp_path):
         "from reportbot.frontends.tui import app\n"
         "app.ReportbotApp.run = lambda self: print('collecting' if gc.isenabled() else 'paused') or 0\n"
         "startup.pause()\n"
-        f"app.run_tui(Store.open({str(tmp_path / 'r.sqlite3')!r}), kind='cyfsa-part-x', year=2025)\n"
+        f"app.run_tui(Store.open({str(tmp_path / 'r.sqlite3')!r}), form='cyfsa-part-x', year=2025)\n"
     )
     assert out.splitlines()[0] == "collecting"

@@ -106,12 +106,12 @@ def test_matching_figures_and_other_reports_give_no_warning(store):
     _put(store, "fippa-full", 2024)
     this = _put(store, "fippa-full", 2025, **{"3.3": {"personal": 16, "general": 22}, "11.2": 1})
     row = store.get(this)
-    assert carry.carried_forward_findings(store, row, evaluate(load_flow(row.kind), store.answers(this))) == []
+    assert carry.carried_forward_findings(store, row, evaluate(load_flow(row.form), store.answers(this))) == []
     _put(store, "cyfsa-full", 2024)
     cyfsa = store.get(_put(store, "cyfsa-full", 2025))
-    assert carry.carried_forward_findings(store, cyfsa, evaluate(load_flow(cyfsa.kind), store.answers(cyfsa.id))) == []
+    assert carry.carried_forward_findings(store, cyfsa, evaluate(load_flow(cyfsa.form), store.answers(cyfsa.id))) == []
     lonely = store.get(_put(store, "fippa-full", 2030))
-    assert carry.carried_forward_findings(store, lonely, evaluate(load_flow(lonely.kind), store.answers(lonely.id))) == []
+    assert carry.carried_forward_findings(store, lonely, evaluate(load_flow(lonely.form), store.answers(lonely.id))) == []
 
 
 def test_carried_forward_warnings_reach_the_sheet_and_can_be_accepted(store):

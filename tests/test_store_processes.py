@@ -18,10 +18,10 @@ WRITER = textwrap.dedent(
     import sys
     from reportbot.store import Store
     store = Store.open(sys.argv[1])
-    report = int(sys.argv[2])
+    report_id = int(sys.argv[2])
     i = 0
     while True:
-        store.set_answer(report, (f"t.{i}", None), i)
+        store.set_answer(report_id, (f"t.{i}", None), i)
         print(i, flush=True)  # reported as written only once set_answer has returned
         i += 1
     """
@@ -32,16 +32,16 @@ HOLDER = textwrap.dedent(
     import sys, pathlib, time
     from reportbot.store import Store, ReportLocked
     store = Store.open(sys.argv[1])
-    report = int(sys.argv[2])
+    report_id = int(sys.argv[2])
     go = pathlib.Path(sys.argv[3]) if len(sys.argv) > 3 else None
     while go is not None and not go.exists():
         time.sleep(0.005)
     try:
-        handle = store.open_report(report)
+        handle = store.open_report(report_id)
     except ReportLocked as e:
         print("locked", e.owner_pid, flush=True)
     else:
-        store.set_answer(report, ("3.1", "personal"), 11)
+        store.set_answer(report_id, ("3.1", "personal"), 11)
         print("held", flush=True)
     sys.stdin.readline()  # hold on until told
     """

@@ -462,7 +462,7 @@ def test_a_really_full_disk_is_said(small_disk):
     assert last.startswith("Error: The disk holding") and f"reportbot resume {rid}" in last
     (small_disk / "filler").unlink()
     with Store.open(db) as s:
-        assert s.get(rid).kind == "cyfsa-part-x"
+        assert s.get(rid).form == "cyfsa-part-x"
 
 
 @pytest.fixture

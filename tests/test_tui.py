@@ -79,7 +79,7 @@ async def drawn_form(pilot) -> str:
 
 def document(store: Store, report_id: int) -> dict:
     row = store.get(report_id)
-    flow = load_flow(row.kind)
+    flow = load_flow(row.form)
     ev = evaluate(flow, store.answers(report_id))
     return json.loads(dumps(to_document(flow, row.year, ev, row.status, [])))
 
@@ -130,7 +130,7 @@ async def settle(pilot, done) -> None:
 
 
 async def test_zero_report_through_the_tui(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         assert isinstance(app.screen, InterviewScreen)
         assert app.screen.query_one("#answer", Input).has_focus
@@ -150,16 +150,16 @@ async def test_zero_report_through_the_tui(store):
 
 
 async def test_the_tui_says_what_the_plain_mode_says(store, tmp_path):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=WIDE) as pilot:
         for line in CYFSA_ZERO:
             await say(pilot, line)
         shown = log_lines(app)
     other = Store.open(tmp_path / "plain.sqlite3")
     out = io.StringIO()
-    plain.run(Conversation(other, kind="cyfsa-part-x", year=2025, today=TODAY), io.StringIO("\n".join(CYFSA_ZERO) + "\n"), out)
+    plain.run(Conversation(other, form="cyfsa-part-x", year=2025, today=TODAY), io.StringIO("\n".join(CYFSA_ZERO) + "\n"), out)
     said = [line for line in out.getvalue().splitlines() if line.strip() and not line.startswith(("[", "  "))]
-    # Every line the plain mode says is in the TUI's log (after the symbol that marks its kind), in order.
+    # Every line the plain mode says is in the TUI's log (after the symbol that marks its role), in order.
     texts = [line.split(" ", 1)[1] if line[:2] in ("= ", "ℹ ", "⚠ ", "✖ ", "? ", "» ") else line for line in shown]
     position = 0
     for line in said:
@@ -168,11 +168,11 @@ async def test_the_tui_says_what_the_plain_mode_says(store, tmp_path):
     other.close()
 
 
-@pytest.mark.parametrize("name,kind", [("cyfsa-full", "cyfsa-part-x"), ("fippa-full", "fippa-year-end")])
-async def test_full_report_with_a_mistake_flagged_and_resolved(name, kind, store):
+@pytest.mark.parametrize("name,form", [("cyfsa-full", "cyfsa-part-x"), ("fippa-full", "fippa-year-end")])
+async def test_full_report_with_a_mistake_flagged_and_resolved(name, form, store):
     lines = (CONVERSATIONS / f"{name}.txt").read_text(encoding="utf-8").splitlines()
     expected = json.loads((CONVERSATIONS / f"{name}.expected.json").read_text(encoding="utf-8"))
-    app = app_for(store, kind=kind, year=2025)
+    app = app_for(store, form=form, year=2025)
     flagged = resolved = False
     async with app.run_test(size=WIDE) as pilot:
         for line in lines:
@@ -193,7 +193,7 @@ async def test_full_report_with_a_mistake_flagged_and_resolved(name, kind, store
 
 
 async def test_progress_in_words_and_as_a_bar(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=WIDE) as pilot:
         await say(pilot, "Lakeshore CAS")
         answered, total = app.conversation.progress()
@@ -213,7 +213,7 @@ async def test_progress_in_words_and_as_a_bar(store):
 
 
 async def test_not_understood_keeps_the_focus_and_stores_nothing(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         for line in CYFSA_ZERO[:6]:
             await say(pilot, line)
@@ -224,7 +224,7 @@ async def test_not_understood_keeps_the_focus_and_stores_nothing(store):
 
 
 async def test_answers_typed_while_busy_each_go_to_their_own_question(store, monkeypatch):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         for line in CYFSA_ZERO[:6] + ["1", "2"]:
             await say(pilot, line)
@@ -244,7 +244,7 @@ async def test_answers_typed_while_busy_each_go_to_their_own_question(store, mon
 
 
 async def test_phone_and_email_typed_while_busy_stay_apart(store, monkeypatch):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         await say(pilot, CYFSA_ZERO[0])
         typed_while_busy(app, monkeypatch, [*"555", "enter", *"a@b.ca", "enter"])
@@ -268,7 +268,7 @@ async def test_phone_and_email_typed_while_busy_stay_apart(store, monkeypatch):
     ],
 )
 async def test_a_pasted_4301_digit_answer_is_refused_not_a_crash(store, before, tag):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         for line in before:
             await say(pilot, line)
@@ -286,7 +286,7 @@ async def test_a_pasted_4301_digit_answer_is_refused_not_a_crash(store, before, 
 
 
 async def test_invisible_characters_typed_are_not_echoed(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         await say(pilot, "Lake\u202eshore\u200b CAS")
         await pilot.pause()
@@ -298,7 +298,7 @@ async def test_a_store_that_refuses_an_answer_ends_the_tui_with_its_message(stor
     def full(*args, **kwargs):  # every write, as on a full disk (the lock's release too)
         raise StoreError("io", path=tmp_path / "r.sqlite3", detail="database or disk is full")
 
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     with monkeypatch.context() as refusing:
         async with app.run_test(size=SMALL) as pilot:
             await say(pilot, "Lakeshore CAS")
@@ -313,7 +313,7 @@ async def test_a_store_that_refuses_an_answer_ends_the_tui_with_its_message(stor
 
 
 async def test_form_hides_when_narrow_and_f2_shows_it(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         form = app.screen.query_one(FormPanel)
         assert not form.display
@@ -326,7 +326,7 @@ async def test_form_hides_when_narrow_and_f2_shows_it(store):
 
 
 async def test_help_key_asks_the_conversation(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("f1")
         lines = log_lines(app)
@@ -339,7 +339,7 @@ async def test_help_key_asks_the_conversation(store):
 
 
 async def test_review_lists_the_report_and_changes_a_box_through_the_conversation(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         for line in CYFSA_ZERO[:6] + ["1", "2", "40", "31", "6"]:
             await say(pilot, line)
@@ -363,7 +363,7 @@ async def test_review_lists_the_report_and_changes_a_box_through_the_conversatio
 
 async def test_review_of_a_two_column_report_goes_to_the_column_chosen(store):
     lines = (CONVERSATIONS / "fippa-full.txt").read_text(encoding="utf-8").splitlines()
-    app = app_for(store, kind="fippa-year-end", year=2025)
+    app = app_for(store, form="fippa-year-end", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         for line in lines[:16]:
             await say(pilot, line)
@@ -402,7 +402,7 @@ async def test_start_screen_lists_reports_and_resumes_one(store):
 
 @pytest.mark.parametrize("ended", [False, True], ids=["escape", "enter-after-the-end"])
 async def test_a_report_started_from_the_command_line_goes_back_to_the_reports(store, ended):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         for line in CYFSA_ZERO if ended else CYFSA_ZERO[:1]:
             await say(pilot, line)
@@ -437,11 +437,11 @@ async def test_new_report_from_the_start_screen_asks_the_year_in_the_conversatio
         assert app.conversation.prompt.tag == "year"
         await say(pilot, "")
     row = store.latest()
-    assert (row.kind, row.year) == ("fippa-year-end", TODAY.year - 1)
+    assert (row.form, row.year) == ("fippa-year-end", TODAY.year - 1)
 
 
 async def test_quitting_saves_and_says_how_to_come_back(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         await say(pilot, "Lakeshore CAS")
         await pilot.press("ctrl+q")
@@ -457,7 +457,7 @@ async def test_quitting_saves_and_says_how_to_come_back(store):
 
 
 async def test_themes_offered_and_remembered(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL):
         assert app.theme == "textual-dark"
         app.set_theme("reportbot-high-contrast")
@@ -472,7 +472,7 @@ async def test_themes_offered_and_remembered(store):
 async def test_no_color_is_honoured(store, monkeypatch):
     store.set_setting("tui.theme", "reportbot-high-contrast")
     monkeypatch.setenv("NO_COLOR", "1")
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     assert app.no_color
     # The terminal's own colours, states shown by reverse and bold, and the colour filtered out.
     assert app.theme == "reportbot-no-color"
@@ -487,7 +487,7 @@ async def test_no_color_is_honoured(store, monkeypatch):
 @pytest.mark.parametrize("theme", [name for name, _ in themes.CHOICES])
 async def test_starting_in_a_theme_looks_as_switching_to_it(store, theme):
     # The first theme is set without Textual's watcher (so stylesheets are read once): same screen.
-    async with app_for(store, kind="cyfsa-part-x", year=2025).run_test(size=SMALL):
+    async with app_for(store, form="cyfsa-part-x", year=2025).run_test(size=SMALL):
         pass  # report 1 exists from here on
     started = app_for(store, report_id=1, theme=theme)
     async with started.run_test(size=SMALL) as pilot:
@@ -507,7 +507,7 @@ def test_animations_off_unless_asked(store, monkeypatch):
 
 
 async def test_go_to_box_from_the_command_palette(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("f4")
         await pilot.press(*"2.1")
@@ -521,7 +521,7 @@ async def test_go_to_box_from_the_command_palette(store):
 
 async def test_export_from_the_command_palette_writes_the_sheet(store, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         for line in CYFSA_ZERO:
             await say(pilot, line)
@@ -535,7 +535,7 @@ async def test_export_from_the_command_palette_writes_the_sheet(store, tmp_path,
 
 
 async def test_changing_language_mid_conversation_changes_the_tuis_own_words(store):
-    app = app_for(store, kind="cyfsa-part-x", year=2025)
+    app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
         await say(pilot, "language fr")
         assert app.conversation.language == "fr"
@@ -545,7 +545,7 @@ async def test_changing_language_mid_conversation_changes_the_tuis_own_words(sto
 
 
 async def test_the_form_numbers_boxes_as_printed_and_names_the_rest(store):
-    app = app_for(store, kind="fippa-year-end", year=2025)
+    app = app_for(store, form="fippa-year-end", year=2025)
     async with app.run_test(size=WIDE) as pilot:
         await say(pilot, "Ministry of Examples")
         form = (await drawn_form(pilot)).splitlines()

@@ -69,7 +69,7 @@ def test_start_screen(snap_compare, store, theme):
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_interview_screen_with_an_error_to_resolve(snap_compare, store, theme):
-    app = make_app(store, kind="cyfsa-part-x", year=2025, theme=theme, today=TODAY, cursor_blink=False)
+    app = make_app(store, form="cyfsa-part-x", year=2025, theme=theme, today=TODAY, cursor_blink=False)
 
     async def run_before(pilot):
         await answer(pilot, INTERVIEW)
@@ -79,7 +79,7 @@ def test_interview_screen_with_an_error_to_resolve(snap_compare, store, theme):
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_interview_screen_with_the_form_shown(snap_compare, store, theme):
-    app = make_app(store, kind="cyfsa-part-x", year=2025, theme=theme, today=TODAY, cursor_blink=False)
+    app = make_app(store, form="cyfsa-part-x", year=2025, theme=theme, today=TODAY, cursor_blink=False)
 
     async def run_before(pilot):
         await answer(pilot, INTERVIEW)
@@ -91,7 +91,7 @@ def test_interview_screen_with_the_form_shown(snap_compare, store, theme):
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_review_screen(snap_compare, store, theme):
-    app = make_app(store, kind="cyfsa-part-x", year=2025, theme=theme, today=TODAY, cursor_blink=False)
+    app = make_app(store, form="cyfsa-part-x", year=2025, theme=theme, today=TODAY, cursor_blink=False)
 
     async def run_before(pilot):
         await answer(pilot, INTERVIEW)

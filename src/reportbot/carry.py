@@ -56,20 +56,20 @@ def organization_of(store: Reports, row: ReportRow) -> str | None:
     if row.organization:
         return row.organization
     try:
-        box = organization_box(load_flow(row.kind))
+        box = organization_box(load_flow(row.form))
     except Exception:
         return None
     value = store.answers(row.id).get((box, None)) if box else None
     return value if isinstance(value, str) else None
 
 
-def previous_report(store: Reports, kind: str, year: int, organization: str | None = None) -> ReportRow | None:
+def previous_report(store: Reports, form: str, year: int, organization: str | None = None) -> ReportRow | None:
     """The same organization's report of ``year - 1``, confirmed ones first.
 
     Without an organization, the previous year's report is used only when all
-    of that year's reports of this kind are for one organization.
+    of that year's reports of this form are for one organization.
     """
-    candidates = [r for r in store.reports() if r.kind == kind and r.year == year - 1]
+    candidates = [r for r in store.reports() if r.form == form and r.year == year - 1]
     named = [(r, organization_of(store, r)) for r in candidates]
     if organization:
         matches = [r for r, org in named if _same(org, organization)]
@@ -82,14 +82,14 @@ def previous_report(store: Reports, kind: str, year: int, organization: str | No
 
 def identification(store: Reports, row: ReportRow) -> dict[Cell, Value]:
     """The text and choice answers of ``row``'s identification section."""
-    flow = load_flow(row.kind)
+    flow = load_flow(row.form)
     wanted = {b.id for b in flow.flow.sections[0].boxes if b.kind in ("text", "choice")}
     return {c: v for c, v in store.answers(row.id).items() if c[0] in wanted}
 
 
-def offer(store: Reports, kind: str, year: int, organization: str | None = None) -> Offer | None:
+def offer(store: Reports, form: str, year: int, organization: str | None = None) -> Offer | None:
     """Last year's identification for a new report, if there is one to offer."""
-    previous = previous_report(store, kind, year, organization)
+    previous = previous_report(store, form, year, organization)
     if previous is None:
         return None
     answers = identification(store, previous)
@@ -110,7 +110,7 @@ def carried_forward_findings(store: Store, row: ReportRow, evaluation: Evaluatio
     flow = evaluation.flow
     if not flow.flow.carried_forward:
         return []
-    previous = previous_report(store, row.kind, row.year, organization_of(store, row))
+    previous = previous_report(store, row.form, row.year, organization_of(store, row))
     if previous is None:
         return []
     return compare(flow, previous, evaluate(flow, store.answers(previous.id)), evaluation)

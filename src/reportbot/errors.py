@@ -32,7 +32,7 @@ class DataFileError(ReportbotError):
 
     That line is for whoever edits flows/ or dialogs/, in the words of the
     file's own fields (and of pydantic), so it is not translated; a language
-    only says what kind of file it is (``<area>.broken``).
+    only says which file it is (``<area>.broken``).
     """
 
     def __init__(self, detail: str) -> None:

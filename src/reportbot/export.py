@@ -68,10 +68,10 @@ class Subject:
 def progress_of(store, row) -> tuple[int, int] | None:
     """(answered, needed) for a stored report (see :meth:`Evaluation.progress`).
 
-    None for a kind this reportbot no longer knows.
+    None for a form this reportbot no longer knows.
     """
     try:
-        flow = load_flow(row.kind)
+        flow = load_flow(row.form)
     except FlowError:
         return None
     return evaluate(flow, store.answers(row.id)).progress()
@@ -82,7 +82,7 @@ def subject_from_store(store, report_id: int) -> Subject:
     from reportbot import carry
 
     row = store.get(report_id)
-    flow = load_flow(row.kind)
+    flow = load_flow(row.form)
     subject = Subject(
         flow,
         row.year,

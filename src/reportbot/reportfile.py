@@ -213,11 +213,11 @@ def parse_report(data: object, name: str = "report") -> ReportFile:
         raise UnusableFile("unknown_key", name=name, key=_shown(unknown[0]), keys=", ".join(sorted(_KEYS)))
     if _depth(data, MAX_DEPTH):
         raise UnusableFile("deep", name=name)
-    report = data.get("report")
-    if not isinstance(report, str) or not _known_report(report):
-        raise UnusableFile("unknown_report", name=name, report=_shown(report), known=", ".join(report_ids()))
+    form = data.get("report")  # the file's key "report" names the form (reportbot/1)
+    if not isinstance(form, str) or not _known_form(form):
+        raise UnusableFile("unknown_report", name=name, form=_shown(form), known=", ".join(report_ids()))
     try:
-        flow = load_flow(report)
+        flow = load_flow(form)
     except FlowError as e:
         raise UnusableFile("flow", name=name, detail=str(e)) from None
     year = data.get("year")
@@ -237,15 +237,15 @@ def parse_report(data: object, name: str = "report") -> ReportFile:
     return ReportFile(flow, year, answers, problems, status, acknowledged, language)
 
 
-_KNOWN_REPORTS: set[str] = set()
+_KNOWN_FORMS: set[str] = set()
 
 
-def _known_report(report: str) -> bool:
-    """``report`` names a flow (the flows folder is listed once per report, not once per file)."""
-    if report not in _KNOWN_REPORTS:
-        if report not in report_ids():
+def _known_form(form: str) -> bool:
+    """``form`` names a flow (the flows folder is listed once per form, not once per file)."""
+    if form not in _KNOWN_FORMS:
+        if form not in report_ids():
             return False
-        _KNOWN_REPORTS.add(report)
+        _KNOWN_FORMS.add(form)
     return True
 
 

@@ -133,12 +133,12 @@ def _read_common(path: Path) -> CommonDialog:
 
 
 @cache
-def load_report_dialog(language: str, report: str) -> ReportDialog:
-    path = dialogs_dir() / language / f"{report}.yaml"
+def load_report_dialog(language: str, form: str) -> ReportDialog:
+    path = dialogs_dir() / language / f"{form}.yaml"
     if not path.is_file():
         raise DialogError(f"{_rel(path)}: missing")
-    flow = load_flow(report)
-    return cached("dialog", f"{language}-{report}", [path, flow.path], lambda: _read_report_dialog(path, flow))
+    flow = load_flow(form)
+    return cached("dialog", f"{language}-{form}", [path, flow.path], lambda: _read_report_dialog(path, flow))
 
 
 def _read_report_dialog(path: Path, flow: CompiledFlow) -> ReportDialog:
@@ -153,11 +153,11 @@ def validate_report_dialog(dialog: ReportDialog, flow: CompiledFlow, path: Path)
     if dialog.report != flow.id:
         raise DialogError(f"{where}: says it is for {dialog.report!r}, but is named for {flow.id!r}")
 
-    def same(kind: str, have: set[str], need: set[str]) -> None:
+    def same(entry: str, have: set[str], need: set[str]) -> None:
         for missing in sorted(need - have):
-            raise DialogError(f"{where}: {kind} {missing}: has no text")
+            raise DialogError(f"{where}: {entry} {missing}: has no text")
         for extra in sorted(have - need):
-            raise DialogError(f"{where}: {kind} {extra}: is not in flows/{flow.id}.yaml")
+            raise DialogError(f"{where}: {entry} {extra}: is not in flows/{flow.id}.yaml")
 
     same("box", set(dialog.boxes), set(flow.by_id))
     same("check", set(dialog.checks), {c.id for c in flow.flow.checks})
@@ -177,9 +177,9 @@ def validate_report_dialog(dialog: ReportDialog, flow: CompiledFlow, path: Path)
 
 
 @cache
-def wording(language: str = DEFAULT_LANGUAGE, report: str | None = None) -> Wording:
-    """The words of ``language`` (for ``report``, if given)."""
-    return Wording(load_common(language), load_report_dialog(language, report) if report else None)
+def wording(language: str = DEFAULT_LANGUAGE, form: str | None = None) -> Wording:
+    """The words of ``language`` (for ``form``, if given)."""
+    return Wording(load_common(language), load_report_dialog(language, form) if form else None)
 
 
 class WithFallback(Wording):
@@ -195,25 +195,25 @@ class WithFallback(Wording):
         return self._fallback.t(key, **fields)
 
 
-def _load(language: str, kind: str | None) -> Wording | None:
+def _load(language: str, form: str | None) -> Wording | None:
     if language not in languages():
         return None
     try:
-        return wording(language, kind) if kind else wording(language)
+        return wording(language, form) if form else wording(language)
     except DialogError:
         try:
-            return wording(language) if kind else None
+            return wording(language) if form else None
         except DialogError:
             return None
 
 
-def words_for(language: str | None, kind: str | None = None) -> Wording:
-    """The words of ``language`` (for report ``kind``).
+def words_for(language: str | None, form: str | None = None) -> Wording:
+    """The words of ``language`` (for the report ``form``).
 
     English where it has none, the flow's labels where no dialog has any.
     """
-    english = _load(DEFAULT_LANGUAGE, kind) or wording(DEFAULT_LANGUAGE)
-    words = _load(language, kind) if language and language != DEFAULT_LANGUAGE else None
+    english = _load(DEFAULT_LANGUAGE, form) or wording(DEFAULT_LANGUAGE)
+    words = _load(language, form) if language and language != DEFAULT_LANGUAGE else None
     if words is None:
         return english
     return WithFallback(words, english)

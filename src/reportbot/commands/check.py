@@ -59,7 +59,7 @@ def as_json(name: str, report: ReportFile, evaluation: Evaluation, words: Wordin
 def as_text(name: str, report: ReportFile, evaluation: Evaluation, words: Wording) -> str:
     flow = report.flow
     findings = findings_of(report, evaluation)
-    lines = [words.t("check.file", name=name, report=flow.id, year=report.year)]
+    lines = [words.t("check.file", name=name, form=flow.id, year=report.year)]
     for f in findings:
         where = where_of(flow, words, f)
         lines.append(

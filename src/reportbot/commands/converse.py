@@ -54,7 +54,7 @@ def converse(args: argparse.Namespace, **where: object) -> int:
                 from reportbot.frontends.tui.app import run_tui
 
                 return run_tui(store, language, **where)
-            # Ignored below: where holds report_id, or kind and year, as the commands pass them (latest popped).
+            # Ignored below: where holds report_id, or form and year, as the commands pass them (latest popped).
             conversation = Conversation(store, language=language, **where)  # type: ignore[arg-type]
         except StoreError as e:  # resume 99, a report open elsewhere, a store that cannot be used
             return refused(e, words)

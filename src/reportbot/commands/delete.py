@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
             row = store.get(args.id)
             if not args.yes:
                 question = words.t(
-                    "delete.ask", id=row.id, report=row.kind, year=row.year,
+                    "delete.ask", id=row.id, form=row.form, year=row.year,
                     organization=row.organization or words.t("list.no_organization"), status=status_word(words, row),
                 )
                 print(question, end="", flush=True)

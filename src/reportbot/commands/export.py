@@ -48,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
                 print(words.t("export.none"), file=sys.stderr)
                 return 1
             language = args.lang or (row.language if row.language in languages() else None)
-            report_words = words_for(language, row.kind)
+            report_words = words_for(language, row.form)
             text = export.render(fmt, export.subject_from_store(store, row.id), report_words)
             database = store.path
     except StoreError as e:
         return refused(e, words)
-    except FlowError as e:  # a report of a kind this reportbot no longer knows
+    except FlowError as e:  # a report of a form this reportbot no longer knows
         print(f"reportbot: {e}", file=sys.stderr)
         return 2
     if output is None:

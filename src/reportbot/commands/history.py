@@ -54,11 +54,11 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as e:
         return refused(e, words)
     try:
-        flow: CompiledFlow | None = load_flow(row.kind)
+        flow: CompiledFlow | None = load_flow(row.form)
     except FlowError:
         flow = None
     print(words.t(
-        "history.head", id=row.id, report=row.kind, year=row.year,
+        "history.head", id=row.id, form=row.form, year=row.year,
         organization=row.organization or words.t("list.no_organization"), status=status_word(words, row),
     ))
     if not rows:

@@ -1,4 +1,4 @@
-"""``reportbot list``: the reports in the database, with kind, year, organization, status and progress."""
+"""``reportbot list``: the reports in the database, with form, year, organization, status and progress."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         for row, done in rows:
             answered, needed = done or ("?", "?")
             print(words.t(
-                "list.line", id=row.id, report=row.kind, year=row.year,
+                "list.line", id=row.id, form=row.form, year=row.year,
                 organization=row.organization or words.t("list.no_organization"),
                 status=status_word(words, row), answered=answered, needed=needed, updated=local_time(row.updated),
             ))
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     heads = [words.t(f"list.head.{k}") for k in columns]
     table = [
         [
-            str(row.id), row.kind, str(row.year), _short(row.organization or words.t("list.no_organization")),
+            str(row.id), row.form, str(row.year), _short(row.organization or words.t("list.no_organization")),
             status_word(words, row),
             words.t("list.progress", answered=done[0], needed=done[1]) if done else words.t("list.unknown_progress"),
             local_time(row.updated),

@@ -36,4 +36,4 @@ def run(args: argparse.Namespace) -> int:
         message = words.t("new.bad_year", first=YEARS[0], last=YEARS[-1], example=date.today().year - 1)
         print(f"reportbot: {message}", file=sys.stderr)
         return 2
-    return converse(args, kind=args.report, year=year)
+    return converse(args, form=args.report, year=year)

@@ -48,7 +48,7 @@ class Conversation:
         *,
         language: str = "en",
         report_id: int | None = None,
-        kind: str | None = None,
+        form: str | None = None,
         year: int | None = None,
         read_only: bool = False,
         today: _dt.date | None = None,
@@ -56,7 +56,7 @@ class Conversation:
         self.store = store
         self.language = language
         self.common = wording(language)
-        self.kind = kind
+        self.form = form
         self.year = year
         self.today = today or _dt.date.today()
         self.interview: Interview | None = None  # the interview, once a report is open
@@ -123,9 +123,9 @@ class Conversation:
         """The greeting and the first question."""
         if self._report_id is not None:
             return self.open(self._report_id, resumed=True)
-        if self.kind is not None:
-            if self.kind not in report_ids():
-                raise ValueError(self.common.t("start.unknown_report", report=self.kind, known=", ".join(report_ids())))
+        if self.form is not None:
+            if self.form not in report_ids():
+                raise ValueError(self.common.t("start.unknown_report", form=self.form, known=", ".join(report_ids())))
             return self.create() if self.year is not None else self.launch(ChoosingYear())
         drafts = [r.id for r in self.store.reports() if r.status == "draft"]
         if drafts:
@@ -150,9 +150,9 @@ class Conversation:
 
     def create(self) -> list[Message]:
         """Create the report chosen, and open it."""
-        assert self.kind is not None and self.year is not None
-        report_id = self.store.create_report(self.kind, self.year, language=self.language)
-        self._identification = carry.offer(self.store, self.kind, self.year)
+        assert self.form is not None and self.year is not None
+        report_id = self.store.create_report(self.form, self.year, language=self.language)
+        self._identification = carry.offer(self.store, self.form, self.year)
         return self.open(report_id, resumed=False)
 
     def open(self, report_id: int, resumed: bool) -> list[Message]:
@@ -160,7 +160,7 @@ class Conversation:
         from reportbot.store import ReportLocked
 
         row = self.store.get(report_id)
-        self._report_id, self.kind, self.year = row.id, row.kind, row.year
+        self._report_id, self.form, self.year = row.id, row.form, row.year
         read_only = self._read_only
         if not read_only:
             try:
@@ -259,7 +259,7 @@ class Conversation:
             said = Message("say", self.common.t("language.now", language=self.common.common.language_name))
             return [said] + self.launching.begin(self)
         report = self.interview.report
-        report.words = wording(wanted, report.kind)
+        report.words = wording(wanted, report.form)
         if not report.read_only:
             self.store.set_language(report.id, wanted)
         report.section = None

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class Exchange:
-    """One kind of question; the machine's ``state`` while it is asked, and the ``trigger`` that leads there."""
+    """One sort of question; the machine's ``state`` while it is asked, and the ``trigger`` that leads there."""
 
     state: ClassVar[str]
     trigger: ClassVar[str]

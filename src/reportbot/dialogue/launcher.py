@@ -46,7 +46,7 @@ class ChoosingDraft(Launching):
         rows = [conv.store.get(i) for i in self.choices if i is not None]
         lines = []
         for row in rows:
-            title = _title(conv.language, row.kind)
+            title = _title(conv.language, row.form)
             org = row.organization or common.t("start.no_organization")
             lines.append(common.t("start.report_line", id=row.id, title=title, year=row.year, organization=org))
         self.shown = [*lines, common.t("start.new")]
@@ -76,7 +76,7 @@ class ChoosingReport(Launching):
     def reply(self, conv: Conversation, text: str) -> list[Message]:
         ids = report_ids()
         try:
-            conv.kind = understand.pick(conv.common, [*zip(ids, self.shown, strict=True), *((r, r) for r in ids)], text)
+            conv.form = understand.pick(conv.common, [*zip(ids, self.shown, strict=True), *((r, r) for r in ids)], text)
         except NotUnderstood as e:
             return conv.launch_again(str(e))
         return conv.create() if conv.year is not None else conv.launch(ChoosingYear())
@@ -104,6 +104,6 @@ class ChoosingYear(Launching):
         return conv.create()
 
 
-def _title(language: str, kind: str) -> str:
-    report = wording(language, kind).report
-    return report.title if report is not None else kind
+def _title(language: str, form: str) -> str:
+    report = wording(language, form).report
+    return report.title if report is not None else form

@@ -1,7 +1,7 @@
 """The conversation's states and the moves between them, as a ``transitions`` machine.
 
-The planner decides *which* exchange comes next; this machine holds *what
-kind* of exchange is under way (a question, a conflict to resolve, a
+The planner decides *which* exchange comes next; this machine holds *which
+sort* of exchange is under way (a question, a conflict to resolve, a
 confirmation) and refuses a move its tables do not allow (``MachineError``):
 the launcher's questions come in order, an open report never goes back to
 them, last year's identification is offered only to a report just created,

@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["say", "section", "total", "notice", "warning", "error", "help", "review", "prompt"]
+Role = Literal["say", "section", "total", "notice", "warning", "error", "help", "review", "prompt"]
 
 
 @dataclass(frozen=True)
 class Message:
-    """One thing reportbot says.
+    """One thing reportbot says; its ``role`` is what it does in the conversation (a question, an error, a total).
 
     A ``prompt`` ends every reply while the conversation goes on: its ``tag``
     names what is asked ("4.1", "3.1 personal", "type", "resolve") and its
     ``choices`` are the numbered options, if any.
     """
 
-    kind: Kind
+    role: Role
     text: str
     tag: str | None = None
     choices: tuple[str, ...] = field(default=())

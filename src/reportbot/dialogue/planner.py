@@ -16,7 +16,7 @@ from reportbot.values import Value
 
 
 class Step:
-    """One kind of exchange and what it is about; steps of one kind are equal when they hold the same things.
+    """One sort of exchange and what it is about; steps of one sort are equal when they hold the same things.
 
     Plain classes with slots, not dataclasses: they are built at every start, and a dataclass costs more to build.
     """

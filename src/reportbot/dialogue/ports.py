@@ -13,7 +13,7 @@ class ReportStore(Reports, Protocol):
     """The store as the conversation uses it (:class:`reportbot.store.Store` is one)."""
 
     def create_report(
-        self, kind: str, year: int, organization: str | None = None, language: str | None = None
+        self, form: str, year: int, organization: str | None = None, language: str | None = None
     ) -> int: ...
 
     def open_report(self, report_id: int) -> AbstractContextManager[object]:

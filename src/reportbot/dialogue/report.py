@@ -30,10 +30,10 @@ class OpenReport:
 
     def __init__(self, store: ReportStore, row: ReportRow, language: str, read_only: bool) -> None:
         self.store = store
-        self.id, self.kind, self.year = row.id, row.kind, row.year
+        self.id, self.form, self.year = row.id, row.form, row.year
         self.read_only = read_only
-        self.flow: CompiledFlow = load_flow(row.kind)
-        self.words: Wording = wording(language, row.kind)
+        self.flow: CompiledFlow = load_flow(row.form)
+        self.words: Wording = wording(language, row.form)
         self.answers: dict[Cell, Value] = dict(store.answers(row.id))
         self.ev: Evaluation = evaluate(self.flow, self.answers)
         self.recent: list[Cell] = []  # the cells answered in this conversation, the latest last
@@ -78,7 +78,7 @@ class OpenReport:
         if not isinstance(organization, str):
             organization = None
         if organization not in self._last_years:
-            previous = carry.previous_report(self.store, self.kind, self.year, organization)
+            previous = carry.previous_report(self.store, self.form, self.year, organization)
             self._last_years[organization] = (
                 (previous, evaluate(self.flow, self.store.answers(previous.id))) if previous else None
             )

@@ -68,38 +68,38 @@ ALLOWED: set[tuple[str, str]] = {
 class Record:
     """A frozen stand-in for a pydantic model: the same attributes, compared and hashed by value.
 
-    ``kind`` is the model's class name ("Box"), kept for repr and equality.
+    ``_model`` is the model's class name ("Box"), kept for repr and equality.
     """
 
-    __slots__ = ("_kind", "__dict__")
-    _kind: str
+    __slots__ = ("_model", "__dict__")
+    _model: str
 
-    def __init__(self, kind: str, fields: dict[str, Any]) -> None:
-        object.__setattr__(self, "_kind", kind)
+    def __init__(self, model: str, fields: dict[str, Any]) -> None:
+        object.__setattr__(self, "_model", model)
         self.__dict__.update(fields)
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{self._kind} is frozen")
+        raise AttributeError(f"{self._model} is frozen")
 
     def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{self._kind} is frozen")
+        raise AttributeError(f"{self._model} is frozen")
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Record):
-            return self._kind == other._kind and self.__dict__ == other.__dict__
+            return self._model == other._model and self.__dict__ == other.__dict__
         fields = getattr(type(other), "model_fields", None)
-        if type(other).__name__ == self._kind and fields is not None:
+        if type(other).__name__ == self._model and fields is not None:
             return self.__dict__ == {k: getattr(other, k) for k in fields}
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self._kind, *(_hashable(v) for v in self.__dict__.values())))
+        return hash((self._model, *(_hashable(v) for v in self.__dict__.values())))
 
     def __repr__(self) -> str:
-        return f"{self._kind}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
+        return f"{self._model}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
 
     def __reduce__(self) -> tuple[type[Record], tuple[str, dict[str, Any]]]:
-        return (Record, (self._kind, dict(self.__dict__)))
+        return (Record, (self._model, dict(self.__dict__)))
 
     # The two pydantic methods code outside validation uses on these models.
 
@@ -107,7 +107,7 @@ class Record:
         import copy
 
         fields = copy.deepcopy(self.__dict__) if deep else dict(self.__dict__)
-        return Record(self._kind, {**fields, **(update or {})})
+        return Record(self._model, {**fields, **(update or {})})
 
     def model_dump(self) -> dict[str, Any]:
         return {k: _dump(v) for k, v in self.__dict__.items()}
@@ -184,8 +184,8 @@ def fingerprint(sources: Iterable[Path]) -> bytes:
     return h.digest()
 
 
-def _file(kind: str, name: str) -> Path:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in f"{kind}-{name}")
+def _file(category: str, name: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in f"{category}-{name}")
     return folder() / f"{safe}-{_TAG}.pickle"
 
 
@@ -217,10 +217,10 @@ def loads(payload: bytes) -> Any:
     return _Unpickler(io.BytesIO(payload)).load()
 
 
-def read(kind: str, name: str, digest: bytes) -> Any:
+def read(category: str, name: str, digest: bytes) -> Any:
     """The cached value, or :data:`MISSING` when there is none for ``digest``."""
     try:
-        data = _file(kind, name).read_bytes()
+        data = _file(category, name).read_bytes()
     except OSError:
         return MISSING
     head = FORMAT + digest
@@ -232,9 +232,9 @@ def read(kind: str, name: str, digest: bytes) -> Any:
         return MISSING
 
 
-def write(kind: str, name: str, digest: bytes, value: object) -> bool:
+def write(category: str, name: str, digest: bytes, value: object) -> bool:
     """Store ``value``; False (and nothing raised) when the cache folder cannot take it."""
-    path = _file(kind, name)
+    path = _file(category, name)
     try:
         payload = dumps(value)
         make_folders(path.parent)
@@ -248,7 +248,7 @@ def write(kind: str, name: str, digest: bytes, value: object) -> bool:
 MISSING: Any = object()
 
 
-def cached(kind: str, name: str, sources: Iterable[Path], build: Callable[[], T]) -> T:
+def cached(category: str, name: str, sources: Iterable[Path], build: Callable[[], T]) -> T:
     """``build()``, or its stored copy from an earlier run on the same sources.
 
     Errors from ``build`` (a broken flow file) propagate and nothing is stored.
@@ -260,9 +260,9 @@ def cached(kind: str, name: str, sources: Iterable[Path], build: Callable[[], T]
         digest = fingerprint(sources)
     except OSError:
         return build()
-    stored: T = read(kind, name, digest)
+    stored: T = read(category, name, digest)
     if stored is not MISSING:
         return stored
     value = build()
-    write(kind, name, digest, value)
+    write(category, name, digest, value)
     return value

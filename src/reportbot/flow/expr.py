@@ -103,13 +103,13 @@ def _tokenize(text: str, placeholder: str | None = None) -> _Tokens:
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             raise ExprError(f"cannot read {text[pos:]!r} in {text!r}")
-        kind = m.lastgroup or ""
-        value = m.group(kind)
-        if kind == "placeholder":
+        tag = m.lastgroup or ""
+        value = m.group(tag)
+        if tag == "placeholder":
             if placeholder is None:
                 raise ExprError(f"'_' in {text!r} needs an 'each' list")
-            kind, value = "box", placeholder
-        items.append((kind, value))
+            tag, value = "box", placeholder
+        items.append((tag, value))
         pos = m.end()
     return _Tokens(items, text)
 
@@ -132,18 +132,18 @@ def _linear(toks: _Tokens, expand: Expand) -> Linear:
                 toks.take()
                 sign = -1
                 continue
-            kind, value = toks.take()
-            if kind == "box":
+            tag, value = toks.take()
+            if tag == "box":
                 nxt = toks.peek()
                 if nxt == ("op", ".."):
                     toks.take()
-                    kind2, end = toks.take()
-                    if kind2 != "box":
+                    tag2, end = toks.take()
+                    if tag2 != "box":
                         raise ExprError(f"a range needs a box after '..' in {toks.text!r}")
                     terms.extend((b, sign) for b in expand(value, end))
                 else:
                     terms.append((value, sign))
-            elif kind == "num":
+            elif tag == "num":
                 const += sign * int(value)
             else:
                 raise ExprError(f"expected a box or a number, found {value!r} in {toks.text!r}")
@@ -174,8 +174,8 @@ def parse_formula(text: str, expand: Expand = _no_range) -> Linear:
 
 def _relation(toks: _Tokens, expand: Expand) -> Relation:
     left = _linear(toks, expand)
-    kind, op = toks.take()
-    if kind != "op" or op not in OPS:
+    tag, op = toks.take()
+    if tag != "op" or op not in OPS:
         raise ExprError(f"expected one of {' '.join(OPS)}, found {op!r} in {toks.text!r}")
     right = _linear(toks, expand)
     return Relation(left, op, right, f"{left.text} {op} {right.text}")
@@ -203,8 +203,8 @@ def parse_condition(text: str, expand: Expand = _no_range) -> Condition:
             negated = toks.peek() == ("word", "not")
             if negated:
                 toks.take()
-            kind, option = toks.take()
-            if kind != "word":
+            tag, option = toks.take()
+            if tag != "word":
                 raise ExprError(f"expected an option id after 'is' in {text!r}")
             clauses.append(Choice(first[1], option, negated))
         else:

@@ -188,21 +188,21 @@ def _describe_location(data: object, loc: tuple[int | str, ...]) -> str:
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(node, dict) and "id" in node:
-            kind = "box" if "kind" in node else "section" if "boxes" in node else "rule"
-            label = f"{kind} {node['id']}"
+            what = "box" if "kind" in node else "section" if "boxes" in node else "rule"
+            label = f"{what} {node['id']}"
     path_text = ".".join(str(p) for p in loc)
     return f"{label} ({path_text})" if label else path_text
 
 
 @cache
-def load_flow(report: str) -> CompiledFlow:
-    """The compiled flow of a report id ("cyfsa-part-x"), loaded once per process."""
-    path = flows_dir() / f"{report}.yaml"
+def load_flow(form: str) -> CompiledFlow:
+    """The compiled flow of a form id ("cyfsa-part-x"), loaded once per process."""
+    path = flows_dir() / f"{form}.yaml"
     if not path.is_file():
-        raise FlowError(f"unknown report {report!r}; known: {', '.join(report_ids())}")
+        raise FlowError(f"unknown report {form!r}; known: {', '.join(report_ids())}")
     from reportbot.flow.cache import cached
 
-    return cached("flow", report, [path], lambda: read_flow(path))
+    return cached("flow", form, [path], lambda: read_flow(path))
 
 
 def report_ids() -> list[str]:

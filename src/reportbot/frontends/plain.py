@@ -22,9 +22,9 @@ from reportbot.values import clean_text
 def render(messages: list[Message], out: IO[str]) -> None:
     """Write messages as plain lines (the prompt itself is written by :func:`ask`)."""
     for m in messages:
-        if m.kind == "prompt":
+        if m.role == "prompt":
             continue
-        if m.kind == "section":
+        if m.role == "section":
             out.write("\n")
         out.write(m.text + "\n")
 

@@ -68,12 +68,12 @@ _KIND_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def types_of(kind: str) -> dict[str, type | tuple[type, ...]]:
-    """The Python type each box of report ``kind`` holds (none for a kind this reportbot no longer knows)."""
+def types_of(form: str) -> dict[str, type | tuple[type, ...]]:
+    """The Python type each box of the form holds (none for a form this reportbot no longer knows)."""
     from reportbot.flow.loader import FlowError, load_flow
 
     try:
-        flow = load_flow(kind)
+        flow = load_flow(form)
     except FlowError:
         return {}
     return {b: _KIND_TYPES[info.box.kind] for b, info in flow.by_id.items() if info.box.kind in _KIND_TYPES}

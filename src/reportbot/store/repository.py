@@ -31,7 +31,8 @@ class ReportRow:
     """One report. ``confirmed_at`` is the last confirmation, kept when a change makes it a draft again."""
 
     id: int
-    kind: str
+    form: str
+    """Which report ("cyfsa-part-x"): the flow id, kept in the ``reports.kind`` column."""
     year: int
     organization: str | None
     status: str
@@ -80,20 +81,21 @@ class Store(StoreBase):
             shared.users += 1
         return cls(shared, path, notices)
 
-    _ROW = "SELECT id, kind, year, organization, status, language, created, updated, confirmed_at FROM reports"
+    # The column keeps its first name, ``kind`` (renaming it would need a migration for no reader's gain).
+    _ROW = "SELECT id, kind AS form, year, organization, status, language, created, updated, confirmed_at FROM reports"
 
-    def create_report(self, kind: str, year: int, organization: str | None = None, language: str | None = None) -> int:
+    def create_report(self, form: str, year: int, organization: str | None = None, language: str | None = None) -> int:
         with self._write() as c:
-            return self._insert_report(c, kind, year, organization, language, codec.now())
+            return self._insert_report(c, form, year, organization, language, codec.now())
 
-    def _insert_report(self, c: sqlite3.Connection, kind: str, year: int, organization: str | None,
+    def _insert_report(self, c: sqlite3.Connection, form: str, year: int, organization: str | None,
                        language: str | None, now: str) -> int:
-        if not kind or isinstance(year, bool) or not isinstance(year, int):
-            raise ValueError("a report needs a kind and a year")
-        cur = c.execute(
+        if not form or isinstance(year, bool) or not isinstance(year, int):
+            raise ValueError("a report needs a form and a year")
+        cur = c.execute(  # the form goes in the column ``kind`` (see _ROW)
             "INSERT INTO reports (kind, year, organization, language, created, updated, touched)"
             " VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(touched), 0) + 1 FROM reports))",
-            (kind, year, clean_name(organization), language, now, now),
+            (form, year, clean_name(organization), language, now, now),
         )
         return int(cur.lastrowid or 0)  # an INSERT into a rowid table always sets it
 
@@ -115,7 +117,7 @@ class Store(StoreBase):
         """A report's row, or "damaged" naming it when a hand edit left a year or a text that is not one."""
         row = ReportRow(*r)
         fields: list[tuple[object, bool]] = [(row.year, type(row.year) is int)]
-        fields += [(t, isinstance(t, str)) for t in (row.kind, row.status, row.created, row.updated)]
+        fields += [(t, isinstance(t, str)) for t in (row.form, row.status, row.created, row.updated)]
         fields += [(t, t is None or isinstance(t, str)) for t in (row.organization, row.language, row.confirmed_at)]
         for value, ok in fields:
             if not ok:
@@ -133,7 +135,7 @@ class Store(StoreBase):
 
     def answers(self, report_id: int) -> dict[Cell, Value]:
         """The report's answers; "damaged" naming the box where a row holds what reportbot never writes."""
-        types = types_of(self.get(report_id).kind)
+        types = types_of(self.get(report_id).form)
         rows = self._read("SELECT box, col, vtype, value FROM answers WHERE report_id = ?", (report_id,))
         answers: dict[Cell, Value] = {}
         for box, col, vtype, text in rows:
@@ -202,7 +204,7 @@ class Store(StoreBase):
 
     def import_report(
         self,
-        kind: str,
+        form: str,
         year: int,
         answers: dict[Cell, Value],
         organization: str | None = None,
@@ -213,7 +215,7 @@ class Store(StoreBase):
         encoded = {cell: encode(v) for cell, v in answers.items()}
         now = codec.now()
         with self._write() as c:
-            report_id = self._insert_report(c, kind, year, organization, language, now)
+            report_id = self._insert_report(c, form, year, organization, language, now)
             for cell, new in encoded.items():
                 self._put(c, report_id, cell, new, "imported", now)
             for (rule, column), reason in (acknowledged or {}).items():

@@ -26,7 +26,7 @@ from . import themes
 
 if TYPE_CHECKING:  # imported when first shown: the app module is read before any screen
     from .interview import InterviewScreen
-from .words import Words, localize_bindings
+from .words import localize_bindings
 
 THEME_SETTING = "tui.theme"
 HUNG_UP = 129  # the exit code of a process ended by SIGHUP, as the shell reports it
@@ -49,7 +49,7 @@ class ReportbotApp(App[int]):
         language: str = "en",
         *,
         report_id: int | None = None,
-        kind: str | None = None,
+        form: str | None = None,
         year: int | None = None,
         theme: str | None = None,
         today: _dt.date | None = None,
@@ -58,10 +58,10 @@ class ReportbotApp(App[int]):
         super().__init__()
         self.store = store
         self.language = language
-        self.words = Words(language)
+        self.words = words_for(language)
         self.today = today
         self.cursor_blink = cursor_blink
-        self.where = {k: v for k, v in (("report_id", report_id), ("kind", kind), ("year", year)) if v is not None}
+        self.where = {k: v for k, v in (("report_id", report_id), ("form", form), ("year", year)) if v is not None}
         self.conversation: Conversation | None = None
         self.opening: list[Message] | None = None
         self.farewell: str | None = None
@@ -125,7 +125,7 @@ class ReportbotApp(App[int]):
     def begin(self) -> None:
         """Start the conversation asked for on the command line (before the first frame, so it shows at once).
 
-        Raises what :class:`Conversation` raises for an unknown report kind or id.
+        Raises what :class:`Conversation` raises for an unknown form or report id.
         """
         if self.where and self.conversation is None:
             self.conversation = self._conversation(**self.where)
@@ -141,14 +141,14 @@ class ReportbotApp(App[int]):
             self.begin()
             assert self.conversation is not None
             opening, self.opening = self.opening, None
-            kind = self.where.get("kind")
-            return InterviewScreen(self.conversation, self.words, opening, kind=kind if isinstance(kind, str) else None)
+            form = self.where.get("form")
+            return InterviewScreen(self.conversation, self.words, opening, form=form if isinstance(form, str) else None)
         from .start import StartScreen
 
         return StartScreen(self.words)
 
     def open_report(self, **where) -> None:
-        """Leave any current conversation and hold one on this report (report_id=) or a new one (kind=)."""
+        """Leave any current conversation and hold one on this report (report_id=) or a new one (form=)."""
         from .interview import InterviewScreen
 
         self._leave()
@@ -159,7 +159,7 @@ class ReportbotApp(App[int]):
             self.notify(said(e, self.language), severity="error", markup=False)
             return
         self.conversation = conversation
-        self.push_screen(InterviewScreen(conversation, self.words, opening, kind=where.get("kind")))
+        self.push_screen(InterviewScreen(conversation, self.words, opening, form=where.get("form")))
 
     def show_reports(self) -> None:
         """Back to the list of reports (the conversation is let go; everything is saved)."""
@@ -187,7 +187,7 @@ class ReportbotApp(App[int]):
                 said = conversation.leave()
             except Exception:  # leaving must never fail: every answer is already saved
                 said = []
-            self.farewell = next((m.text for m in reversed(said) if m.kind == "say"), self.farewell)
+            self.farewell = next((m.text for m in reversed(said) if m.role == "say"), self.farewell)
         else:
             self.farewell = None
         try:
@@ -287,7 +287,7 @@ class ReportbotApp(App[int]):
         row = self.store.get(conv.report_id)
         commands = []
         for fmt in ("md", "html", "csv", "json"):
-            path = Path.cwd() / f"reportbot-{row.id}-{row.kind}-{row.year}.{fmt}"
+            path = Path.cwd() / f"reportbot-{row.id}-{row.form}-{row.year}.{fmt}"
             commands.append((self.words.t(f"tui.export.{fmt}", path=path.name), partial(self.export_report, fmt, path)))
         self.search_commands(commands, placeholder=self.words.t("tui.command.export_placeholder"))
 
@@ -298,7 +298,7 @@ class ReportbotApp(App[int]):
         if export is None or conv is None or conv.report_id is None:
             return
         row = self.store.get(conv.report_id)
-        words = words_for(self.language, row.kind)
+        words = words_for(self.language, row.form)
         try:
             text = export.render(fmt, export.subject_from_store(self.store, row.id), words)
             export.write_file(path, text, database=self.store.path)
@@ -352,7 +352,7 @@ def _export():
 
 def make_app(store, language: str = "en", **options) -> ReportbotApp:
     """The app for ``store``, for the CLI and the tests: the reports list, or straight into a report
-    (``report_id=``) or a new one (``kind=``, ``year=``); other options as :class:`ReportbotApp` takes them."""
+    (``report_id=``) or a new one (``form=``, ``year=``); other options as :class:`ReportbotApp` takes them."""
     return ReportbotApp(store, language, **options)
 
 

@@ -18,10 +18,11 @@ from reportbot.dialogue.messages import Message
 from reportbot.flow.loader import Cell
 from reportbot.store import StoreError
 from reportbot.values import clean_text
+from reportbot.wording import Wording, words_for
 
 from .app import ReportbotApp
 from .widgets import AnswerInput, ChatLog, FormPanel, ProgressLine
-from .words import Words, localize_bindings
+from .words import first_word, localize_bindings, report_name
 
 
 class InterviewScreen(Screen):
@@ -44,13 +45,13 @@ class InterviewScreen(Screen):
     ]
 
     def __init__(
-        self, conversation: Conversation, words: Words, opening: list[Message] | None = None, kind: str | None = None
+        self, conversation: Conversation, words: Wording, opening: list[Message] | None = None, form: str | None = None
     ) -> None:
         super().__init__()
         self.conversation = conversation
         self.words = words
         self.opening = opening
-        self.kind = kind  # the report kind being started, for the title before the report exists
+        self.form = form  # the form being started, for the title before the report exists
         localize_bindings(self, words)
 
     # ----- layout -------------------------------------------------------------------------
@@ -97,7 +98,7 @@ class InterviewScreen(Screen):
     def _show(self, messages: list[Message]) -> None:
         conv = self.conversation
         if conv.language != self.words.language:  # "language fr" typed: the TUI's own words follow
-            self.words = self.app.words = Words(conv.language)
+            self.words = self.app.words = words_for(conv.language)
             for node in (self, self.app):
                 localize_bindings(node, self.words)
             self.query_one(ProgressLine).words = self.query_one(FormPanel).words = self.words
@@ -123,12 +124,12 @@ class InterviewScreen(Screen):
     def _title(self) -> None:
         conv = self.conversation
         if conv.report_id is None:
-            text = self.words.kind_name(self.kind) if self.kind else self.words.t("tui.app_title")
+            text = report_name(self.words, self.form) if self.form else self.words.t("tui.app_title")
         else:
             row = conv.store.get(conv.report_id)
             org = row.organization or self.words.t("start.no_organization")
             text = self.words.t(
-                "start.report_line", id=row.id, title=self.words.kind_name(row.kind), year=row.year, organization=org
+                "start.report_line", id=row.id, title=report_name(self.words, row.form), year=row.year, organization=org
             )
             if conv.read_only:
                 text += f" ({self.words.t('tui.read_only')})"
@@ -139,7 +140,7 @@ class InterviewScreen(Screen):
     # ----- actions ----------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        self._exchange(self.words.vocabulary("help"), self.conversation.help)
+        self._exchange(first_word(self.words, "help"), self.conversation.help)
 
     def action_toggle_form(self) -> None:
         self.toggle_class("-form-toggled")
@@ -159,7 +160,7 @@ class InterviewScreen(Screen):
         """Ask a box again through the conversation; the log shows it as "go to 4.1" or "go to 3.1 general"."""
         conv = self.conversation
         name = explain.cell_name(conv.flow, conv.words, cell) if conv.flow is not None else cell[0]
-        self._exchange(f"{self.words.vocabulary('goto')} {name}", lambda: conv.go_to(*cell))
+        self._exchange(f"{first_word(self.words, 'goto')} {name}", lambda: conv.go_to(*cell))
 
     def action_goto(self) -> None:
         self.app.search_boxes()

@@ -14,9 +14,10 @@ from reportbot import explain
 from reportbot.flow.loader import Cell
 from reportbot.render import text as render_text
 from reportbot.report_view import ReportView, RowView
+from reportbot.wording import Wording
 
 from .widgets import MARK_ERROR, MARK_TOTAL, MARK_WARNING, cell, findings_content, view_of
-from .words import Words, localize_bindings
+from .words import localize_bindings
 
 SECTION = "section:"
 
@@ -33,7 +34,7 @@ class ReviewScreen(Screen[Cell | None]):
     AUTO_FOCUS = "#review-table"
     BINDINGS = [Binding("escape", "back", "tui.key.back")]
 
-    def __init__(self, conversation, words: Words) -> None:
+    def __init__(self, conversation, words: Wording) -> None:
         super().__init__()
         self.conversation = conversation
         self.words = words

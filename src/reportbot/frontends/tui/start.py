@@ -13,10 +13,11 @@ from textual.widgets.option_list import Option
 
 from reportbot.export import progress_of
 from reportbot.flow.loader import report_ids
+from reportbot.wording import Wording
 
 from .app import ReportbotApp
 from .widgets import cell
-from .words import Words, localize_bindings
+from .words import localize_bindings, report_name, report_title, status_text
 
 
 class ReportsTable(DataTable):
@@ -36,7 +37,7 @@ class StartScreen(Screen):
         Binding("q", "app.quit", "tui.key.quit", show=False),
     ]
 
-    def __init__(self, words: Words) -> None:
+    def __init__(self, words: Wording) -> None:
         super().__init__()
         self.words = words
         localize_bindings(self, words)
@@ -68,10 +69,10 @@ class StartScreen(Screen):
             done = progress_of(self.app.store, row)
             lines.append((
                 str(row.id),
-                self.words.kind_name(row.kind),
+                report_name(self.words, row.form),
                 str(row.year),
                 row.organization or t("start.no_organization"),
-                self.words.status(row),
+                status_text(self.words, row),
                 t("list.progress", answered=done[0], needed=done[1]) if done else t("list.unknown_progress"),
             ))
         keys = ["id", "report", "year", "organization", "status", "progress"]
@@ -100,9 +101,9 @@ class StartScreen(Screen):
     def action_new(self) -> None:
         self.app.push_screen(NewReportScreen(self.words), self._chosen)
 
-    def _chosen(self, kind: str | None) -> None:
-        if kind:
-            self.app.open_report(kind=kind)
+    def _chosen(self, form: str | None) -> None:
+        if form:
+            self.app.open_report(form=form)
 
 
 class NewReportScreen(ModalScreen[str | None]):
@@ -110,10 +111,10 @@ class NewReportScreen(ModalScreen[str | None]):
 
     app = getters.app(ReportbotApp)
 
-    AUTO_FOCUS = "#kinds"
+    AUTO_FOCUS = "#forms"
     BINDINGS = [Binding("escape", "cancel", "tui.key.back")]
 
-    def __init__(self, words: Words) -> None:
+    def __init__(self, words: Wording) -> None:
         super().__init__()
         self.words = words
         localize_bindings(self, words)
@@ -121,15 +122,15 @@ class NewReportScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         t = self.words.t
         options = [
-            Option(Content(self.words.report_title(kind)), id=kind) for kind in report_ids()
+            Option(Content(report_title(self.words, form)), id=form) for form in report_ids()
         ]
         with Vertical(id="new-dialog"):
             yield Static(Content(t("start.report_question")), id="new-question")
-            yield OptionList(*options, id="kinds")
+            yield OptionList(*options, id="forms")
             yield Static(Content(t("tui.new.hint")), id="new-hint")
         yield Footer()
 
-    @on(OptionList.OptionSelected, "#kinds")
+    @on(OptionList.OptionSelected, "#forms")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 

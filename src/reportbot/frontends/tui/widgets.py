@@ -29,9 +29,7 @@ from reportbot.render import text as render_text
 from reportbot.report_view import ReportView, RowView, SectionView
 from reportbot.wording import Wording
 
-from .words import Words
-
-# A symbol before each kind of message, so that no kind is told apart by colour alone.
+# A symbol before each role of message, so that no role is told apart by colour alone.
 # Warnings and errors also carry their word ("Warning:", "Error:") in the message text.
 SYMBOLS = {
     "say": "",
@@ -50,7 +48,7 @@ MARK_ASKING = "▶"
 MARK_TOTAL = "="
 
 
-# How each kind of message looks (theme variables, so that every theme and NO_COLOR apply).
+# How each role of message looks (theme variables, so that every theme and NO_COLOR apply).
 STYLES = {
     "section": "bold $text-primary",
     "prompt": "bold $text-accent",
@@ -75,10 +73,10 @@ class Entry:
 
 def message_entries(message: Message) -> list[Entry]:
     """One message as paragraphs of the log (the filer's own text is never read as markup)."""
-    style = STYLES.get(message.kind, "")
-    symbol = SYMBOLS.get(message.kind, "")
-    text = f"[{message.tag}] {message.text}" if message.kind == "prompt" and message.tag else message.text
-    first = Entry(Content.styled(text, style), Content.styled(symbol, "bold " + style), message.kind in SPACED)
+    style = STYLES.get(message.role, "")
+    symbol = SYMBOLS.get(message.role, "")
+    text = f"[{message.tag}] {message.text}" if message.role == "prompt" and message.tag else message.text
+    first = Entry(Content.styled(text, style), Content.styled(symbol, "bold " + style), message.role in SPACED)
     entries = [first]
     for number, choice in enumerate(message.choices, 1):
         entries.append(Entry(Content(choice), Content.styled(f"{number}.".rjust(4) + " ", "bold")))
@@ -222,7 +220,7 @@ class ProgressLine(Widget):
     """
     DONE, LEFT = "━", "─"
 
-    def __init__(self, words: Words, **kwargs) -> None:
+    def __init__(self, words: Wording, **kwargs) -> None:
         super().__init__(**kwargs)
         self.words = words
         self.answered = 0
@@ -258,7 +256,7 @@ class FormPanel(ScrollView, can_focus=False):
     FormPanel { overflow-x: hidden; scrollbar-gutter: stable; }
     """
 
-    def __init__(self, words: Words, **kwargs) -> None:
+    def __init__(self, words: Wording, **kwargs) -> None:
         super().__init__(**kwargs)
         self.words = words
         self.conversation = None

@@ -1,47 +1,41 @@
-"""The TUI's own words (screen titles, key names), from dialogs/<lang>/common.yaml ``tui.*``."""
+"""The TUI's own words (screen titles, key names, report names), from dialogs/<lang>/common.yaml ``tui.*``.
+
+The TUI speaks through a core :class:`~reportbot.wording.Wording` (``words_for(language)``, English
+for any message a language lacks); these are the few phrases it builds from one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from reportbot.wording import Wording, wording
+from reportbot.wording import Wording, words_for
 
 
-class Words:
-    """``t(key)`` for the TUI's own keys, in the filer's language."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-        self.common: Wording = wording(language)
-
-    def t(self, key: str, /, **fields: object) -> str:
-        # A language that lacks one of the TUI's own words shows it in English rather than failing.
-        if key not in self.common.common.messages and self.language != "en":
-            return wording("en").t(key, **fields)
-        return self.common.t(key, **fields)
-
-    def vocabulary(self, meaning: str) -> str:
-        """The first word the conversation understands for ``meaning`` ("help", "quit", "go to")."""
-        return self.common.common.vocabulary[meaning][0]
-
-    def kind_name(self, kind: str) -> str:
-        """A report kind's short name for tables and title bars ("CYFSA Part X")."""
-        key = f"tui.kind.{kind}"
-        if key in self.common.common.messages:
-            return self.t(key)
-        return self.report_title(kind)
-
-    def report_title(self, kind: str) -> str:
-        """A report kind's full title, as the IPC names the report."""
-        report = wording(self.language, kind).report
-        return report.title if report else kind
-
-    def status(self, row) -> str:
-        """A report's status in words, as ``reportbot list`` says it."""
-        return self.t("status.changed" if row.changed_since_confirmation else f"status.{row.status}")
+def first_word(words: Wording, meaning: str) -> str:
+    """The first word the conversation understands for ``meaning`` ("help", "quit", "go to")."""
+    return words.common.vocabulary[meaning][0]
 
 
-def localize_bindings(node, words: Words) -> None:
+def report_name(words: Wording, form: str) -> str:
+    """A form's short name for tables and title bars ("CYFSA Part X"); its full title where it has none."""
+    key = f"tui.form.{form}"
+    if key in words.common.messages:
+        return words.t(key)
+    return report_title(words, form)
+
+
+def report_title(words: Wording, form: str) -> str:
+    """A form's full title, as the IPC names the report."""
+    report = words_for(words.language, form).report
+    return report.title if report else form
+
+
+def status_text(words: Wording, row) -> str:
+    """A report's status in words, as ``reportbot list`` says it."""
+    return words.t("status.changed" if row.changed_since_confirmation else f"status.{row.status}")
+
+
+def localize_bindings(node, words: Wording) -> None:
     """Replace binding descriptions that are message keys ("tui.key.review") by their words.
 
     Bindings are class attributes, but their descriptions depend on the
