@@ -97,3 +97,25 @@ def test_every_module_imports_on_its_own():
     problems = [line for run in runs for line in run.communicate()[0].splitlines()]
     assert len(names) > 40 and [run.returncode for run in runs] == [0, 0]
     assert problems == []
+
+
+def _readme_layers() -> str:
+    """The first column of the layer table in README's "How it is built": the modules, top layer first."""
+    import re
+
+    readme = (SRC.parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## How it is built\n", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    return "\n".join(re.split(r"\s{2,}", line)[0] for line in table.splitlines() if line and not line[0].isspace())
+
+
+def test_the_readme_names_every_module_as_it_is():
+    """The layer table of "How it is built" names real modules, and every top-level one (a rename updates it)."""
+    import re
+
+    named = set(re.findall(r"[\w/]+\.py|\b\w+/", _readme_layers()))
+    assert named, "no module named in README's layer table"
+    missing = sorted(n for n in named if not (SRC / n).exists() and not (SRC / "frontends" / n).exists())
+    assert missing == []
+    top = {p.name + ("/" if p.is_dir() else "") for p in SRC.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+    unnamed = sorted(top - named - {"__init__.py", "__main__.py", "schemas.py", "frontends/"})
+    assert unnamed == []
