@@ -248,12 +248,12 @@ def commit_times(folder: Path, count: int) -> list[float]:
     from reportbot.store import Store
 
     store = Store.open(folder / "commits.sqlite3")
-    report = store.create_report("fippa-year-end", 2025)
+    report_id = store.create_report("fippa-year-end", 2025)
     times = []
     try:
         for i in range(count):
             start = time.perf_counter()
-            store.set_answer(report, ("3.1", "personal"), i)
+            store.set_answer(report_id, ("3.1", "personal"), i)
             times.append(time.perf_counter() - start)
     finally:
         store.close()

@@ -570,10 +570,10 @@ def test_deleted_answers_do_not_linger_in_the_file(tmp_path, monkeypatch):
     store = Store.open(path)
     keep = store.create_report("cyfsa-part-x", 2024)
     store.set_answer(keep, ("1.1.organization", None), "Kept Organization")
-    report = store.create_report("cyfsa-part-x", 2025)
+    report_id = store.create_report("cyfsa-part-x", 2025)
     for i in range(300):  # spread over many pages, as a long history does
-        store.set_answer(report, ("1.1.mailing_address", None), f"Zebra Quokka Services, suite {i}")
-    store.delete(report)
+        store.set_answer(report_id, ("1.1.mailing_address", None), f"Zebra Quokka Services, suite {i}")
+    store.delete(report_id)
     store.close()
     data = b"".join(f.read_bytes() for f in tmp_path.iterdir())
     assert b"Kept Organization" in data

@@ -132,11 +132,11 @@ def test_a_4301_digit_answer_at_every_prompt_is_refused_in_one_line(name, tmp_pa
 def _document(db: Path) -> dict:
     store = Store.open(db)
     try:
-        report = store.latest().id
+        report_id = store.latest().id
     finally:
         store.close()
     path = db.with_suffix(".json")
-    assert main(["--db", str(db), "export", str(report), "--format", "json", "-o", str(path)]) == 0
+    assert main(["--db", str(db), "export", str(report_id), "--format", "json", "-o", str(path)]) == 0
     document = json.loads(path.read_text(encoding="utf-8"))
     document.pop("exported", None)
     return document
