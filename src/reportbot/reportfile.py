@@ -15,6 +15,7 @@ import json
 import json.decoder
 import json.scanner
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -140,9 +141,15 @@ def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return out
 
 
+# A long run of digits or an exponent anywhere: the numbers are read one by one and bounded (plain_number).
+_UNBOUNDED = re.compile(r"[0-9](?:[eE]|[0-9]{19})")
+
+
 def _json(text: str, name: str) -> object:
+    # Without either, every number has under 20 digits and no exponent: C's own reading is the same, and faster.
+    bounded = plain_number if _UNBOUNDED.search(text) else None
     try:
-        return json.loads(text, parse_int=plain_number, parse_float=plain_number, object_pairs_hook=_unique)
+        return json.loads(text, parse_int=bounded, parse_float=bounded or Decimal, object_pairs_hook=_unique)
     except json.JSONDecodeError as e:
         raise UnusableFile("json", name=name, detail=e.msg, line=e.lineno, column=e.colno) from None
     except _Repeated as e:
@@ -188,17 +195,15 @@ class _Found(Exception):
         self.line = line
 
 
-def _depth(node: object, limit: int) -> bool:
-    """True when ``node`` nests deeper than ``limit``."""
-    stack = [(node, 0)]
+def _depth(node: dict[Any, Any], limit: int) -> bool:
+    """True when something in ``node`` stands deeper than ``limit`` (a non-empty container at ``limit`` or below)."""
+    stack: list[tuple[dict[Any, Any] | list[Any], int]] = [(node, 0)]
     while stack:
         item, d = stack.pop()
-        if d > limit:
+        children = item.values() if isinstance(item, dict) else item
+        if d >= limit and children:
             return True
-        if isinstance(item, dict):
-            stack.extend((v, d + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, d + 1) for v in item)
+        stack.extend((v, d + 1) for v in children if isinstance(v, (dict, list)))  # scalars end here
     return False
 
 
@@ -294,11 +299,11 @@ def read_answers(flow: CompiledFlow, raw: dict) -> tuple[dict[Cell, Value], list
     answers: dict[Cell, Value] = {}
     problems: list[Finding] = []
     for key, value in raw.items():
-        box_id = clean_text(str(key))[:40]
-        info = flow.by_id.get(box_id)
+        info = flow.by_id.get(key) if isinstance(key, str) else None  # a box's id is clean text already
         if info is None:
-            problems.append(_problem("unknown-box", box_id, None, FileProblem("unknown_box")))
+            problems.append(_problem("unknown-box", clean_text(str(key))[:40], None, FileProblem("unknown_box")))
             continue
+        box_id = info.box.id
         if value is None:
             continue
         if info.columns == (None,):
