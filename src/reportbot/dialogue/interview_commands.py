@@ -6,14 +6,13 @@ personal"; a value as typed) and answers, ending with a prompt.
 
 from __future__ import annotations
 
-from reportbot import explain, report_view
+from reportbot import explain
 from reportbot.dialogue import planner, understand
 from reportbot.dialogue.exchanges import Asking, ChoosingGroup, Proposing, Resolving
 from reportbot.dialogue.interview import Interview
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
 from reportbot.flow.loader import Cell
-from reportbot.render.review import review_lines
 
 
 def help_(talk: Interview) -> list[Message]:
@@ -72,6 +71,10 @@ def later(talk: Interview) -> list[Message]:
 
 
 def review(talk: Interview) -> list[Message]:
+    # Imported when first asked for: building the view's classes costs the plain mode's start-up 5 ms.
+    from reportbot import report_view
+    from reportbot.render.review import review_lines
+
     report = talk.report
     lines = review_lines(report_view.build(report.flow, report.words, report.ev, report.findings()), report.words)
     return [Message("review", line) for line in lines] + talk.reprompt()
