@@ -14,13 +14,13 @@ from reportbot.dialogue import understand
 from reportbot.dialogue.groups import groups_of
 from reportbot.dialogue.messages import Message
 from reportbot.engine import Evaluation, Finding, evaluate
-from reportbot.findings import Findings, assemble
 from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column, load_flow
 from reportbot.values import Value
 from reportbot.wording import Wording, wording
 
 if TYPE_CHECKING:  # not imported at run time: the plain mode starts without pydantic, and sooner
     from reportbot.dialogue.ports import ReportStore
+    from reportbot.findings import Findings
     from reportbot.store import ReportRow
     from reportbot.wording_models import ReportDialog
 
@@ -86,6 +86,8 @@ class OpenReport:
 
     def findings(self, ev: Evaluation | None = None, acknowledged: bool = True) -> Findings:
         """Everything said about the report: the list ``check`` and the exports assemble, with last year's figures."""
+        from reportbot.findings import assemble  # at the first warning, not at start-up
+
         ev = ev or self.ev
         last = self.last_year() if ev.flow.flow.carried_forward else None
         carried = carry.compare(ev.flow, last[0], last[1], ev) if last else []

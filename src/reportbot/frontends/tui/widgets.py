@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.text import Text
@@ -22,12 +23,14 @@ from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import Input
 
-from reportbot import explain, report_view
+from reportbot import explain
 from reportbot.dialogue.messages import Message
 from reportbot.flow.loader import Cell
 from reportbot.render import text as render_text
-from reportbot.report_view import ReportView, RowView, SectionView
 from reportbot.wording import Wording
+
+if TYPE_CHECKING:  # the view is built when the form is first drawn, not at start-up
+    from reportbot.report_view import ReportView, RowView, SectionView
 
 # A symbol before each role of message, so that no role is told apart by colour alone.
 # Warnings and errors also carry their word ("Warning:", "Error:") in the message text.
@@ -378,6 +381,8 @@ def one_line(widget, content: Content) -> Strip:
 
 def view_of(conv) -> ReportView:
     """The conversation's report as every screen shows it, with the findings ``check`` and the exports show."""
+    from reportbot import report_view
+
     return report_view.build(conv.flow, conv.words, conv.ev, conv.findings())
 
 
