@@ -194,7 +194,8 @@ async def test_full_report_with_a_mistake_flagged_and_resolved(name, form, store
 
 async def test_progress_in_words_and_as_a_bar(store):
     app = app_for(store, form="cyfsa-part-x", year=2025)
-    async with app.run_test(size=WIDE) as pilot:
+    # A bar long enough for one answer of 86 to fill a cell of it, beside the form's share of the width.
+    async with app.run_test(size=(240, 36)) as pilot:
         await say(pilot, "Lakeshore CAS")
         answered, total = app.conversation.progress()
         assert answered == 1
@@ -325,6 +326,51 @@ async def test_form_hides_when_narrow_and_f2_shows_it(store):
         assert app.screen.query_one(FormPanel).display
 
 
+async def test_the_form_uses_the_width_it_has(store):
+    # A 46-column panel cut this label at "Name of the child and fa…" however wide the terminal.
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await say(pilot, "")
+        assert "Name of the child and family service provider" in await drawn_form(pilot)
+
+
+async def test_each_column_word_stands_above_its_values_in_the_form(store):
+    lines = (CONVERSATIONS / "fippa-full.txt").read_text(encoding="utf-8").splitlines()
+    app = app_for(store, form="fippa-year-end", year=2025)
+    async with app.run_test(size=WIDE) as pilot:
+        for line in lines[:16]:
+            await say(pilot, line)
+        form = (await drawn_form(pilot)).splitlines()
+        head = next(i for i, line in enumerate(form) if line.startswith("Section 3:"))
+        words, values = form[head + 1], form[head + 2]
+        assert words.rstrip().endswith("personal |  general")
+        # Each "|" of the words lines up with the values' "|", so "general" heads the second column.
+        assert words.rindex("|") == values.rindex("|")
+
+
+async def test_both_columns_of_dollars_are_whole_in_a_narrow_form(store):
+    # The general column was cut to "…" once the two values passed half the panel's width.
+    app = app_for(store, form="fippa-year-end", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in ["", "go to 9.1", "3", "5", "1234.50", "987.25", "250", "12345.75"]:
+            await say(pilot, line)
+        await pilot.press("f2")
+        form = await drawn_form(pilot)
+        assert "$250.00 | $12,345.75" in form
+        assert "$1,484.50 | $13,333.00" in form
+
+
+async def test_a_short_terminal_keeps_the_question_help_and_quit_in_view(store):
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await say(pilot, "")  # the progress line appears: the log grows one line shorter
+        await pilot.pause()
+        log = app.screen.query_one(ChatLog)
+        assert log.scroll_y == log.max_scroll_y
+        shown = {k.key for k in app.screen.query("FooterKey") if k.region.right <= 60 and k.region.width}
+        assert {"f1", "ctrl+q"} <= shown
+
+
 async def test_help_key_asks_the_conversation(store):
     app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
@@ -373,6 +419,29 @@ async def test_review_of_a_two_column_report_goes_to_the_column_chosen(store):
         await pilot.press("enter")
         assert app.conversation.prompt.cell == ("3.1", "general")
         assert "You: go to 3.1 general" in log_lines(app)
+
+
+async def test_a_short_review_shows_rows_below_the_findings(store):
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=(60, 15)) as pilot:
+        for line in CYFSA_ZERO[:6] + ["1", "0", "2", "40", "31", "6", "2", "31", "yes", "9"]:
+            await say(pilot, line)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.screen.query_one("#review-findings").display
+        # The column heads and at least four boxes, not only the findings.
+        assert app.screen.query_one(DataTable).region.height >= 5
+
+
+async def test_the_review_numbers_only_the_boxes_the_workbook_numbers(store):
+    app = app_for(store, form="fippa-year-end", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        await say(pilot, "")
+        await pilot.press("f3")
+        table = app.screen.query_one(DataTable)
+        assert str(table.get_row("1.1.fax")[0]) == ""
+        assert str(table.get_row("1.1.phone")[0]) == ""
+        assert str(table.get_row("1.2")[0]) == "1.2"
 
 
 # ----- the start screen -------------------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ class InterviewScreen(Screen):
 
     BINDINGS = [
         Binding("f1", "help", "tui.key.help"),
+        # Here, not last as the app's: a footer cut short on a narrow terminal still shows Help and Quit.
+        Binding("ctrl+q", "app.quit", "tui.key.quit"),
         Binding("f2", "toggle_form", "tui.key.form"),
         Binding("f3", "review", "tui.key.review"),
         Binding("f4", "goto", "tui.key.goto"),

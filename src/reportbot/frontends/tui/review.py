@@ -90,7 +90,7 @@ class ReviewScreen(Screen[Cell | None]):
                 continue
             for row in section.rows:
                 table.add_row(
-                    cell(row.box if len(row.box) <= 8 else ""),  # long ids (1.1.organization) are not printed numbers
+                    cell(row.box if row.printed else ""),  # named parts (1.1.fax) have no number on the workbook
                     cell(render_text.labelled(w, row), "", label_width),
                     *self._values(view, row, columns, value_width),
                     self._note(row, note_width),

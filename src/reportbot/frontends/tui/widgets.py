@@ -23,7 +23,6 @@ from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import Input
 
-from reportbot import explain
 from reportbot.dialogue.messages import Message
 from reportbot.flow.loader import Cell
 from reportbot.render import text as render_text
@@ -156,7 +155,10 @@ class ChatLog(ScrollView, can_focus=False):
         self.refresh()
 
     def on_resize(self) -> None:
-        self._fit_width()
+        if not self._fit_width():
+            # Same width, new height (the progress line appeared): the end of the log is laid out
+            # only now, and the question asked must stay whole in view.
+            self._resized()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # The first frame is drawn before the Resize event arrives: wrap to the width
@@ -164,11 +166,14 @@ class ChatLog(ScrollView, can_focus=False):
         self._fit_width()
         return super().render_lines(crop)
 
-    def _fit_width(self) -> None:
+    def _fit_width(self) -> bool:
+        """Rewrap the lines when the width changed (the current question stays in view); whether it did."""
         width = self.scrollable_content_region.width
-        if width != self._width:
-            self._width = width
-            self._rerender()  # lines rewrap at the new width; the current question stays in view
+        if width == self._width:
+            return False
+        self._width = width
+        self._rerender()
+        return True
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -413,7 +418,7 @@ def row_mark(row: RowView, asking: bool) -> tuple[str, str]:
     return (MARK_TOTAL, "bold") if row.total else (" ", "")
 
 
-def _section_head(view: ReportView, section: SectionView, w: Wording, width: int) -> list[Content]:
+def _section_head(view: ReportView, section: SectionView, w: Wording, width: int, column_width: int) -> list[Content]:
     head = w.t("section.title", id=section.id, title=section.title)
     if section.skipped_by is not None:
         tail = f" ({w.t('review.skipped')})"
@@ -422,7 +427,8 @@ def _section_head(view: ReportView, section: SectionView, w: Wording, width: int
     out = [Content.styled(head, "bold").truncate(width, ellipsis=True)]
     columns = [c for c in section.columns if c is not None]
     if columns:
-        names = " | ".join(explain.column_label(view.flow, w, c) for c in columns)
+        # Each column's word (as in the prompt tags: "9.1 general") right above its values.
+        names = " | ".join(w.column(c).rjust(column_width) for c in columns)
         labels = Content.styled(names, "italic $text-muted")
         out.append(
             labels.right(width, ellipsis=True) if len(labels.plain) < width else labels.truncate(width, ellipsis=True)
@@ -438,13 +444,13 @@ def form_content(view: ReportView, w: Wording, width: int, asking: Cell | None) 
     for section in view.sections:
         if lines:
             lines.append(Content(""))
-        lines += _section_head(view, section, w, width)
+        columns = [c for c in section.columns if c is not None]
+        # Two-column sections: each column's values right-aligned under each other and under its word.
+        shown = [render_text.value(view, w, c) for r in section.rows for c in r.cells if c.cell[1] is not None]
+        column_width = max([len(v) for v in shown] + [len(w.column(c)) for c in columns] + [1])
+        lines += _section_head(view, section, w, width, column_width)
         if section.skipped_by is not None:
             continue
-        columns = [c for c in section.columns if c is not None]
-        # Two-column sections: each column's values right-aligned under each other.
-        shown = [render_text.value(view, w, c) for r in section.rows for c in r.cells if c.cell[1] is not None]
-        column_width = max([len(v) for v in shown] + [1])
         for row in section.rows:
             if row.severity == "error" and first_flagged is None:
                 first_flagged = len(lines)
@@ -470,8 +476,8 @@ def _form_line(
         value_style = "bold" if row.total else ""
     mark, mark_style = row_mark(row, asking)
     flag = " " + w.t(f"severity.{row.severity}") if row.severity is not None else ""
-    # Two columns need room for both values: a cut "12 | …" hides the second.
-    value_width = min(len(value), max(8, width // 2 if columns else width // 3))
+    # Two columns need room for both values: a cut "12 | …" hides the second; the label is cut instead.
+    value_width = min(len(value), max(8, width - 12 if columns else width // 3))
     value_cell = Content.styled(value, value_style).truncate(value_width, ellipsis=True)
     # Named parts of a box (1.1.organization, 1.1.fax) have no printed number: their label says it all.
     box_id = row.box.ljust(7) if row.printed else ""
