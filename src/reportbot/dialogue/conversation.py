@@ -29,7 +29,7 @@ from reportbot.dialogue.understand import Command
 from reportbot.engine import Evaluation
 from reportbot.findings import Findings
 from reportbot.flow.loader import Cell, CompiledFlow, report_ids
-from reportbot.values import Value, clean_text
+from reportbot.values import Value, clean_text, due_year
 from reportbot.wording import Wording, languages, wording
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ class Conversation:
         return [Message("error", self.common.t("error.line", text=problem))] + self._reprompt()
 
     def default_year(self) -> int:
-        return self.today.year - 1
+        return due_year(self.today)
 
     def create(self) -> list[Message]:
         """Create the report chosen, and open it."""
@@ -175,6 +175,9 @@ class Conversation:
             out.append(Message("notice", report.words.t("start.read_only")))
         if not resumed:
             out.append(Message("say", report.words.t("start.how_it_works")))
+        form_year = report.flow.flow.form_year
+        if form_year is not None and form_year != row.year:
+            out.append(Message("notice", report.words.t("start.form_year", form_year=form_year, year=row.year)))
         if self._identification is not None and not read_only:
             return out + interview.enter(Identifying(self._identification))
         return out + interview.next()

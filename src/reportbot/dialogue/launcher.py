@@ -83,7 +83,7 @@ class ChoosingReport(Launching):
 
 
 class ChoosingYear(Launching):
-    """[year] the reporting year (Enter for last year)."""
+    """[year] the reporting year (Enter for the one whose report is due next)."""
 
     state, trigger = "choosing_year", "choose_year"
 
