@@ -21,7 +21,7 @@ from reportbot.dialogue import understand
 from reportbot.dialogue.commands import BY_NAME
 from reportbot.dialogue.exchanges import Identifying
 from reportbot.dialogue.interview import Interview
-from reportbot.dialogue.launcher import ChoosingDraft, ChoosingReport, ChoosingYear, Launching
+from reportbot.dialogue.launcher import ChoosingDraft, ChoosingDuplicate, ChoosingReport, ChoosingYear, Launching
 from reportbot.dialogue.machine import attach
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.report import OpenReport
@@ -148,9 +148,12 @@ class Conversation:
     def default_year(self) -> int:
         return due_year(self.today)
 
-    def create(self) -> list[Message]:
-        """Create the report chosen, and open it."""
+    def create(self, second: bool = False) -> list[Message]:
+        """Create the report chosen, and open it; first ask to open the one this form and year already have."""
         assert self.form is not None and self.year is not None
+        held = None if second else carry.same_report(self.store, self.form, self.year)
+        if held is not None:
+            return self.launch(ChoosingDuplicate(held.id))
         report_id = self.store.create_report(self.form, self.year, language=self.language)
         self._identification = carry.offer(self.store, self.form, self.year)
         return self.open(report_id, resumed=False)

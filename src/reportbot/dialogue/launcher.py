@@ -104,6 +104,26 @@ class ChoosingYear(Launching):
         return conv.create()
 
 
+class ChoosingDuplicate(Launching):
+    """[open] this form and year already have a report: open it (yes), or start a second one (no)."""
+
+    state, trigger = "choosing_duplicate", "offer_duplicate"
+
+    def __init__(self, report_id: int) -> None:
+        self.report_id = report_id
+
+    def begin(self, conv: Conversation) -> list[Message]:
+        row = conv.store.get(self.report_id)
+        status = conv.common.t(f"status.{row.status}")
+        return conv.launch_prompt("open", conv.common.t("start.duplicate", id=row.id, year=row.year, status=status))
+
+    def reply(self, conv: Conversation, text: str) -> list[Message]:
+        answer = understand.yes_no(conv.common, text)
+        if answer is None:
+            return conv.launch_again(conv.common.t("start.duplicate_yes_no", id=self.report_id))
+        return conv.open(self.report_id, resumed=True) if answer else conv.create(second=True)
+
+
 def _title(language: str, form: str) -> str:
     report = wording(language, form).report
     return report.title if report is not None else form
