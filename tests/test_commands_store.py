@@ -206,6 +206,20 @@ def test_import_compares_with_last_years_report(capsys, db, tmp_path):
     assert "warning: 3.3 general: 21 carried forward from last year, but last year's report (2005) carried 22" in out
 
 
+def test_a_second_import_for_the_same_organization_and_year_is_flagged_and_stored(capsys, db, tmp_path):
+    _import(capsys, db, "fippa-full")
+    status, out, _ = _run(capsys, "--db", db, "--lang", "en", "import", str(REPORTS_DIR / "fippa-full.json"))
+    assert status == 0
+    assert "You already have report 1 for 2005 (draft): this file is stored as a second report." in out
+    assert out.rstrip().splitlines()[-1].startswith("Stored as report 2, a draft")
+    doc = load("fippa-full")
+    doc["answers"]["1.1.institution"] = "Another Ministry"
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(doc, default=float), encoding="utf-8")
+    status, out, _ = _run(capsys, "--db", db, "--lang", "en", "import", str(path))
+    assert status == 0 and "You already have" not in out
+
+
 # --- history ---------------------------------------------------------------------------------------------------------
 
 

@@ -102,7 +102,7 @@ def test_the_readme_draws_the_machine_as_reportbot_graph_does():
 def test_go_to_a_column_is_going_to_it_in_words(store):
     fippa = ["Ministry of Examples", "Pat Lee", "416-555-0100", "pat@example.org", "ministry", "none", "2"]
     typed = conversation(store, fippa, form="fippa-year-end", year=2025)
-    called = conversation(store, fippa, form="fippa-year-end", year=2025)
+    called = conversation(store, ["no", *fippa], form="fippa-year-end", year=2025)  # "no": a second report for 2025
     try:
         by_words = typed.reply("go to 3.1 general")
         assert called.go_to("3.1", "general") == by_words

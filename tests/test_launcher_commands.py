@@ -11,6 +11,7 @@ import pytest
 from reportbot.cli import main
 from reportbot.dialogue.conversation import Conversation
 from reportbot.store import Store
+from reportbot.values import due_year
 from reportbot.wording import wording
 
 COMMANDS = ["help", "?", "why", "why 6.3", "back", "skip", "later", "review", "what's left", "go to 6.3",
@@ -65,7 +66,7 @@ def test_language_fr_at_the_report_or_year_question_in_the_plain_mode(at, tmp_pa
     out = capsys.readouterr().out
     assert code == 0 and "Traceback" not in out
     question = "start.report_question" if at == "report" else "start.year_question"
-    assert f"[{at}] {wording('fr').t(question, year=datetime.date.today().year - 1)} " in out
+    assert f"[{at}] {wording('fr').t(question, year=due_year(datetime.date.today()))} " in out
     assert out.rstrip().endswith(wording("fr").t("quit.nothing"))
 
 

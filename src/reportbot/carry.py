@@ -80,6 +80,16 @@ def previous_report(store: Reports, form: str, year: int, organization: str | No
     return matches[0] if matches else None
 
 
+def same_report(store: Reports, form: str, year: int, organization: str | None = None) -> ReportRow | None:
+    """A report already held for this form and year (and this organization, when both name one), the latest first."""
+    for row in store.reports():
+        if row.form == form and row.year == year:
+            held = organization_of(store, row) if organization else None
+            if held is None or _same(held, organization):
+                return row
+    return None
+
+
 def identification(store: Reports, row: ReportRow) -> dict[Cell, Value]:
     """The text and choice answers of ``row``'s identification section."""
     flow = load_flow(row.form)

@@ -8,6 +8,7 @@ of invisible characters, so nothing stored reads differently from what it is.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from decimal import Decimal, InvalidOperation
@@ -43,6 +44,11 @@ MAX_COUNT = 10**9
 MAX_MONEY = Decimal(10) ** 12
 # The reporting years reportbot accepts anywhere (a report file, reportbot new), so export and import round-trip.
 YEARS = range(1990, 2201)
+
+
+def due_year(today: _dt.date) -> int:
+    """The reporting year whose report is due next: last year's until the end of March, this year's from April."""
+    return today.year - 1 if today.month <= 3 else today.year
 
 
 class ValueProblem(ReportbotError):

@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     flow = report.flow
     answers = {c: v for c, v in report.answers.items() if not flow.by_id[c[0]].is_total}
     org_box = carry.organization_box(flow)
-    organization = answers.get((org_box, None)) if org_box else None
+    named = answers.get((org_box, None)) if org_box else None
+    organization = named if isinstance(named, str) else None
     # A reason that says nothing ("yes", "ok") is not kept: the warning is asked again, as in the conversation.
     acknowledged = {(a["rule"], a.get("column")): a["reason"] for a in report.acknowledged if is_reason(a["reason"])}
     unexplained = [a for a in report.acknowledged if not is_reason(a["reason"])]
@@ -53,11 +54,12 @@ def run(args: argparse.Namespace) -> int:
             say_notices(store, words)
             lang = choose_language(args.lang, report.language or store.get_setting(LANGUAGE_SETTING))
             report_words = words_for(lang, flow.id)
+            held = carry.same_report(store, flow.id, report.year, organization)
             report_id = store.import_report(
                 flow.id,
                 report.year,
                 answers,
-                organization if isinstance(organization, str) else None,
+                organization,
                 report.language,
                 acknowledged,
             )
@@ -71,5 +73,8 @@ def run(args: argparse.Namespace) -> int:
         print(report_words.t("import.carry", text=summary(flow, report_words, f)))
     for a in unexplained:
         print(report_words.t("import.no_reason", rule=a["rule"], reason=a["reason"]))
+    if held is not None:
+        status = report_words.t(f"status.{held.status}")
+        print(report_words.t("import.duplicate", id=held.id, year=held.year, status=status))
     print(report_words.t("import.stored", id=report_id, count=len(answers)))
     return 0

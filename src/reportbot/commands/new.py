@@ -9,7 +9,7 @@ from datetime import date
 
 from reportbot.commands.converse import converse
 from reportbot.flow.loader import report_ids
-from reportbot.values import YEARS
+from reportbot.values import YEARS, due_year
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         from reportbot.wording import wording
 
         words = wording(choose_language(args.lang))
-        message = words.t("new.bad_year", first=YEARS[0], last=YEARS[-1], example=date.today().year - 1)
+        message = words.t("new.bad_year", first=YEARS[0], last=YEARS[-1], example=due_year(date.today()))
         print(f"reportbot: {message}", file=sys.stderr)
         return 2
     return converse(args, form=args.report, year=year)

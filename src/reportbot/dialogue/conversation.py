@@ -21,7 +21,7 @@ from reportbot.dialogue import understand
 from reportbot.dialogue.commands import BY_NAME
 from reportbot.dialogue.exchanges import Identifying
 from reportbot.dialogue.interview import Interview
-from reportbot.dialogue.launcher import ChoosingDraft, ChoosingReport, ChoosingYear, Launching
+from reportbot.dialogue.launcher import ChoosingDraft, ChoosingDuplicate, ChoosingReport, ChoosingYear, Launching
 from reportbot.dialogue.machine import attach
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.report import OpenReport
@@ -29,7 +29,7 @@ from reportbot.dialogue.understand import Command
 from reportbot.engine import Evaluation
 from reportbot.findings import Findings
 from reportbot.flow.loader import Cell, CompiledFlow, report_ids
-from reportbot.values import Value, clean_text
+from reportbot.values import Value, clean_text, due_year
 from reportbot.wording import Wording, languages, wording
 
 if TYPE_CHECKING:
@@ -146,11 +146,14 @@ class Conversation:
         return [Message("error", self.common.t("error.line", text=problem))] + self._reprompt()
 
     def default_year(self) -> int:
-        return self.today.year - 1
+        return due_year(self.today)
 
-    def create(self) -> list[Message]:
-        """Create the report chosen, and open it."""
+    def create(self, second: bool = False) -> list[Message]:
+        """Create the report chosen, and open it; first ask to open the one this form and year already have."""
         assert self.form is not None and self.year is not None
+        held = None if second else carry.same_report(self.store, self.form, self.year)
+        if held is not None:
+            return self.launch(ChoosingDuplicate(held.id))
         report_id = self.store.create_report(self.form, self.year, language=self.language)
         self._identification = carry.offer(self.store, self.form, self.year)
         return self.open(report_id, resumed=False)
@@ -175,6 +178,9 @@ class Conversation:
             out.append(Message("notice", report.words.t("start.read_only")))
         if not resumed:
             out.append(Message("say", report.words.t("start.how_it_works")))
+        form_year = report.flow.flow.form_year
+        if form_year is not None and form_year != row.year:
+            out.append(Message("notice", report.words.t("start.form_year", form_year=form_year, year=row.year)))
         if self._identification is not None and not read_only:
             return out + interview.enter(Identifying(self._identification))
         return out + interview.next()

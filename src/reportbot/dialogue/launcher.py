@@ -83,7 +83,7 @@ class ChoosingReport(Launching):
 
 
 class ChoosingYear(Launching):
-    """[year] the reporting year (Enter for last year)."""
+    """[year] the reporting year (Enter for the one whose report is due next)."""
 
     state, trigger = "choosing_year", "choose_year"
 
@@ -102,6 +102,26 @@ class ChoosingYear(Launching):
             return conv.launch_again(conv.common.t("start.bad_year", year=conv.default_year()))
         conv.year = int(n)
         return conv.create()
+
+
+class ChoosingDuplicate(Launching):
+    """[open] this form and year already have a report: open it (yes), or start a second one (no)."""
+
+    state, trigger = "choosing_duplicate", "offer_duplicate"
+
+    def __init__(self, report_id: int) -> None:
+        self.report_id = report_id
+
+    def begin(self, conv: Conversation) -> list[Message]:
+        row = conv.store.get(self.report_id)
+        status = conv.common.t(f"status.{row.status}")
+        return conv.launch_prompt("open", conv.common.t("start.duplicate", id=row.id, year=row.year, status=status))
+
+    def reply(self, conv: Conversation, text: str) -> list[Message]:
+        answer = understand.yes_no(conv.common, text)
+        if answer is None:
+            return conv.launch_again(conv.common.t("start.duplicate_yes_no", id=self.report_id))
+        return conv.open(self.report_id, resumed=True) if answer else conv.create(second=True)
 
 
 def _title(language: str, form: str) -> str:

@@ -21,6 +21,7 @@ LAUNCH = [
     "choosing_draft",  # reportbot alone: resume a draft or start a new report
     "choosing_report",  # [report]
     "choosing_year",  # [year]
+    "choosing_duplicate",  # [open] a report for this form and year exists: open it instead?
 ]
 INTERVIEW = [
     "identifying",  # [same] last year's identification, in one answer
@@ -41,9 +42,11 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "offer_drafts", "source": "starting", "dest": "choosing_draft"},
     {"trigger": "choose_report", "source": ["starting", "choosing_draft"], "dest": "choosing_report"},
     {"trigger": "choose_year", "source": ["starting", "choosing_report"], "dest": "choosing_year"},
+    {"trigger": "offer_duplicate", "source": ["starting", "choosing_report", "choosing_year"],
+     "dest": "choosing_duplicate"},
     # Last year's identification is offered only to a report just created: from the command line, or after its year.
-    {"trigger": "offer_identification", "source": ["starting", "choosing_report", "choosing_year"],
-     "dest": "identifying"},
+    {"trigger": "offer_identification",
+     "source": ["starting", "choosing_report", "choosing_year", "choosing_duplicate"], "dest": "identifying"},
     {"trigger": "ask", "source": _NEXT, "dest": "asking"},
     {"trigger": "offer_type", "source": _NEXT, "dest": "choosing_type"},
     {"trigger": "offer_group", "source": _NEXT, "dest": "choosing_group"},

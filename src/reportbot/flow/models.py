@@ -163,6 +163,8 @@ class Flow(_Strict):
     """The workbook this file transcribes."""
     reporting_year: str
     """The period the report covers."""
+    form_year: int | None = None
+    """The one reporting year whose form this flow transcribes (FIPPA: 2005); None when the form serves every year."""
     columns: list[Column] = []
     """The report's columns (FIPPA: personal information, general records); empty for single-value reports."""
     organization: str
