@@ -176,7 +176,7 @@ def test_cyfsa_conversation_flags_the_mistake_at_once_and_resolves_it(tmp_path, 
     assert re.search(r"^\[3\.1\] .* forty$", out, flags=re.M)
     # Fewer questions: the remainder proposed, a total of 1 turned into one choice.
     assert re.search(r"^\[5\.2\] That leaves 4 for .*: right\? .* yes$", out, flags=re.M)
-    assert re.search(r"^\[11\.3\] There was just one \(11\.1 is 1\)\. .* paper records$", out, flags=re.M)
+    assert re.search(r"^\[11\.3\] The one theft \(11\.1\): what caused it\? paper records$", out, flags=re.M)
     # Commands.
     assert re.search(r"^\[3\.1\] .* help\n.*one request however many records", out, flags=re.M)
     assert re.search(r"^\[4\.1\] .* why\nThe IPC uses this .*section 4\)\.$", out, flags=re.M)

@@ -15,11 +15,12 @@ from reportbot.dialogue.groups import Group
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
 from reportbot.engine import Finding
-from reportbot.flow.loader import Cell, cell_in_column
+from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column
 from reportbot.values import Value
 
 if TYPE_CHECKING:
     from reportbot.dialogue.interview import Interview
+    from reportbot.wording import Wording
 
 
 class Exchange:
@@ -118,6 +119,19 @@ class Proposing(Exchange):
         return (self.cell, *talk.report.breakdowns(self.cell))
 
 
+def group_question(flow: CompiledFlow, words: Wording, group: Group) -> str:
+    """The one choice's question, its breakdown's own ("The one theft (11.1): who took it?")."""
+    column = ""
+    if group.total[1]:
+        column = words.t("group.column", column=explain.column_label(flow, words, group.total[1]))
+    assert words.report is not None
+    text = words.report.checks.get(group.rule)
+    if text is not None and text.one_choice is not None:
+        # Each breakdown asks its own question: a screen reader hears this line alone.
+        return text.one_choice.format(column=column)
+    return words.t("group.question", total=explain.cell_name(flow, words, group.total), column=column)
+
+
 class ChoosingGroup(Exchange):
     """[11.3] a breakdown of a total of 1, as one choice (with "neither" when it need not add up)."""
 
@@ -138,13 +152,8 @@ class ChoosingGroup(Exchange):
         if (neither := self._neither(talk)) is not None:
             choices.append(neither)
         out = report.section_intro(group.parts[0])
-        column = ""
-        if group.total[1]:
-            label = explain.column_label(report.flow, report.words, group.total[1])
-            column = report.words.t("group.column", column=label)
         tag = group.tag if group.total[1] is None else f"{group.tag} {group.total[1]}"
-        question = report.words.t("group.question", total=report.name(group.total), column=column)
-        return out + talk.ask_prompt(tag, question, choices)
+        return out + talk.ask_prompt(tag, group_question(report.flow, report.words, group), choices)
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
         report, group = talk.report, self.group
