@@ -243,6 +243,19 @@ class ChoosingQuestionnaire(Exchange):
         return talk.choose_questionnaire(str(picked))
 
 
+def _about(talk: Interview, finding: Finding) -> tuple[str, str]:
+    """What a [resolve] or [accept] prompt names: the finding's two sides (or its box), and its column."""
+    report, facts = talk.report, finding.facts
+    if finding.type == "relation":
+        boxes = report.words.t("resolve.boxes", left=facts["left_text"].strip(), right=facts["right_text"].strip())
+    else:
+        boxes = finding.boxes[0]
+    if finding.column is None:
+        return boxes, ""
+    label = explain.column_label(report.flow, report.words, finding.column)
+    return boxes, report.words.t("resolve.column", column=label[:1].lower() + label[1:])
+
+
 class Resolving(Exchange):
     """[resolve] an error: which box should change."""
 
@@ -262,10 +275,13 @@ class Resolving(Exchange):
         out = [Message("error", report.words.t("error.line", text=explain.summary(report.flow, report.words, finding)))]
         if fix := explain.fix(report.words, finding):
             out.append(Message("help", fix))
+        boxes, column = _about(talk, finding)
         if self.suggested is not None:
-            text = report.words.t("resolve.question_suggested", box=report.name(self.suggested))
+            text = report.words.t(
+                "resolve.question_suggested", boxes=boxes, column=column, box=report.name(self.suggested)
+            )
         else:
-            text = report.words.t("resolve.question")
+            text = report.words.t("resolve.question", boxes=boxes, column=column)
         return out + talk.ask_prompt("resolve", text)
 
     def _example(self, talk: Interview) -> str:
@@ -298,10 +314,14 @@ class Accepting(Exchange):
     def begin(self, talk: Interview) -> list[Message]:
         report = talk.report
         talk.finding = self.finding
-        text = explain.summary(report.flow, report.words, self.finding)
-        return [Message("warning", report.words.t("warning.line", text=text))] + talk.ask_prompt(
-            "accept", report.words.t("accept.question")
-        )
+        finding = self.finding
+        text = explain.summary(report.flow, report.words, finding)
+        boxes, column = _about(talk, finding)
+        # The example changes the box just asked when the warning is about it, else the finding's first box.
+        cell = talk.asking if talk.asking is not None and talk.asking[0] in finding.boxes else None
+        cell = cell or cell_in_column(report.flow.by_id[finding.boxes[0]], finding.column) or (finding.boxes[0], None)
+        question = report.words.t("accept.question", boxes=boxes, column=column, box=report.name(cell))
+        return [Message("warning", report.words.t("warning.line", text=text))] + talk.ask_prompt("accept", question)
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
         reason = text.strip()
