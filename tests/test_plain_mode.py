@@ -176,7 +176,7 @@ def test_cyfsa_conversation_flags_the_mistake_at_once_and_resolves_it(tmp_path, 
     assert re.search(r"^\[3\.1\] .* forty$", out, flags=re.M)
     # Fewer questions: the remainder proposed, a total of 1 turned into one choice.
     assert re.search(r"^\[5\.2\] That leaves 4 for .*: right\? .* yes$", out, flags=re.M)
-    assert re.search(r"^\[11\.3\] There was just one \(11\.1 is 1\)\. .* paper records$", out, flags=re.M)
+    assert re.search(r"^\[11\.3\] The one theft \(11\.1\): what caused it\? paper records$", out, flags=re.M)
     # Commands.
     assert re.search(r"^\[3\.1\] .* help\n.*one request however many records", out, flags=re.M)
     assert re.search(r"^\[4\.1\] .* why\nThe IPC uses this .*section 4\)\.$", out, flags=re.M)
@@ -195,9 +195,17 @@ def test_fippa_conversation_column_by_column_with_a_warning_accepted(tmp_path, m
     assert "8.14 general" not in tags and "10.1 personal" not in tags
     assert re.search(r"^\[3\.1 general\] .* two hundred and ten$", out, flags=re.M)
     after = _after(out, "8.18 personal")
-    assert after[1].startswith("Error: 8.19 (8.1 to 8.18) = 2, but it should be at least 7.9 (7.2 + 7.4) = 22: 20 short.")
+    # A finding names its column in words; [resolve] names the boxes and the column it is about.
+    assert after[1].startswith(
+        "Error: Personal information: 8.19 (8.1 to 8.18) = 2, but it should be at least 7.9 (7.2 + 7.4) = 22: 20 short."
+    )
+    assert ("[resolve] Which box should change to make 8.19 and 7.9 agree in the personal information column? "
+            "Press Enter for 8.18 personal") in out
     # 7.7 counts requests from 7.6: more is impossible, an error to resolve, never a warning to accept.
-    assert re.search(r"^\[7\.7 general\] .* 6\nError: 7\.7 = 6, but it should be at most 7\.6 = 5: 1 over\.", out, flags=re.M)
+    assert re.search(r"^\[7\.7 general\] .* 6\nError: General records: 7\.7 = 6, but it should be at most 7\.6 = 5: 1 over\.",
+                     out, flags=re.M)
+    # [accept] names its boxes, and its example changes the box just asked, not always 4.1.
+    assert re.search(r"^\[accept\] If 11\.10 and 11\.6 \+ 11\.7 are right, .* type change 11\.10 to 7 to correct", out, flags=re.M)
     assert "Warning: 7.7" not in out
     assert "Thank you: those figures agree now." in out
     assert "accept" in tags
@@ -206,6 +214,16 @@ def test_fippa_conversation_column_by_column_with_a_warning_accepted(tmp_path, m
         ("fippa-11.10-within-11.6-11.7", None): "One refused request had two statements of disagreement attached."
     }
     assert "That makes $2,259.50 in application and additional fees (9.2.3 general)." in out
+
+
+def test_change_in_a_two_column_box_asks_which_column(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    lines = (CONVERSATIONS / "fippa-full.txt").read_text(encoding="utf-8").splitlines()[:40]
+    _, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], [*lines, "change 10.3 to 1", "2"], monkeypatch, capsys)
+    assert re.search(r"^\[10\.3\] Which column of 10\.3 should be 1\? 2$", out, flags=re.M)
+    assert "10.3 general is now 1." in out
+    _, _, answers = stored(db)
+    assert answers[("10.3", "general")] == 1 and ("10.3", "personal") not in answers
 
 
 def test_not_understood_is_asked_again_and_nothing_is_stored(tmp_path, monkeypatch, capsys):

@@ -50,6 +50,8 @@ class CheckText(_Strict):
     """How to put it right."""
     neither: str | None = None
     """For a breakdown that need not add up: the one-choice answer "none of these", kept as the warning's reason ("thief unknown")."""  # noqa: E501 (the schema's description)
+    one_choice: str | None = None
+    """For a breakdown whose total is 1: the one choice's own question ("The one theft (11.1): who took it?"); {column} names a column."""  # noqa: E501 (the schema's description)
 
 
 class ReportDialog(_Strict):

@@ -15,11 +15,12 @@ from reportbot.dialogue.groups import Group
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
 from reportbot.engine import Finding
-from reportbot.flow.loader import Cell, cell_in_column
+from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column
 from reportbot.values import Value
 
 if TYPE_CHECKING:
     from reportbot.dialogue.interview import Interview
+    from reportbot.wording import Wording
 
 
 class Exchange:
@@ -118,6 +119,19 @@ class Proposing(Exchange):
         return (self.cell, *talk.report.breakdowns(self.cell))
 
 
+def group_question(flow: CompiledFlow, words: Wording, group: Group) -> str:
+    """The one choice's question, its breakdown's own ("The one theft (11.1): who took it?")."""
+    column = ""
+    if group.total[1]:
+        column = words.t("group.column", column=explain.column_label(flow, words, group.total[1]))
+    assert words.report is not None
+    text = words.report.checks.get(group.rule)
+    if text is not None and text.one_choice is not None:
+        # Each breakdown asks its own question: a screen reader hears this line alone.
+        return text.one_choice.format(column=column)
+    return words.t("group.question", total=explain.cell_name(flow, words, group.total), column=column)
+
+
 class ChoosingGroup(Exchange):
     """[11.3] a breakdown of a total of 1, as one choice (with "neither" when it need not add up)."""
 
@@ -138,13 +152,8 @@ class ChoosingGroup(Exchange):
         if (neither := self._neither(talk)) is not None:
             choices.append(neither)
         out = report.section_intro(group.parts[0])
-        column = ""
-        if group.total[1]:
-            label = explain.column_label(report.flow, report.words, group.total[1])
-            column = report.words.t("group.column", column=label)
         tag = group.tag if group.total[1] is None else f"{group.tag} {group.total[1]}"
-        question = report.words.t("group.question", total=report.name(group.total), column=column)
-        return out + talk.ask_prompt(tag, question, choices)
+        return out + talk.ask_prompt(tag, group_question(report.flow, report.words, group), choices)
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
         report, group = talk.report, self.group
@@ -234,6 +243,19 @@ class ChoosingQuestionnaire(Exchange):
         return talk.choose_questionnaire(str(picked))
 
 
+def _about(talk: Interview, finding: Finding) -> tuple[str, str]:
+    """What a [resolve] or [accept] prompt names: the finding's two sides (or its box), and its column."""
+    report, facts = talk.report, finding.facts
+    if finding.type == "relation":
+        boxes = report.words.t("resolve.boxes", left=facts["left_text"].strip(), right=facts["right_text"].strip())
+    else:
+        boxes = finding.boxes[0]
+    if finding.column is None:
+        return boxes, ""
+    label = explain.column_label(report.flow, report.words, finding.column)
+    return boxes, report.words.t("resolve.column", column=label[:1].lower() + label[1:])
+
+
 class Resolving(Exchange):
     """[resolve] an error: which box should change."""
 
@@ -253,10 +275,13 @@ class Resolving(Exchange):
         out = [Message("error", report.words.t("error.line", text=explain.summary(report.flow, report.words, finding)))]
         if fix := explain.fix(report.words, finding):
             out.append(Message("help", fix))
+        boxes, column = _about(talk, finding)
         if self.suggested is not None:
-            text = report.words.t("resolve.question_suggested", box=report.name(self.suggested))
+            text = report.words.t(
+                "resolve.question_suggested", boxes=boxes, column=column, box=report.name(self.suggested)
+            )
         else:
-            text = report.words.t("resolve.question")
+            text = report.words.t("resolve.question", boxes=boxes, column=column)
         return out + talk.ask_prompt("resolve", text)
 
     def _example(self, talk: Interview) -> str:
@@ -289,10 +314,14 @@ class Accepting(Exchange):
     def begin(self, talk: Interview) -> list[Message]:
         report = talk.report
         talk.finding = self.finding
-        text = explain.summary(report.flow, report.words, self.finding)
-        return [Message("warning", report.words.t("warning.line", text=text))] + talk.ask_prompt(
-            "accept", report.words.t("accept.question")
-        )
+        finding = self.finding
+        text = explain.summary(report.flow, report.words, finding)
+        boxes, column = _about(talk, finding)
+        # The example changes the box just asked when the warning is about it, else the finding's first box.
+        cell = talk.asking if talk.asking is not None and talk.asking[0] in finding.boxes else None
+        cell = cell or cell_in_column(report.flow.by_id[finding.boxes[0]], finding.column) or (finding.boxes[0], None)
+        question = report.words.t("accept.question", boxes=boxes, column=column, box=report.name(cell))
+        return [Message("warning", report.words.t("warning.line", text=text))] + talk.ask_prompt("accept", question)
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
         reason = text.strip()

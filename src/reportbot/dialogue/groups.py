@@ -42,12 +42,15 @@ def _single(side: Side) -> Cell | None:
 
 
 def _tag(parts: tuple[Cell, ...], parts_side: Side, total: Cell) -> str:
-    """What the one-choice prompt is tagged: the parts' own group ("11.3"), else their total."""
+    """What the one-choice prompt is tagged: the parts' own group ("11.3"), their total, else the first part.
+
+    Never a total asked elsewhere: the breaches by kind (10.1) are asked in section 11, tagged 11.1.
+    """
     parents = {p[0].rsplit(".", 1)[0] for p in parts}
     if len(parents) == 1 and (parent := parents.pop()).count(".") >= 1:
         return parent
     single = _single(parts_side)
-    return single[0] if single else total[0]
+    return single[0] if single else parts[0][0]
 
 
 @cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reportbot import explain
 from reportbot.dialogue import planner, understand
-from reportbot.dialogue.exchanges import Asking, ChoosingGroup, Proposing, Resolving
+from reportbot.dialogue.exchanges import Asking, ChoosingGroup, Exchange, Proposing, Resolving
 from reportbot.dialogue.interview import Interview
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
@@ -127,7 +127,13 @@ def change(talk: Interview, target: str, typed: str | None) -> list[Message]:
         formula = explain.formula_text(report.flow, talk.words, cell[0])
         return talk.again(talk.words.t("resolve.is_total", box=report.name(cell), formula=formula))
     if cell[1] is None and info.columns != (None,):
-        return talk.again(talk.words.t("change.which_column", box=cell[0]))
+        if typed is None:
+            return talk.again(talk.words.t("change.which_column", box=cell[0]))
+        try:  # a figure that cannot be read is refused before its column is asked
+            value = understand.value_for(talk.words, info.box, typed, report.option_labels(cell[0]))
+        except NotUnderstood as e:
+            return talk.again(str(e))
+        return talk.enter(ChoosingColumn(cell[0], typed, talk.words.value(value, info.box.kind)))
     if typed is None:
         return go_to(talk, report.name(cell))
     try:
@@ -152,6 +158,8 @@ def _after_change(talk: Interview, cell: Cell) -> list[Message]:
         if talk.finding is not None and all(f.key != talk.finding.key for f in report.ev.findings):
             talk.finding = None
         return talk.next()
+    if isinstance(talk.exchange, ChoosingColumn):
+        return talk.next()
     if isinstance(talk.exchange, Asking) and talk.asking == cell:
         return talk.after_answer(cell)
     if isinstance(talk.exchange, (ChoosingGroup, Proposing)) and cell in talk.exchange.offered(talk):
@@ -159,3 +167,27 @@ def _after_change(talk: Interview, cell: Cell) -> list[Message]:
         # again would overwrite what the filer just said, so the next question is worked out anew.
         return talk.next()
     return talk.reprompt()
+
+
+class ChoosingColumn(Exchange):
+    """[10.3] "change 10.3 to 1" in a two-column box: which column gets the figure."""
+
+    state, trigger = "choosing_column", "which_column"
+
+    def __init__(self, box: str, typed: str, shown: str) -> None:
+        self.box, self.typed, self.shown = box, typed, shown
+
+    def _options(self, talk: Interview) -> list[tuple[str, str]]:
+        flow = talk.report.flow
+        return [(c, explain.column_label(flow, talk.words, c)) for c in flow.by_id[self.box].columns if c]
+
+    def begin(self, talk: Interview) -> list[Message]:
+        question = talk.words.t("change.which_column_question", box=self.box, value=self.shown)
+        return talk.ask_prompt(self.box, question, [label for _, label in self._options(talk)])
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        try:
+            column = understand.pick(talk.words, self._options(talk), text)
+        except NotUnderstood as e:
+            return talk.again(str(e))
+        return change(talk, talk.report.name((self.box, column)), self.typed)

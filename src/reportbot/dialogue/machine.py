@@ -31,6 +31,7 @@ INTERVIEW = [
     "proposing",  # [11.3.5] the remainder of a breakdown, proposed
     "resolving",  # [resolve] an error: which box to change
     "accepting",  # [accept] a warning, accepted with a reason
+    "choosing_column",  # [10.3] change 10.3 to 1 in a two-column box: which column
     "confirming",  # [confirm] the report as final
 ]
 STATES = [*LAUNCH, *INTERVIEW, "done"]
@@ -53,6 +54,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "propose", "source": _NEXT, "dest": "proposing"},
     {"trigger": "conflict", "source": _NEXT, "dest": "resolving"},
     {"trigger": "accept_warning", "source": _NEXT, "dest": "accepting"},
+    {"trigger": "which_column", "source": INTERVIEW, "dest": "choosing_column"},
     {"trigger": "wrap_up", "source": _NEXT, "dest": "confirming"},
     {"trigger": "finish", "source": [*LAUNCH, *INTERVIEW], "dest": "done"},
 ]
