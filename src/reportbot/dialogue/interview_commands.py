@@ -52,9 +52,13 @@ def back(talk: Interview) -> list[Message]:
     previous = [c for c in cells[:index] if report.answers.get(c) is not None]
     if not previous:
         return [Message("say", talk.words.t("back.at_start"))] + talk.reprompt()
-    talk.cursor = previous[-1]
+    target = previous[-1]
+    if target in talk.filled:
+        # Boxes reportbot filled without asking: going back objects to them all, from the first.
+        target, talk.filled = talk.filled[0], ()
+    talk.cursor = target
     talk.detour = False
-    return talk.ask(previous[-1])
+    return talk.ask(target)
 
 
 def skip(talk: Interview) -> list[Message]:
