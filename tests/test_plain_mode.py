@@ -204,6 +204,28 @@ def test_zeros_filled_without_asking_are_kept_as_reportbots_inference_and_back_g
     assert [(answers[(f"13.3.{n}", None)], sources[(f"13.3.{n}", None)]) for n in range(2, 6)] == [(0, "derived")] * 4
 
 
+def test_whats_left_names_the_errors_left_for_later_first(tmp_path, monkeypatch, capsys):
+    lines = (CONVERSATIONS / "cyfsa-full.txt").read_text(encoding="utf-8").splitlines()
+    args = ["new", "cyfsa-part-x", "--year", "2025"]
+    _, out = converse(tmp_path / "a.sqlite3", args, lines, monkeypatch, capsys)
+    at = prompts(out).index("confirm")
+    script = [*lines[:at], "change 6.1 to 25", "later", "what's left"]
+    _, out = converse(tmp_path / "r.sqlite3", args, script, monkeypatch, capsys)
+    said = out.splitlines()
+    after = said[said.index(next(line for line in said if line.endswith(" what's left"))) + 1 :]
+    assert after[0].startswith("Error: 6.10 (6.1 to 6.9) = 39, but it should be at least 4.4")
+    assert after[1] == "Every question on the report is answered; what is above must be settled before the report is confirmed."
+
+
+def test_whats_left_counts_what_the_progress_line_counts(tmp_path, monkeypatch, capsys):
+    # Optional boxes (FIPPA's fax, 6a) are not counted, as the progress line does not count them.
+    db = tmp_path / "r.sqlite3"
+    _, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], ["what's left"], monkeypatch, capsys)
+    _, row, answers = stored(db)
+    answered, needed = evaluate(load_flow(row.form), answers).progress()
+    assert re.search(rf"^{needed - answered} questions left \(1\.1\.institution, ", out, flags=re.M)
+
+
 def test_fippa_conversation_column_by_column_with_a_warning_accepted(tmp_path, monkeypatch, capsys):
     db = tmp_path / "r.sqlite3"
     lines = (CONVERSATIONS / "fippa-full.txt").read_text(encoding="utf-8").splitlines()
