@@ -174,8 +174,11 @@ def test_cyfsa_conversation_flags_the_mistake_at_once_and_resolves_it(tmp_path, 
     # Totals said as they become known; words understood as numbers.
     assert "That makes 40 completed access requests (4.4)." in out
     assert re.search(r"^\[3\.1\] .* forty$", out, flags=re.M)
-    # Fewer questions: the remainder proposed, a total of 1 turned into one choice.
-    assert re.search(r"^\[5\.2\] That leaves 4 for .*: right\? .* yes$", out, flags=re.M)
+    # Fewer questions: the remainder proposed, a total of 1 turned into one choice, the zeros and the
+    # box defined as the same as another filled and said (5.2, 13.3.2 to 13.3.5 are no longer asked).
+    assert re.search(r"^\[5\.5\] That leaves 3 for .*: right\? .* yes$", out, flags=re.M)
+    assert re.search(r"^\[5\.1\] .* 28\n5\.2 is the same as 4\.3: 4\.$", out, flags=re.M) and "[5.2]" not in out
+    assert "\nThat accounts for all 2 (13.1): 13.3.2 to 13.3.5 are 0.\n" in out and "[13.3.3]" not in out
     assert re.search(r"^\[11\.3\] The one theft \(11\.1\): what caused it\? paper records$", out, flags=re.M)
     # Commands.
     assert re.search(r"^\[3\.1\] .* help\n.*one request however many records", out, flags=re.M)
@@ -183,6 +186,44 @@ def test_cyfsa_conversation_flags_the_mistake_at_once_and_resolves_it(tmp_path, 
     assert re.search(r"^\[4\.3\] .* back\n\[4\.2\] .*\(now 6; press Enter to keep it\) $", out, flags=re.M)
     assert "  4.4 Total access requests completed: 40 (total)" in out
     assert "2.1 is now 0." in out
+
+
+def test_zeros_filled_without_asking_are_kept_as_reportbots_inference_and_back_goes_to_the_first(
+    tmp_path, monkeypatch, capsys
+):
+    lines = (CONVERSATIONS / "cyfsa-full.txt").read_text(encoding="utf-8").splitlines()
+    args = ["new", "cyfsa-part-x", "--year", "2025"]
+    _, out = converse(tmp_path / "a.sqlite3", args, lines, monkeypatch, capsys)
+    at = prompts(out).index("13.3.1")
+    db = tmp_path / "r.sqlite3"
+    _, out = converse(db, args, [*lines[: at + 1], "back"], monkeypatch, capsys)
+    assert re.search(r"^That accounts for all 2 \(13\.1\): 13\.3\.2 to 13\.3\.5 are 0\.$", out, flags=re.M)
+    assert re.search(r"^\[14\.1\] .* back\n(?:[^\[].*\n)*\[13\.3\.2\] .*\(now 0; press Enter to keep it\) $", out, flags=re.M)
+    store, row, answers = stored(db)
+    sources = store.answer_sources(row.id)
+    assert [(answers[(f"13.3.{n}", None)], sources[(f"13.3.{n}", None)]) for n in range(2, 6)] == [(0, "derived")] * 4
+
+
+def test_whats_left_names_the_errors_left_for_later_first(tmp_path, monkeypatch, capsys):
+    lines = (CONVERSATIONS / "cyfsa-full.txt").read_text(encoding="utf-8").splitlines()
+    args = ["new", "cyfsa-part-x", "--year", "2025"]
+    _, out = converse(tmp_path / "a.sqlite3", args, lines, monkeypatch, capsys)
+    at = prompts(out).index("confirm")
+    script = [*lines[:at], "change 6.1 to 25", "later", "what's left"]
+    _, out = converse(tmp_path / "r.sqlite3", args, script, monkeypatch, capsys)
+    said = out.splitlines()
+    after = said[said.index(next(line for line in said if line.endswith(" what's left"))) + 1 :]
+    assert after[0].startswith("Error: 6.10 (6.1 to 6.9) = 39, but it should be at least 4.4")
+    assert after[1] == "Every question on the report is answered; what is above must be settled before the report is confirmed."
+
+
+def test_whats_left_counts_what_the_progress_line_counts(tmp_path, monkeypatch, capsys):
+    # Optional boxes (FIPPA's fax, 6a) are not counted, as the progress line does not count them.
+    db = tmp_path / "r.sqlite3"
+    _, out = converse(db, ["new", "fippa-year-end", "--year", "2025"], ["what's left"], monkeypatch, capsys)
+    _, row, answers = stored(db)
+    answered, needed = evaluate(load_flow(row.form), answers).progress()
+    assert re.search(rf"^{needed - answered} questions left \(1\.1\.institution, ", out, flags=re.M)
 
 
 def test_fippa_conversation_column_by_column_with_a_warning_accepted(tmp_path, monkeypatch, capsys):

@@ -86,3 +86,19 @@ def test_the_warnings_to_accept_are_read_only_once_everything_is_answered():
 
 def test_a_complete_report_is_confirmed():
     assert plan(answers()) == planner.Confirm()
+
+
+def test_the_parts_left_once_the_given_parts_reach_their_total_are_filled_with_0():
+    # 13.1 = 2 and 13.3.1 = 2: 13.3.2 to 13.3.5 can only be 0.
+    got = plan(answers("13.3.2"))
+    cells = tuple((f"13.3.{n}", None) for n in range(2, 6))
+    assert got == planner.Fill(cells, 0, ("13.1", None))
+
+
+def test_a_box_stated_equal_to_another_is_filled_from_it_not_proposed():
+    # 5.2 is "the same as box 4.3" (4.3 = 4).
+    assert plan(answers("5.2")) == planner.Fill((("5.2", None),), 4, ("4.3", None), same=True)
+
+
+def test_a_filled_box_gone_back_to_is_asked():
+    assert plan(answers("13.3.2"), cursor=("13.3.2", None), declined=("13.3.2", None)) == planner.Ask(("13.3.2", None))

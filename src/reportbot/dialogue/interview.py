@@ -41,6 +41,7 @@ class Interview:
         self.declined: Cell | None = None  # a box whose proposed remainder the filer turned down
         self.deferred: set[tuple] = set()  # errors put off ("later")
         self.finding: Finding | None = None  # the error being fixed, or the warning being accepted
+        self.filled: tuple[Cell, ...] = ()  # the boxes last filled without asking: "back" returns to the first
 
     @property
     def words(self) -> Wording:
@@ -74,7 +75,36 @@ class Interview:
             # Deferred errors: confirmation needs them resolved.
             self.deferred.clear()
             return [Message("say", self.words.t("confirm.errors_first"))] + self.enter(Resolving(plan.finding))
+        if isinstance(plan, planner.Fill):
+            return self.fill(plan)
         return self.enter(for_plan(plan))
+
+    def fill(self, plan: planner.Fill) -> list[Message]:
+        """Store what the arithmetic already knows (as reportbot's inference), say it in one line, move on."""
+        report = self.report
+        if report.read_only:
+            return self.ask(plan.cells[0])
+        for cell in plan.cells:
+            report.write(cell, plan.value, "derived")
+        self.filled = plan.cells
+        # From the first filled box on: in a two-column report the other column's parts come next.
+        return report.section_intro(plan.cells[0]) + [Message("say", self._filled_line(plan))] + self.after_change(
+            plan.cells[0]
+        )
+
+    def _filled_line(self, plan: planner.Fill) -> str:
+        report, words = self.report, self.words
+        total = report.name(plan.total)
+        if plan.same:
+            value = report.display(plan.total, plan.value)
+            return words.t("fill.same", cell=report.name(plan.cells[0]), total=total, value=value)
+        given = report.ev.values[plan.total]
+        assert given is not None  # the planner fills only from a known total
+        value = report.display(plan.total, given)
+        if len(plan.cells) == 1:
+            return words.t("fill.zero", value=value, total=total, cell=report.name(plan.cells[0]))
+        cells = words.t("fill.range", first=report.name(plan.cells[0]), last=report.name(plan.cells[-1]))
+        return words.t("fill.zeros", value=value, total=total, cells=cells)
 
     def ask(self, cell: Cell) -> list[Message]:
         if cell == self.report.questionnaire():

@@ -52,9 +52,13 @@ def back(talk: Interview) -> list[Message]:
     previous = [c for c in cells[:index] if report.answers.get(c) is not None]
     if not previous:
         return [Message("say", talk.words.t("back.at_start"))] + talk.reprompt()
-    talk.cursor = previous[-1]
+    target = previous[-1]
+    if target in talk.filled:
+        # Boxes reportbot filled without asking: going back objects to them all, from the first.
+        target, talk.filled = talk.filled[0], ()
+    talk.cursor = target
     talk.detour = False
-    return talk.ask(previous[-1])
+    return talk.ask(target)
 
 
 def skip(talk: Interview) -> list[Message]:
@@ -81,14 +85,24 @@ def review(talk: Interview) -> list[Message]:
 
 
 def left(talk: Interview) -> list[Message]:
-    report = talk.report
-    cells = [c for c in planner.askable(report.ev) if report.ev.values.get(c) is None]
+    """The errors and unaccepted warnings first, then the boxes still to answer (as many as progress counts)."""
+    report, words = talk.report, talk.words
+    ev = report.ev
+    out = [Message("error", words.t("error.line", text=explain.summary(report.flow, words, f))) for f in ev.errors]
+    accepted = report.acknowledged()
+    out += [
+        Message("warning", words.t("warning.line", text=explain.summary(report.flow, words, f)))
+        for f in report.warnings(ev)
+        if f.key not in accepted
+    ]
+    cells = ev.missing
     if not cells:
-        return [Message("say", talk.words.t("left.none"))] + talk.reprompt()
+        key = "left.none_but_findings" if out else "left.none"
+        return out + [Message("say", words.t(key))] + talk.reprompt()
     order = [s.id for s in report.flow.flow.sections]
     sections = sorted({report.flow.section_of(c[0]).id for c in cells}, key=order.index)
-    text = talk.words.t("left.some", count=len(cells), cells=report.cells_text(cells), sections=", ".join(sections))
-    return [Message("say", text)] + talk.reprompt()
+    text = words.t("left.some", count=len(cells), cells=report.cells_text(cells), sections=", ".join(sections))
+    return out + [Message("say", text)] + talk.reprompt()
 
 
 def go_to(talk: Interview, target: str) -> list[Message]:

@@ -54,6 +54,16 @@ class Propose(Step):
         self.cell, self.value = cell, value
 
 
+class Fill(Step):
+    """Parts the arithmetic already knows, stored without asking: the zeros left once the parts given reach
+    their total, or a box the workbook defines as the same as another (CYFSA 5.2, "same as box 4.3")."""
+
+    __slots__ = ("cells", "value", "total", "same")
+
+    def __init__(self, cells: tuple[Cell, ...], value: Value, total: Cell, same: bool = False) -> None:
+        self.cells, self.value, self.total, self.same = cells, value, total, same
+
+
 class ChooseGroup(Step):
     """[11.3] a breakdown of a total of 1, as one choice."""
 
@@ -96,7 +106,7 @@ class Confirm(Step):
     __slots__ = ()
 
 
-Plan = Ask | Propose | ChooseGroup | ChooseQuestionnaire | Resolve | Accept | Confirm
+Plan = Ask | Propose | Fill | ChooseGroup | ChooseQuestionnaire | Resolve | Accept | Confirm
 
 
 def questionnaire(ev: Evaluation) -> Cell | None:
@@ -151,6 +161,22 @@ def remainder(ev: Evaluation, cell: Cell) -> Value | None:
     return None
 
 
+def known(ev: Evaluation, cell: Cell) -> Fill | None:
+    """The parts of ``cell``'s breakdown that can only be 0 (the parts given reach the total), or the
+    value of a box stated equal to another one; None when the filer has to say."""
+    for g in groups_of(ev.flow, cell):
+        total = ev.values.get(g.total)
+        if total is None or not g.binding:
+            continue
+        if len(g.parts) == 1:
+            return Fill(g.parts, total, g.total, same=True)
+        open_parts = tuple(p for p in g.parts if ev.values.get(p) is None and ev.on_route(p))
+        given = [ev.values.get(p) for p in g.parts if p not in open_parts]
+        if sum(v for v in given if v is not None) == total:  # type: ignore[misc]  # parts and totals are counts
+            return Fill(open_parts, 0, g.total)
+    return None
+
+
 def next_exchange(
     ev: Evaluation,
     *,
@@ -178,6 +204,8 @@ def next_exchange(
         group = group_due(ev, cell)
         if group is not None:
             return ChooseGroup(group)
+        if cell != declined and (fill := known(ev, cell)) is not None:
+            return fill
         value = remainder(ev, cell) if cell != declined else None
         if value is not None:
             return Propose(cell, value)
