@@ -62,6 +62,11 @@ def run(
             render(conversation.reply(line), out)
         out.flush()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: as quit (every answer is already saved); 130 tells a script it was interrupted
+        out.write("\n")
+        render(conversation.leave(), out)
+        out.flush()
+        return 130
     except StoreError as e:  # a full disk, a read-only file: say so in one line, and stop asking
         out.write(stopped(conversation, e) + "\n")
         out.flush()
