@@ -165,8 +165,9 @@ def test_cyfsa_conversation_flags_the_mistake_at_once_and_resolves_it(tmp_path, 
     lines = (CONVERSATIONS / "cyfsa-full.txt").read_text(encoding="utf-8").splitlines()
     _, out = converse(tmp_path / "r.sqlite3", ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
     after_69 = _after(out, "6.9")
-    assert after_69[0] == "That makes 39 requests counted by outcome (6.10)."
-    assert after_69[1].startswith("Error: 6.10 (6.1 to 6.9) = 39, but it should be at least 4.4 (4.1 + 4.2 + 4.3) = 40: 1 short.")
+    assert after_69[0] == "2."  # 6.9 was answered "two": said back as digits (issue 13, item 6)
+    assert after_69[1] == "That makes 39 requests counted by outcome (6.10)."
+    assert after_69[2].startswith("Error: 6.10 (6.1 to 6.9) = 39, but it should be at least 4.4 (4.1 + 4.2 + 4.3) = 40: 1 short.")
     resolve = next(line for line in after_69 if line.startswith("[resolve]"))
     assert "Press Enter for 6.9" in resolve and resolve.endswith(" 6.1")
     assert "(now 25; press Enter to keep it) 26" in out

@@ -217,6 +217,7 @@ def test_processes_creating_one_database_at_once_keep_every_import(tmp_path):
             assert p.stdout.readline() == "ready\n", p.stderr.read()  # type: ignore[union-attr]
         for round_ in range(24):
             db = tmp_path / f"round{round_}" / "new.sqlite3"
+            db.parent.mkdir()  # --db in a folder that does not exist is refused (issue 13, item 14)
             go = tmp_path / f"go{round_}"
             for p in racers:
                 p.stdin.write(f"{go} {db} {REPORTS_DIR / 'cyfsa-zero.json'}\n")  # type: ignore[union-attr]

@@ -92,10 +92,30 @@ def entry() -> int:
     return main()
 
 
+def _db_folder_missing(args: argparse.Namespace) -> int | None:
+    """--db in a folder that does not exist: refused, nothing created (exit 2).
+
+    A mistyped path would open a new empty database, whose "No reports yet" reads as if the reports were lost.
+    """
+    from pathlib import Path
+
+    path = Path(args.db).expanduser()
+    if path.parent.is_dir():
+        return None
+    from reportbot.commands.store_errors import refused
+    from reportbot.language import choose_language
+    from reportbot.store import StoreError
+    from reportbot.wording import wording
+
+    return refused(StoreError("no_folder", path=path, folder=path.parent), wording(choose_language(args.lang)))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # Import only the command named on the line (any word of it that is a command name, to be safe).
     args = build_parser(only=argv).parse_args(argv)
+    if args.db is not None and (status := _db_folder_missing(args)) is not None:
+        return status
     if args.db is None:
         args.db = os.environ.get("REPORTBOT_DB")
     if not args.command:

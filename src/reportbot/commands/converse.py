@@ -14,11 +14,24 @@ from reportbot.dialogue.conversation import Conversation
 from reportbot.language import choose_language
 
 
-def plain_wanted(args: argparse.Namespace) -> bool:
-    """--plain, $REPORTBOT_PLAIN=1, or input or output that is not a terminal."""
-    if args.plain or os.environ.get("REPORTBOT_PLAIN", "") not in ("", "0"):
-        return True
-    return not (sys.stdin.isatty() and sys.stdout.isatty())
+def _set(name: str) -> bool:
+    """A variable that asks for something: set, not empty and not "0" (as gh and clack read ACCESSIBLE)."""
+    return os.environ.get(name, "") not in ("", "0")
+
+
+def plain_wanted(args: argparse.Namespace) -> str | None:
+    """Why the line mode is chosen (a ``plain.chosen.*`` key's tail), or None for the TUI.
+
+    --plain, $REPORTBOT_PLAIN, $ACCESSIBLE (the variable screen-reader users set once for gh,
+    huh and clack), or input or output that is not a terminal.
+    """
+    if args.plain:
+        return "flag"
+    if _set("REPORTBOT_PLAIN"):
+        return "env"
+    if _set("ACCESSIBLE"):
+        return "accessible"
+    return None if sys.stdin.isatty() and sys.stdout.isatty() else "not_terminal"
 
 
 def converse(args: argparse.Namespace, **where: object) -> int:
@@ -50,7 +63,8 @@ def converse(args: argparse.Namespace, **where: object) -> int:
                 where["report_id"] = latest.id
             elif isinstance(report_id := where.get("report_id"), int):
                 store.get(report_id)  # resume 99: said here in one line, before any front end starts
-            if not plain_wanted(args):
+            chosen = plain_wanted(args)
+            if chosen is None:
                 from reportbot.frontends.tui.app import run_tui
 
                 return run_tui(store, language, **where)
@@ -63,7 +77,7 @@ def converse(args: argparse.Namespace, **where: object) -> int:
             return 2
         from reportbot.frontends import plain
 
-        return plain.run(conversation, sys.stdin, sys.stdout, echo=not sys.stdin.isatty())
+        return plain.run(conversation, sys.stdin, sys.stdout, echo=not sys.stdin.isatty(), chosen=chosen)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

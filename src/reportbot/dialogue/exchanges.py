@@ -82,7 +82,17 @@ class Asking(Exchange):
             value = understand.value_for(talk.words, box, text, talk.report.option_labels(cell[0]))
         except NotUnderstood as e:
             return talk.again(str(e))
-        return talk.set(cell, value, "said")
+        return _heard(talk, cell, text, value) + talk.set(cell, value, "said")
+
+
+def _heard(talk: Interview, cell: Cell, text: str, value: Value) -> list[Message]:
+    """A number typed in words, said back as digits ("42.") before moving on; nothing for digits."""
+    if talk.report.flow.by_id[cell[0]].box.kind not in _NUMBERS or not understand.in_words(talk.words, text):
+        return []
+    return [Message("say", talk.words.t("ask.heard", value=talk.report.display(cell, value)))]
+
+
+_NUMBERS = frozenset({"count", "money", "decimal"})
 
 
 class Proposing(Exchange):
@@ -113,7 +123,7 @@ class Proposing(Exchange):
             typed = understand.value_for(talk.words, talk.report.flow.by_id[cell[0]].box, text)
         except NotUnderstood as e:
             return talk.again(str(e))
-        return talk.set(cell, typed, "said")
+        return _heard(talk, cell, text, typed) + talk.set(cell, typed, "said")
 
     def offered(self, talk: Interview) -> tuple[Cell, ...]:
         return (self.cell, *talk.report.breakdowns(self.cell))

@@ -149,6 +149,20 @@ def number(words: Wording, text: str) -> Decimal:
         raise NotUnderstood(words.t("understand.not_a_number", text=_excerpt(text))) from None
 
 
+def in_words(words: Wording, text: str) -> bool:
+    """True when ``text`` is a number in words ("fourty-two", "vingt et un"): said back as digits to show a misreading.
+
+    Not digits (read as typed) and not a zero word ("none": nothing to misread).
+    """
+    raw = normalize(text)
+    if not raw or _fold(raw) in _vocab(words, "zero"):
+        return False
+    try:
+        return _digits(words, raw) is None
+    except NotUnderstood:
+        return False
+
+
 def value_for(words: Wording, box: Box, text: str, option_labels: dict[str, str] | None = None) -> Value:
     """The value of ``box`` that ``text`` gives, checked against the box's kind."""
     kind = box.kind

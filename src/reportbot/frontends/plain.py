@@ -36,10 +36,18 @@ def ask(prompt: Message, out: IO[str]) -> None:
     out.flush()
 
 
-def run(conversation: Conversation, stdin: IO[str], out: IO[str], echo: bool = False) -> int:
-    """Hold the conversation over ``stdin``/``out`` until it ends or input does; 2 when the store fails."""
+def run(
+    conversation: Conversation, stdin: IO[str], out: IO[str], echo: bool = False, chosen: str | None = None
+) -> int:
+    """Hold the conversation over ``stdin``/``out`` until it ends or input does; 2 when the store fails.
+
+    ``chosen`` says why the line mode was chosen (see commands.converse.plain_wanted): its first line
+    says so and how to switch, since a screen-reader user cannot see which mode started.
+    """
     startup.resume()
     try:
+        if chosen is not None:
+            out.write(conversation.words.t(f"plain.chosen.{chosen}") + "\n")
         render(conversation.start(), out)
         while not conversation.finished and conversation.prompt is not None:
             ask(conversation.prompt, out)
@@ -54,6 +62,11 @@ def run(conversation: Conversation, stdin: IO[str], out: IO[str], echo: bool = F
             render(conversation.reply(line), out)
         out.flush()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: as quit (every answer is already saved); 130 tells a script it was interrupted
+        out.write("\n")
+        render(conversation.leave(), out)
+        out.flush()
+        return 130
     except StoreError as e:  # a full disk, a read-only file: say so in one line, and stop asking
         out.write(stopped(conversation, e) + "\n")
         out.flush()
