@@ -205,6 +205,20 @@ def test_zeros_filled_without_asking_are_kept_as_reportbots_inference_and_back_g
     assert [(answers[(f"13.3.{n}", None)], sources[(f"13.3.{n}", None)]) for n in range(2, 6)] == [(0, "derived")] * 4
 
 
+
+def test_a_filled_breakdown_is_one_commit(tmp_path, monkeypatch, capsys):
+    """A filled breakdown waits for the disk once, not once a box (a turn's p99 is its fsyncs)."""
+    from reportbot.store import Store
+
+    commits: list[list] = []
+    one, many = Store.set_answer, Store.set_answers
+    monkeypatch.setattr(Store, "set_answer", lambda s, rid, cell, *a: (commits.append([cell]), one(s, rid, cell, *a))[1])
+    monkeypatch.setattr(Store, "set_answers", lambda s, rid, v, *a: (commits.append(list(v)), many(s, rid, v, *a))[1])
+    lines = (CONVERSATIONS / "cyfsa-full.txt").read_text(encoding="utf-8").splitlines()
+    converse(tmp_path / "r.sqlite3", ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
+    assert [("13.3.2", None), ("13.3.3", None), ("13.3.4", None), ("13.3.5", None)] in commits
+
+
 def test_whats_left_names_the_errors_left_for_later_first(tmp_path, monkeypatch, capsys):
     lines = (CONVERSATIONS / "cyfsa-full.txt").read_text(encoding="utf-8").splitlines()
     args = ["new", "cyfsa-part-x", "--year", "2025"]

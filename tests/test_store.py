@@ -118,6 +118,16 @@ def test_bad_values_and_hows_are_refused(store):
 # --- history, confirmation ------------------------------------------------------------------------
 
 
+def test_several_answers_are_stored_in_one_transaction_all_or_none(store):
+    rid = store.create_report("cyfsa-part-x", 2025)
+    store.set_answers(rid, {("13.3.2", None): 0, ("13.3.3", None): 0}, "derived")
+    assert store.answers(rid) == {("13.3.2", None): 0, ("13.3.3", None): 0}
+    assert store.answer_sources(rid) == {("13.3.2", None): "derived", ("13.3.3", None): "derived"}
+    with pytest.raises(ValueError):  # the second value cannot be stored: the first is not kept either
+        store.set_answers(rid, {("13.3.4", None): 0, ("13.3.5", None): Decimal("NaN")}, "derived")
+    assert ("13.3.4", None) not in store.answers(rid)
+
+
 def test_none_removes_an_answer_and_history_keeps_old_and_new(store):
     rid = store.create_report("fippa-year-end", 2025)
     store.set_answer(rid, ("3.1", "personal"), 4)

@@ -84,8 +84,7 @@ class Interview:
         report = self.report
         if report.read_only:
             return self.ask(plan.cells[0])
-        for cell in plan.cells:
-            report.write(cell, plan.value, "derived")
+        report.write_all(list(plan.cells), plan.value, "derived")  # one commit: one wait for the disk, not one a box
         self.filled = plan.cells
         # From the first filled box on: in a two-column report the other column's parts come next.
         return report.section_intro(plan.cells[0]) + [Message("say", self._filled_line(plan))] + self.after_change(

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from reportbot.carry import Reports
 from reportbot.flow.loader import Cell
+from reportbot.values import Value
 
 
 class ReportStore(Reports, Protocol):
@@ -21,6 +22,8 @@ class ReportStore(Reports, Protocol):
         ...
 
     def answer_sources(self, report_id: int) -> dict[Cell, str]: ...
+
+    def set_answers(self, report_id: int, values: dict[Cell, Value], how: str) -> None: ...
 
     def set_language(self, report_id: int, lang: str | None) -> None: ...
 

@@ -59,6 +59,15 @@ class OpenReport:
             self.recent.remove(cell)
         self.recent.append(cell)
 
+    def write_all(self, cells: list[Cell], value: Value, how: str) -> None:
+        """Write several answers through to the store in one commit (none of them the organization)."""
+        self.store.set_answers(self.id, dict.fromkeys(cells, value), how)
+        for cell in cells:
+            self.answers[cell] = value
+            if cell in self.recent:
+                self.recent.remove(cell)
+            self.recent.append(cell)
+
     def reload(self) -> None:
         """Read the answers again (after last year's identification was copied in)."""
         self.answers = dict(self.store.answers(self.id))

@@ -168,6 +168,18 @@ class Store(StoreBase):
             if self._put(c, report_id, cell, new, how, now):
                 self._touch(c, report_id, now, unconfirm=True)
 
+    def set_answers(self, report_id: int, values: dict[Cell, Value], how: str) -> None:
+        """Store several answers in one transaction (all or none): one commit, one wait for the disk."""
+        if how not in HOWS:
+            raise ValueError(f"how must be one of {', '.join(HOWS)}, not {how!r}")
+        encoded = {cell: encode(value) for cell, value in values.items()}
+        now = codec.now()
+        with self._write() as c:
+            self._writable(c, report_id)
+            changed = [self._put(c, report_id, cell, new, how, now) for cell, new in encoded.items()]
+            if any(changed):
+                self._touch(c, report_id, now, unconfirm=True)
+
     def _put(self, c: sqlite3.Connection, report_id: int, cell: Cell, new: tuple[str, str] | None,
              how: str, now: str) -> bool:
         """Write one answer and its history row; False when nothing changed."""
