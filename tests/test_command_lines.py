@@ -20,10 +20,7 @@ from reports import load
 UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|pwned")
 
 
-@pytest.fixture(autouse=True)
-def _never_the_real_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("REPORTBOT_DB", str(tmp_path / "env" / "reportbot.sqlite3"))
-    monkeypatch.delenv("REPORTBOT_PLAIN", raising=False)
+pytestmark = pytest.mark.usefixtures("never_the_real_database")
 
 
 @pytest.fixture

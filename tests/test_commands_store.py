@@ -14,11 +14,7 @@ from reportbot.store import Store
 from reportbot.wording import languages
 from reports import REPORTS_DIR, changed, load
 
-
-@pytest.fixture(autouse=True)
-def _never_the_real_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("REPORTBOT_DB", str(tmp_path / "env" / "reportbot.sqlite3"))
-    monkeypatch.delenv("REPORTBOT_PLAIN", raising=False)
+pytestmark = pytest.mark.usefixtures("never_the_real_database")
 
 
 @pytest.fixture

@@ -25,13 +25,6 @@ README = Path(__file__).parent.parent / "README.md"
 TODAY = datetime.date(2026, 3, 1)
 
 
-@pytest.fixture
-def store(tmp_path):
-    store = Store.open(tmp_path / "r.sqlite3")
-    yield store
-    store.close()
-
-
 def conversation(store, lines=(), language="en", **where):
     conv = Conversation(store, language=language, today=TODAY, **where)
     conv.start()

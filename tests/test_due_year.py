@@ -7,16 +7,8 @@ import datetime as dt
 import pytest
 
 from reportbot.dialogue.conversation import Conversation
-from reportbot.store import Store
 from reportbot.values import due_year
 from reportbot.wording import wording
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store.open(tmp_path / "r.sqlite3")
-    yield store
-    store.close()
 
 
 @pytest.mark.parametrize(

@@ -7,17 +7,9 @@ import datetime as dt
 import pytest
 
 from reportbot.dialogue.conversation import Conversation
-from reportbot.store import Store
 from reportbot.wording import wording
 
 TODAY = dt.date(2026, 3, 1)
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store.open(tmp_path / "r.sqlite3")
-    yield store
-    store.close()
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

@@ -35,9 +35,7 @@ HOSTILE = Path(__file__).parent / "data" / "store" / "hostile-fippa.json"
 EN = {form: wording("en", form) for form in ("fippa-year-end", "cyfsa-part-x")}
 
 
-@pytest.fixture(autouse=True)
-def _never_the_real_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("REPORTBOT_DB", str(tmp_path / "env" / "reportbot.sqlite3"))
+pytestmark = pytest.mark.usefixtures("never_the_real_database")
 
 
 def _subject(doc: dict, **kw) -> Subject:

@@ -26,10 +26,7 @@ from reports import REPORTS_DIR
 CONTROL = "\x1b]0;pwned\x07\x1b[31m\x9b1m"
 
 
-@pytest.fixture(autouse=True)
-def _never_the_real_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("REPORTBOT_DB", str(tmp_path / "env" / "reportbot.sqlite3"))
-    monkeypatch.delenv("REPORTBOT_PLAIN", raising=False)
+pytestmark = pytest.mark.usefixtures("never_the_real_database")
 
 
 @pytest.fixture

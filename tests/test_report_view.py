@@ -41,13 +41,6 @@ def _never_the_real_database(tmp_path, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "r.sqlite3")
-    yield s
-    s.close()
-
-
 def _put(store: Store, year: int, **changes) -> int:
     report = parse_report(changed(load("fippa-full"), changes))
     answers = {c: v for c, v in report.answers.items() if not report.flow.by_id[c[0]].is_total}

@@ -19,13 +19,6 @@ def _never_the_real_database(tmp_path, monkeypatch):
     monkeypatch.setenv("REPORTBOT_DB", str(tmp_path / "env" / "reportbot.sqlite3"))
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "r.sqlite3")
-    yield s
-    s.close()
-
-
 def _put(store: Store, name: str, year: int, organization: str | None = "same", **changes) -> int:
     """Store fixture report ``name`` as ``year``'s (``organization``: as the fixture says, or another name)."""
     doc = changed(load(name), changes)
