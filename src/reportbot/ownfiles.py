@@ -88,17 +88,24 @@ def _owner_only(fd: int) -> None:
         pass
 
 
-def sync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; Windows has no folder handle to sync)."""
-    if os.name == "nt":
+def sync_folder(folder: Path, *, strict: bool = False) -> None:
+    """Make a rename or link in ``folder`` durable (POSIX; Windows has no folder handle to sync).
+
+    ``strict``: a failure is raised (the store says it) rather than passed over (some file
+    systems cannot sync a folder, and an export is whole without it).
+    """
+    if os.name != "posix":
         return
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
+        if strict:
+            raise
         return
     try:
         os.fsync(fd)
-    except OSError:  # some file systems cannot sync a folder
-        pass
+    except OSError:
+        if strict:
+            raise
     finally:
         os.close(fd)

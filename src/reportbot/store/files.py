@@ -22,17 +22,6 @@ def create_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def sync_folder(folder: Path) -> None:
-    """Make a link in ``folder`` durable; unlike ownfiles.sync_folder, a failure is said (as a StoreError)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def clean_creations(path: Path) -> None:
     """Remove what creators killed before they finished left beside ``path`` (their pid names them)."""
     prefix = f".{path.name}."

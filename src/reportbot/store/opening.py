@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reportbot.ownfiles import make_folders
+from reportbot.ownfiles import make_folders, sync_folder
 from reportbot.store import schema
 from reportbot.store.errors import StoreError, StoreNotice
-from reportbot.store.files import CREATING, clean_creations, create_file, sync_folder
+from reportbot.store.files import CREATING, clean_creations, create_file
 
 BUSY_SECONDS = 5.0
 _MAGIC = b"SQLite format 3\x00"
@@ -94,7 +94,7 @@ def create(path: Path) -> None:
             os.link(tmp, path)
         except FileExistsError:
             pass  # another process made it first: use theirs
-        sync_folder(path.parent)
+        sync_folder(path.parent, strict=True)  # a link that may not survive a crash is said, not hidden
     finally:
         for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
