@@ -148,6 +148,59 @@ class CarriedForward(_Strict):
     """Why the two should agree."""
 
 
+LogValue = Literal["text", "date", "yesno", "count", "money", "code", "codes"]
+
+
+class LogCode(_Strict):
+    """One value a coded column of a request log may hold."""
+
+    id: str = Field(pattern=BOX_ID)
+    """The code as counted: a box id ("7.2") or a word of the flow's own ("access", "personal", "all")."""
+    words: list[str] = []
+    """Other ways a log writes it, beside the id and the box's English and French labels ("s.13", "stolen")."""
+    when: str | None = None
+    """Where a word is shared by codes (``withdrawn``: 7.6 or 11.8), the code of the column's ``within`` column this one is read for."""  # noqa: E501 (the schema's description)
+
+
+class LogColumn(_Strict):
+    """One column of a request log: what its cells mean and how they are read."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """The column's id, also the header the template writes ("received")."""
+    value: LogValue
+    """How a cell is read: text, date, yesno (blank = no), count, money (dollars), code (one of ``codes``), codes (several, ``;``-separated)."""  # noqa: E501 (the schema's description)
+    required: bool = False
+    """A row whose cell is blank or unreadable here is left out entirely (a row finding names it)."""
+    codes: list[LogCode] | None = None
+    """For code and codes: the values allowed, in the order the template's drop-down lists them."""
+    within: str | None = None
+    """The column whose code decides a word several codes share (``outcome`` within ``request``)."""
+    blank: str | None = None
+    """For a code column: the code a blank cell stands for ("access" in ``request``); None: blank is no code."""
+    aliases: list[str] = []
+    """Header names seen in real logs that mean this column ("FILE_NUMBER", "Request_Number")."""
+
+
+class LogTable(_Strict):
+    """One table of a request log: one row per request, or one row per privacy breach incident."""
+
+    id: Literal["requests", "breaches"]
+    """The table's id, also the template's sheet (``requests``) or file (``requests.csv``) name."""
+    key: str
+    """The column naming each row (``file``, ``incident``): required and unique."""
+    columns: list[LogColumn]
+    """The columns reportbot reads; any other column of a log is ignored and never stored."""
+
+
+class LogSpec(_Strict):
+    """How a request log is read for this report: its tables and how rows split into the report's columns."""
+
+    tables: list[LogTable]
+    """The log's tables."""
+    split_by: str | None = None
+    """The requests column whose code picks the report column a row counts in (FIPPA: ``records``)."""
+
+
 class Flow(_Strict):
     """One IPC statistical report, box by box."""
 
@@ -183,3 +236,5 @@ class Flow(_Strict):
     """Situations to tell the filer about."""
     carried_forward: list[CarriedForward] = []
     """Figures compared with the same organization's report of the year before (a difference is a warning)."""
+    log: LogSpec | None = None
+    """How a request log is read and counted for this report; None: the report is not counted from a log."""
