@@ -35,6 +35,8 @@ def line(flow: CompiledFlow | None, words: Wording, h: HistoryRow) -> str:
         return words.t("history.confirmed", when=when)
     if h.how == "acknowledged":
         return words.t("history.acknowledged", when=when, rule=h.rule, column=column, reason=clean_text(str(h.new)))
+    if h.how == "left_out":
+        return words.t("history.left_out", when=when, file=clean_text(str(h.new)), reason=clean_text(h.note or ""))
     box = h.box or ""
     cell = explain.cell_name(flow, words, (box, h.column)) if flow else box
     return words.t(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reportbot.flow.loader import Cell
-from reportbot.store import codec, opening
+from reportbot.store import codec, logs, opening
 from reportbot.store.base import StoreBase
 from reportbot.store.codec import clean_name, decode, encode, shown, types_of
 from reportbot.store.errors import ReportNotFound, StoreError
@@ -23,7 +23,7 @@ from reportbot.values import Value, clean_text
 FILE_NAME = "reportbot.sqlite3"
 ENV_VAR = "REPORTBOT_DB"
 LANGUAGE_SETTING = "language"
-HOWS = ("said", "derived", "imported", "carried")
+HOWS = ("said", "derived", "imported", "carried", "log")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class HistoryRow:
     how: str
     when: str
     rule: str | None = None
+    note: str | None = None
+    """A row left out of the log's count: the filer's reason (``new`` holds its file number)."""
 
 
 def default_path() -> Path:
@@ -298,17 +300,73 @@ class Store(StoreBase):
         """Every change, oldest first, confirmations included."""
         self.get(report_id)
         rows = self._read(
-            "SELECT id, box, col, old_type, old, new_type, new, how, at, rule FROM history"
+            "SELECT id, box, col, old_type, old, new_type, new, how, at, rule, note FROM history"
             " WHERE report_id = ? ORDER BY id",
             (report_id,),
         )
         return [
             HistoryRow(
                 box, col, self._decoded(report_id, ot, o, "bad_history", row=row),
-                self._decoded(report_id, nt, n, "bad_history", row=row), how, at, rule,
+                self._decoded(report_id, nt, n, "bad_history", row=row), how, at, rule, note,
             )
-            for row, box, col, ot, o, nt, n, how, at, rule in rows
+            for row, box, col, ot, o, nt, n, how, at, rule, note in rows
         ]
+
+    # the request log
+
+    def fill_from_log(self, report_id: int, values: dict[Cell, Value], rules: dict[Cell, str],
+                      files: dict[Cell, list[str]], sources: list[str], summary: dict[str, int],
+                      keep: frozenset[Cell] = frozenset()) -> None:
+        """One load of a log, all or nothing: its boxes (how: log) except ``keep``, its rules and files.
+
+        A box the last load filled that this one no longer decides is emptied
+        (it will be asked); a box in ``keep`` (an answer the filer typed and
+        chose to keep) is left as it is.
+        """
+        encoded = {cell: encode(v) for cell, v in values.items() if cell not in keep}
+        now = codec.now()
+        with self._write() as c:
+            self._writable(c, report_id)
+            before = c.execute("SELECT box, col FROM answers WHERE report_id = ? AND how = 'log'", (report_id,))
+            gone = {(box, col or None) for box, col in before.fetchall()} - set(values)
+            changed = [self._put(c, report_id, cell, new, "log", now) for cell, new in encoded.items()]
+            changed += [self._put(c, report_id, cell, None, "log", now) for cell in sorted(gone, key=str)]
+            logs.replace_cells(c, report_id, {k: v for k, v in rules.items() if k in values}, files)
+            logs.record_load(c, report_id, sources, summary, now)
+            if any(changed):
+                self._touch(c, report_id, now, unconfirm=True)
+
+    def log_cells(self, report_id: int) -> dict[Cell, logs.LogCell]:
+        """The boxes the last load of a log decided, with the rule and files behind each."""
+        with self._mutex, opening.guard(self.path):
+            self._open()
+            return logs.cells(self._conn, report_id)
+
+    def log_load(self, report_id: int) -> logs.LogLoad | None:
+        """The last load of a log into the report, or None."""
+        with self._mutex, opening.guard(self.path):
+            self._open()
+            return logs.load(self._conn, report_id)
+
+    def leave_out(self, report_id: int, file: str, reason: str) -> None:
+        """Leave a log row out of every count, keeping the filer's reason in the history."""
+        now = codec.now()
+        reason = clean_text(reason)
+        with self._write() as c:
+            self._writable(c, report_id)
+            c.execute(
+                "INSERT OR REPLACE INTO log_left_out (report_id, file, reason, at) VALUES (?, ?, ?, ?)",
+                (report_id, file, reason, now),
+            )
+            c.execute(
+                "INSERT INTO history (report_id, new_type, new, how, at, note) VALUES (?, 'str', ?, 'left_out', ?, ?)",
+                (report_id, file, now, reason),
+            )
+
+    def left_out(self, report_id: int) -> dict[str, str]:
+        """The log rows the filer left out: file number → reason."""
+        rows = self._read("SELECT file, reason FROM log_left_out WHERE report_id = ? ORDER BY at", (report_id,))
+        return dict(rows)
 
     def delete(self, report_id: int) -> None:
         """Remove the report with its answers and history (refused while another session has it open)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from reportbot.errors import Phrase
+from reportbot.store import logs
 from reportbot.store.errors import StoreError
 from reportbot.store.files import create_file
 
@@ -70,8 +71,14 @@ MIGRATIONS: list[Migration] = [
             token TEXT NOT NULL,
             since TEXT NOT NULL)""",
     ),
+    # 2: what a report keeps of the request log it was counted from, and a note (a reason) on a history row.
+    (*logs.TABLES, "ALTER TABLE history ADD COLUMN note TEXT"),
 ]
-TABLES = {"reports", "answers", "history", "acknowledgements", "settings", "locks"}
+# Each table, and the version from which a file has it.
+TABLES = {
+    **dict.fromkeys(("reports", "answers", "history", "acknowledgements", "settings", "locks"), 1),
+    **dict.fromkeys(logs.NAMES, 2),
+}
 
 
 def look(conn: sqlite3.Connection, path: Path) -> int:
@@ -97,7 +104,7 @@ def schema_version(conn: sqlite3.Connection, path: Path) -> int:
         raise StoreError("foreign", path=path)
     if version > len(MIGRATIONS):
         raise StoreError("newer", path=path, version=version, known=len(MIGRATIONS))
-    if version < 1 or not tables >= TABLES:
+    if version < 1 or not tables >= {t for t, since in TABLES.items() if since <= version}:
         raise StoreError("damaged", path=path, detail=Phrase("tables_missing"))
     check = conn.execute("PRAGMA quick_check").fetchone()[0]
     if check != "ok":
