@@ -178,3 +178,17 @@ def route_reason(flow: CompiledFlow, words: Wording, route_id: str) -> str:
     if words.report is not None and route_id in words.report.routes:
         return words.report.routes[route_id]
     return flow.routes[route_id].route.source
+
+
+FILES_SHOWN = 12  # a line a screen reader can still hear whole; the export's appendix lists every file
+
+
+def from_log(flow: CompiledFlow, words: Wording, cell: Cell, value: object, rule: str, files: tuple[str, ...]) -> str:
+    """"4.3 = 6, counted from your log (rule): 2025-014, 2025-031, …": a box the log decided, with its files."""
+    name, shown = cell_name(flow, words, cell), display(flow, words, cell[0], value)
+    if not files:
+        return words.t("why.from_log_none", cell=name, value=shown, rule=rule)
+    listed = ", ".join(files[:FILES_SHOWN])
+    if len(files) > FILES_SHOWN:
+        listed = words.t("why.more_files", files=listed, more=len(files) - FILES_SHOWN)
+    return words.t("why.from_log", cell=name, value=shown, rule=rule, count=len(files), files=listed)

@@ -41,7 +41,15 @@ def why(talk: Interview, box_text: str | None) -> list[Message]:
     if skipped and len(skipped) == len(info.cells()):
         reason = explain.route_reason(report.flow, talk.words, report.ev.skipped_by[skipped[0]])
         return [Message("help", talk.words.t("why.skipped", box=box, why=reason))] + talk.reprompt()
-    return [Message("help", report.report.boxes[box].why)] + talk.reprompt()
+    said = [Message("help", report.report.boxes[box].why)]
+    logged = report.store.log_cells(report.id)
+    sources = report.store.answer_sources(report.id) if logged else {}
+    for cell in info.cells():
+        if cell in logged and sources.get(cell) == "log":
+            facts = logged[cell]
+            line = explain.from_log(report.flow, talk.words, cell, report.answers.get(cell), facts.rule, facts.files)
+            said.append(Message("help", line))
+    return said + talk.reprompt()
 
 
 def back(talk: Interview) -> list[Message]:

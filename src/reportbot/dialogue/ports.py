@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reportbot.carry import Reports
 from reportbot.flow.loader import Cell
 from reportbot.values import Value
+
+if TYPE_CHECKING:
+    from reportbot.store.logs import LogCell
 
 
 class ReportStore(Reports, Protocol):
@@ -24,6 +27,8 @@ class ReportStore(Reports, Protocol):
     def answer_sources(self, report_id: int) -> dict[Cell, str]: ...
 
     def set_answers(self, report_id: int, values: dict[Cell, Value], how: str) -> None: ...
+
+    def log_cells(self, report_id: int) -> dict[Cell, LogCell]: ...
 
     def set_language(self, report_id: int, lang: str | None) -> None: ...
 
