@@ -59,3 +59,20 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.lines)
+
+
+def without(table: Table, files: set[str]) -> Table:
+    """The table less the rows whose file number the filer left out (with their findings)."""
+    key = "incident" if table.kind == "breaches" else "file"
+    names = table.values.get(key, [])
+    keep = [i for i, name in enumerate(names) if name not in files]
+    if len(keep) == len(table.lines):
+        return table
+    index = {old: new for new, old in enumerate(keep)}
+    out_lines = {table.lines[i] for i in range(len(table.lines)) if i not in index}
+    return Table(
+        table.kind, table.source, [table.lines[i] for i in keep],
+        {column: [values[i] for i in keep] for column, values in table.values.items()},
+        {column: {index[i] for i in rows if i in index} for column, rows in table.invalid.items()},
+        [f for f in table.findings if f.line not in out_lines],
+    )
