@@ -6,8 +6,14 @@ dialogs/<lang>/; this module only assembles them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow
+from reportbot.log.table import RowFinding
+
+if TYPE_CHECKING:
+    from reportbot.log.count import LogSummary
 from reportbot.saying import say
 from reportbot.wording import Wording
 
@@ -192,3 +198,27 @@ def from_log(flow: CompiledFlow, words: Wording, cell: Cell, value: object, rule
     if len(files) > FILES_SHOWN:
         listed = words.t("why.more_files", files=listed, more=len(files) - FILES_SHOWN)
     return words.t("why.from_log", cell=name, value=shown, rule=rule, count=len(files), files=listed)
+
+
+def row_finding(words: Wording, finding: RowFinding) -> str:
+    """A row finding as one line: "log.csv, row 14, file 2025-014, received: error: 31/02/2025 is not a date"."""
+    where = words.t("log.where", source=finding.source, line=finding.line)
+    if finding.file is not None:
+        where = words.t("log.where_file", where=where, file=finding.file)
+    if finding.column is not None:
+        where = words.t("log.where_column", where=where, column=finding.column)
+    message = words.t(f"log.finding.{finding.code}", **finding.facts)
+    return words.t("log.finding_line", where=where, severity=words.t(f"severity.{finding.severity}"), message=message)
+
+
+def log_summary(words: Wording, year: int, summary: LogSummary) -> str:
+    """What a log held, in one line: "Rows read: 412 (access requests: 380, corrections: 32); received after 2025…"."""
+    parts = [words.t("log.summary.rows", rows=summary.rows)]
+    kinds = [words.t(f"log.summary.{kind}", count=n) for kind in ("access", "corrections", "incidents")
+             if (n := getattr(summary, kind))]
+    if kinds:
+        parts = [words.t("log.summary.of_which", rows=parts[0], kinds=", ".join(kinds))]
+    for fact in ("after", "before", "left_out", "to_look_at"):
+        if n := getattr(summary, fact):
+            parts.append(words.t(f"log.summary.{fact}", count=n, year=year))
+    return words.t("log.summary.line", parts="; ".join(parts))

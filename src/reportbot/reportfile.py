@@ -356,23 +356,25 @@ def to_document(
     language: str | None = None,
 ) -> dict[str, Any]:
     """A reportbot/1 document with the answers on the route and the derived totals."""
-    answers: dict[str, Any] = {}
-    for cell in evaluation.route:
-        value = evaluation.values.get(cell)
-        if value is None:
-            continue
-        box_id, column = cell
-        plain = _plain(value)
-        if column is None:
-            answers[box_id] = plain
-        else:
-            answers.setdefault(box_id, {})[column] = plain
-    doc: dict[str, Any] = {"format": FORMAT, "report": flow.id, "year": year, "status": status, "answers": answers}
+    on_route = {cell: evaluation.values.get(cell) for cell in evaluation.route}
+    doc = document(flow, year, {cell: v for cell, v in on_route.items() if v is not None}, status)
     if acknowledged:
         doc["acknowledged"] = acknowledged
     if language:
         doc["language"] = language
     return doc
+
+
+def document(flow: CompiledFlow, year: int, values: dict[Cell, Value], status: str = "draft") -> dict[str, Any]:
+    """A reportbot/1 document holding ``values`` (in the order given), one column of a box under its id."""
+    answers: dict[str, Any] = {}
+    for (box_id, column), value in values.items():
+        plain = _plain(value)
+        if column is None:
+            answers[box_id] = plain
+        else:
+            answers.setdefault(box_id, {})[column] = plain
+    return {"format": FORMAT, "report": flow.id, "year": year, "status": status, "answers": answers}
 
 
 def _plain(value: Value) -> Any:

@@ -1,4 +1,8 @@
-"""``reportbot new cyfsa-part-x|fippa-year-end [--year YEAR]``: start a report."""
+"""``reportbot new cyfsa-part-x|fippa-year-end [--year YEAR] [--from-log FILE...]``: start a report.
+
+With ``--from-log``, the report is counted from the filer's request log first
+(see :mod:`reportbot.dialogue.from_log`); the conversation then asks the rest.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,13 @@ from reportbot.values import YEARS, due_year
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("report", choices=report_ids(), help="which report")
     parser.add_argument("--year", help="the reporting year (January to December)")
+    parser.add_argument("--from-log", nargs="+", metavar="FILE", help="count the report from your request log first")
+    parser.add_argument("--map", metavar="MAP", help="with --from-log: a YAML file naming your columns and values")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--day-first", dest="date_order", action="store_const", const="day",
+                       help="with --from-log: dates such as 03/04/2025 are day/month/year")
+    order.add_argument("--month-first", dest="date_order", action="store_const", const="month",
+                       help="with --from-log: dates such as 03/04/2025 are month/day/year")
 
 
 def year_of(text: str) -> int | None:
@@ -36,4 +47,13 @@ def run(args: argparse.Namespace) -> int:
         message = words.t("new.bad_year", first=YEARS[0], last=YEARS[-1], example=due_year(date.today()))
         print(f"reportbot: {message}", file=sys.stderr)
         return 2
+    if args.from_log:
+        from pathlib import Path
+
+        from reportbot.dialogue.from_log import LogSource
+
+        source = LogSource(
+            tuple(Path(f).expanduser() for f in args.from_log), Path(args.map) if args.map else None, args.date_order
+        )
+        return converse(args, form=args.report, year=year, log=source)
     return converse(args, form=args.report, year=year)

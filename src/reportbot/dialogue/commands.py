@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-Form = Literal["alone", "box", "word", "box_to_value", "box_is_value"]
-"""How a command is typed: "help"; "go to 6.3"; "language fr"; "change 4.1 to 7"; "4.1 is 7"."""
+Form = Literal["alone", "box", "word", "box_to_value", "box_is_value", "rest"]
+"""How a command is typed: "help"; "go to 6.3"; "language fr"; "change 4.1 to 7"; "4.1 is 7"; "from log a.xlsx"."""
 
-FORMS: tuple[Form, ...] = ("alone", "box", "word", "box_to_value", "box_is_value")
+FORMS: tuple[Form, ...] = ("alone", "box", "word", "box_to_value", "box_is_value", "rest")
 """The order the forms are tried in."""
 
 
@@ -38,6 +38,7 @@ COMMANDS: tuple[Spec, ...] = (
     Spec("later", ("alone",)),
     Spec("goto", ("box",)),
     Spec("change", ("box", "box_to_value", "box_is_value")),
+    Spec("fromlog", ("rest",)),
 )
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 

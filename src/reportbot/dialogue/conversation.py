@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportbot import carry
@@ -33,6 +34,7 @@ from reportbot.values import Value, clean_text, due_year
 from reportbot.wording import Wording, languages, wording
 
 if TYPE_CHECKING:
+    from reportbot.dialogue.from_log import LogSource
     from reportbot.dialogue.ports import ReportStore
 
 
@@ -52,6 +54,7 @@ class Conversation:
         year: int | None = None,
         read_only: bool = False,
         today: _dt.date | None = None,
+        log: LogSource | None = None,
     ) -> None:
         self.store = store
         self.language = language
@@ -65,6 +68,7 @@ class Conversation:
         self._read_only = read_only
         self._prompt: Message | None = None  # the launcher's question, as asked
         self._identification: carry.Offer | None = None
+        self._log = log  # a request log to count the report from, once it is open (new --from-log)
         self._held = contextlib.ExitStack()
         attach(self)
 
@@ -172,6 +176,8 @@ class Conversation:
                 read_only = True
         report = OpenReport(self.store, row, self.language, read_only)
         self.interview = interview = Interview(report, self)
+        if not read_only:
+            interview.pending_log, self._log = self._log, None
         key = "start.resumed" if resumed else "start.created"
         out = [Message("say", report.words.t(key, id=row.id, title=report.report.title, year=row.year))]
         if read_only:
@@ -247,6 +253,20 @@ class Conversation:
             return self._not_yet()
         return run.change(self.interview, _cell_text(box, column), value)
 
+    def from_log(self, files: str) -> list[Message]:
+        """``from log FILE...``: count the report's boxes from the filer's request log (names quoted as in a shell)."""
+        if self.interview is None:
+            return self._not_yet()
+        import shlex
+
+        from reportbot.dialogue import from_log
+
+        try:
+            paths = tuple(Path(p).expanduser() for p in shlex.split(files))
+        except ValueError:  # an unclosed quote
+            paths = (Path(files.strip()).expanduser(),)
+        return from_log.begin(self.interview, from_log.LogSource(paths))
+
     def set_language(self, language: str | None = None) -> list[Message]:
         """``language fr``, or the next language when None: the filer and the report remember it."""
         available = languages()
@@ -305,4 +325,5 @@ RUN: dict[str, Callable[[Conversation, Command], list[Message]]] = {
     "later": lambda conv, cmd: conv.later(),
     "goto": lambda conv, cmd: conv.go_to(*_split(cmd)),
     "change": lambda conv, cmd: conv.change(_split(cmd)[0], cmd.value, _split(cmd)[1]),
+    "fromlog": lambda conv, cmd: conv.from_log(cmd.value or ""),
 }

@@ -7,7 +7,7 @@ the box last asked, the error being fixed, the errors put off.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reportbot.dialogue import planner
 from reportbot.dialogue.exchanges import Asking, ChoosingQuestionnaire, Exchange, Resolving, for_plan
@@ -17,6 +17,9 @@ from reportbot.engine import Finding
 from reportbot.flow.loader import Cell
 from reportbot.values import Value
 from reportbot.wording import Wording
+
+if TYPE_CHECKING:
+    from reportbot.dialogue.from_log import LogRun, LogSource
 
 
 class Machine(Protocol):
@@ -42,6 +45,8 @@ class Interview:
         self.deferred: set[tuple] = set()  # errors put off ("later")
         self.finding: Finding | None = None  # the error being fixed, or the warning being accepted
         self.filled: tuple[Cell, ...] = ()  # the boxes last filled without asking: "back" returns to the first
+        self.log_run: LogRun | None = None  # a request log being loaded
+        self.pending_log: LogSource | None = None  # a log to load before the next question (new --from-log)
 
     @property
     def words(self) -> Wording:
@@ -66,6 +71,11 @@ class Interview:
 
     def next(self) -> list[Message]:
         """The exchange the planner says comes next."""
+        if self.pending_log is not None:  # after last year's identification, if it was offered
+            from reportbot.dialogue import from_log
+
+            source, self.pending_log = self.pending_log, None
+            return from_log.begin(self, source)
         report = self.report
         plan = planner.next_exchange(
             report.ev, cursor=self.cursor, declined=self.declined, deferred=self.deferred,

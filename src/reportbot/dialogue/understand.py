@@ -257,6 +257,8 @@ def command(words: Wording, text: str) -> Command | None:
                     continue
                 if form == "word":
                     return Command(spec.name, value=m.group(1))
+                if form == "rest":  # file names keep their case and accents
+                    return Command(spec.name, value=_original_tail(text, m.group(1)))
                 box = _cell_text(m.group(1), _column_words(words).get(m.group(2) or ""))
                 return Command(spec.name, box, _original_tail(text, m.group(3)) if form != "box" else None)
     return None
@@ -282,6 +284,8 @@ def _patterns(words: Wording, name: str, form: Form) -> tuple[re.Pattern[str], .
         ]
     elif form == "word":
         patterns = [re.escape(w) + r"\s+(\w+)" for w in _longest_first(words, name)]
+    elif form == "rest":
+        patterns = [re.escape(w) + r"\s+(.+)" for w in _longest_first(words, name)]
     else:
         patterns = [re.escape(w) + r"\s+" + _BOX + col for w in _longest_first(words, name)]
     return tuple(re.compile(p) for p in patterns)

@@ -1,0 +1,196 @@
+"""Counting the report from the filer's request log, in the conversation: ``from log FILE`` and ``new --from-log``.
+
+The log is read and counted; what it found is said in one line; each row with
+a problem is looked at, one at a time (fix the log and ``reload``, or leave the
+row out with a reason the history keeps); an answer the filer typed that the
+log counts differently is kept or replaced only as the filer says; then every
+box the log decides is stored at once (how: log), what changed since the last
+load is said, and the interview goes on with what the log cannot tell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportbot import explain
+from reportbot.dialogue import understand
+from reportbot.dialogue.exchanges import Exchange
+from reportbot.dialogue.messages import Message
+from reportbot.errors import ReportbotError
+from reportbot.flow.loader import Cell
+from reportbot.saying import say
+
+if TYPE_CHECKING:
+    from reportbot.dialogue.interview import Interview
+    from reportbot.dialogue.report import OpenReport
+    from reportbot.log.count import LogCount
+    from reportbot.log.table import RowFinding
+
+
+@dataclass(frozen=True)
+class LogSource:
+    """Where the log is and how to read it: its files, a column map, and the order of its dates if they cannot say."""
+
+    paths: tuple[Path, ...]
+    mapping: Path | None = None
+    date_order: str | None = None
+
+
+@dataclass
+class LogRun:
+    """One load under way: what the log counted, the rows still to look at, the typed answers still to settle."""
+
+    source: LogSource
+    result: LogCount
+    rows: list[list[RowFinding]]
+    typed: list[Cell]
+    keep: set[Cell] = field(default_factory=set)
+    left_out: bool = False
+    """A row was left out during this load: count again before filling."""
+
+
+def count(report: OpenReport, source: LogSource) -> LogCount:
+    """Read and count the log for ``report``, less the rows the filer left out (ReportbotError: a file unreadable)."""
+    from reportbot.log_load import load
+
+    left_out = report.store.left_out(report.id)
+    return load(report.flow, source.paths, report.year, mapping=source.mapping, date_order=source.date_order,
+                left_out=left_out)
+
+
+def _rows(result: LogCount) -> list[list[RowFinding]]:
+    """The findings to look at, grouped by row in log order (notices are only counted in the summary)."""
+    rows: dict[tuple[str, int], list[RowFinding]] = {}
+    for f in result.findings:
+        if f.severity != "notice":
+            rows.setdefault((f.source, f.line), []).append(f)
+    return list(rows.values())
+
+
+def _typed(report: OpenReport, result: LogCount) -> list[Cell]:
+    """The answers the filer typed that the log counts differently: never replaced without asking."""
+    sources = report.store.answer_sources(report.id)
+    return [
+        cell for cell, value in result.answers.items()
+        if sources.get(cell) in ("said", "imported", "carried") and report.answers.get(cell) not in (None, value)
+    ]
+
+
+def begin(talk: Interview, source: LogSource) -> list[Message]:
+    """Read the log, say what it holds, and start looking at its rows."""
+    report = talk.report
+    if report.read_only:
+        return talk.refuse_read_only()
+    try:
+        result = count(report, source)
+    except ReportbotError as e:
+        return talk.again(say(e, talk.words))
+    talk.log_run = LogRun(source, result, _rows(result), _typed(report, result))
+    said = [Message("say", explain.log_summary(talk.words, report.year, result.summary))]
+    return said + step(talk)
+
+
+def step(talk: Interview) -> list[Message]:
+    """The next row to look at, the next typed answer to settle, or the filling."""
+    run = talk.log_run
+    assert run is not None
+    if run.rows:
+        return talk.enter(LookingAtRow(run.rows[0]))
+    if run.typed:
+        return talk.enter(KeepingAnswer(run.typed[0]))
+    return fill(talk)
+
+
+def fill(talk: Interview) -> list[Message]:
+    """Store every box the log decides (all or none), say what changed, and go on with the rest."""
+    report, run = talk.report, talk.log_run
+    assert run is not None
+    if run.left_out:
+        run.result = count(report, run.source)
+    result = run.result
+    before = dict(report.answers)
+    logged_before = report.store.log_cells(report.id)
+    report.store.fill_from_log(
+        report.id, dict(result.answers), dict(result.rules), {c: list(f) for c, f in result.files.items()},
+        [str(p) for p in run.source.paths], asdict(result.summary), keep=frozenset(run.keep),
+    )
+    report.reload()
+    talk.log_run = None
+    changed = [
+        report.words.t("log.changed", cell=report.name(cell), old=report.display(cell, before[cell]),
+                       new=report.display(cell, report.answers[cell]))
+        for cell in result.answers
+        if cell in logged_before and cell not in run.keep and before.get(cell) not in (None, report.answers.get(cell))
+    ]
+    filled = len([c for c in result.answers if c not in run.keep])
+    out = [Message("say", report.words.t("log.filled", count=filled))]
+    if changed:
+        out.append(Message("say", report.words.t("log.changes", changes="; ".join(changed))))
+    before_ev = report.refresh()
+    return out + report.announce(before_ev, report.ev) + talk.next()
+
+
+class LookingAtRow(Exchange):
+    """[log] one row of the log with a problem: reload once fixed, or leave it out with a reason."""
+
+    state, trigger = "looking_at_row", "look_at_row"
+
+    def __init__(self, findings: list[RowFinding]) -> None:
+        self.findings = findings
+        self.blocking = any(f.severity == "error" for f in findings)
+
+    def begin(self, talk: Interview) -> list[Message]:
+        words = talk.words
+        out = [Message("say", explain.row_finding(words, f)) for f in self.findings]
+        first = self.findings[0]
+        # No file number: the row cannot be counted, nor named to leave out.
+        key = "log.row.unnamed" if first.file is None else "log.row.error" if self.blocking else "log.row.warning"
+        text = words.t(key, file=first.file or "", line=first.line)
+        return out + talk.ask_prompt("log", text)
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        run = talk.log_run
+        assert run is not None
+        if understand.is_word(talk.words, "reload", text):
+            return begin(talk, run.source)
+        first = self.findings[0]
+        if not text.strip() and (first.file is None or not self.blocking):
+            run.rows.pop(0)  # counted as it is (a warning), or out already (no file number)
+            return step(talk)
+        if first.file is None or not understand.is_reason(text):
+            return talk.again(talk.words.t("log.row.need_reason"))
+        talk.report.store.leave_out(talk.report.id, first.file, text.strip())
+        run.rows = [r for r in run.rows if r[0].file != first.file]
+        run.left_out = True
+        out = [Message("say", talk.words.t("log.row.left_out", file=first.file))]
+        return out + step(talk)
+
+
+class KeepingAnswer(Exchange):
+    """[keep] an answer the filer typed that the log counts differently: keep it, or take the log's."""
+
+    state, trigger, asks_box = "keeping_answer", "keep_or_take", True
+
+    def __init__(self, cell: Cell) -> None:
+        self.cell = cell
+
+    def begin(self, talk: Interview) -> list[Message]:
+        report, run = talk.report, talk.log_run
+        assert run is not None
+        talk.asking = self.cell
+        typed = report.display(self.cell, report.answers[self.cell])
+        counted = report.display(self.cell, run.result.answers[self.cell])
+        text = talk.words.t("log.keep.question", cell=report.name(self.cell), typed=typed, counted=counted)
+        return talk.ask_prompt(f"keep {report.name(self.cell)}", text, cell=self.cell)
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        run = talk.log_run
+        assert run is not None
+        if not text.strip() or understand.is_word(talk.words, "keep", text):
+            run.keep.add(self.cell)
+        elif not understand.is_word(talk.words, "log", text):
+            return talk.again(talk.words.t("log.keep.expected"))
+        run.typed.pop(0)
+        return step(talk)
