@@ -35,6 +35,12 @@ def column_note(words: Wording, column: LogColumn) -> str:
     return text.note if text else ""
 
 
+def kind_text(words: Wording, column: LogColumn) -> str:
+    """What a column's cells hold, in words ("date (YYYY-MM-DD), required")."""
+    kind = words.t(f"log.kind.{column.value}")
+    return f"{kind}, {words.t('log.required')}" if column.required else kind
+
+
 def code_label(flow: CompiledFlow, words: Wording, code: str) -> str:
     """A code's label: its box's label in ``words``' language, or the log's own word for it ("Access request")."""
     report = words.report
