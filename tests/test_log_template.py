@@ -134,8 +134,8 @@ def test_the_notes_sheet_explains_every_column_with_its_values(tmp_path, languag
     rows = list(_book(tmp_path, form, language)["notes"].iter_rows(values_only=True))
     assert rows[0] == tuple(words.t(f"log.head.{h}") for h in ("table", "column", "label", "note", "value", "values"))
     columns = _tables(form)[0].columns
-    assert [r[1] for r in rows[1:]] == [c.id for c in columns]
-    by_id = {r[1]: r for r in rows[1:]}
+    assert [r[1] for r in rows[1:len(columns) + 1]] == [c.id for c in columns]
+    by_id = {r[1]: r for r in rows[1:len(columns) + 1]}
     for column in columns:
         row = by_id[column.id]
         assert row[2:4] == (column_label(words, column), column_note(words, column))
@@ -143,6 +143,9 @@ def test_the_notes_sheet_explains_every_column_with_its_values(tmp_path, languag
     outcome = by_id["outcome"][5].split("\n")
     assert outcome[0] == words.t("log.code", code="7.1", label=code_label(flow, words, "7.1"))
     assert len(outcome) == 10
+    # Under the columns, how dates, yes or no, dollars and codes are written.
+    below = [r[0] for r in rows[len(columns) + 1:] if r[0]]
+    assert below == [words.t(f"log.doc.{key}") for key in ("dates", "yesno", "money", "codes")]
 
 
 def test_csv_into_a_folder_writes_one_file_per_table_named_by_it(tmp_path):
@@ -166,6 +169,16 @@ def test_a_csv_name_is_a_stem_the_table_names_are_added_to(tmp_path):
     assert outputs(load_flow("fippa-year-end"), existing) == [existing / "requests.csv"]
     with pytest.raises(BadOutput):
         outputs(load_flow("fippa-year-end"), tmp_path / "log.ods")
+    with pytest.raises(BadOutput):  # standard output: a workbook or several files have no place there
+        outputs(load_flow("fippa-year-end"), Path("-"))
+
+
+def test_a_folder_named_by_o_is_made_but_a_csv_names_folder_must_exist(tmp_path):
+    flow, words = load_flow("fippa-year-end"), words_for("en", "fippa-year-end")
+    assert write_template(flow, words, tmp_path / "new" / "logs") == [tmp_path / "new" / "logs" / "requests.csv"]
+    with pytest.raises(FileNotFoundError):
+        write_template(flow, words, tmp_path / "typo" / "log.csv")
+    assert not (tmp_path / "typo").exists()
 
 
 def test_the_template_is_owner_only_whatever_the_umask(tmp_path):

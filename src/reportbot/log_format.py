@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportbot.flow.loader import CompiledFlow, load_flow, report_ids
-from reportbot.flow.models import LogColumn, LogTable
 from reportbot.log.vocabulary import Vocabulary
 from reportbot.log_words import code_label, column_label, column_note, kind_text, log_spec, vocabulary
 from reportbot.resources import data_root
 from reportbot.wording import Wording, languages, wording
+
+if TYPE_CHECKING:  # pydantic's models: a start from the flow cache never imports them
+    from reportbot.flow.models import LogColumn, LogTable
 
 # The example of the issue's --map file: a log whose own headers and values are mapped once and reused.
 MAP_EXAMPLE = """\

@@ -18,14 +18,16 @@ import csv
 import io
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportbot.export import IsTheDatabase, is_the_database, write_file
 from reportbot.flow.loader import CompiledFlow
-from reportbot.flow.models import LogColumn, LogTable
 from reportbot.log_words import code_label, column_label, column_note, kind_text, log_spec
 from reportbot.ownfiles import make_folders
 from reportbot.wording import Wording
+
+if TYPE_CHECKING:  # pydantic's models: a start from the flow cache never imports them
+    from reportbot.flow.models import LogColumn, LogTable
 
 LAST_ROW = 1_048_575  # a worksheet's last row (0-based): the checks cover the whole column
 FIRST_DATE = date(1990, 1, 1)  # an earlier date is a row finding (logs hold years like 1301)
@@ -43,7 +45,7 @@ def outputs(flow: CompiledFlow, path: Path) -> list[Path]:
         return [path]
     if suffix == ".csv":
         return [path.with_name(f"{path.stem}-{t}.csv") for t in tables]
-    if path.is_dir() or not suffix:
+    if path.is_dir() or (not suffix and str(path) != "-"):  # "-" would be standard output: no place for a workbook
         return [path / f"{t}.csv" for t in tables]
     raise BadOutput(str(path))
 
@@ -56,7 +58,8 @@ def write_template(flow: CompiledFlow, words: Wording, path: Path, database: Pat
     if path.suffix.lower() == ".xlsx":
         write_file(path, workbook(flow, words), database=database)
         return targets
-    make_folders(targets[0].parent)
+    if path.suffix.lower() != ".csv":
+        make_folders(path)  # a folder named by -o is made; a .csv name's folder must exist, as an .xlsx name's must
     for table, target in zip(log_spec(flow).tables, targets, strict=True):
         write_file(target, csv_text(table), database=database)
     return targets
@@ -177,3 +180,7 @@ def _notes_sheet(sheet: Any, flow: CompiledFlow, words: Wording, styles: _Styles
             for col, text in enumerate(cells):
                 sheet.write_string(row, col, text)
             row += 1
+    for key in ("dates", "yesno", "money", "codes"):  # how values are written, under the columns
+        row += 1
+        sheet.merge_range(row, 0, row, len(heads) - 1, words.t(f"log.doc.{key}"), styles.wrap)
+        sheet.set_row(row, 45)

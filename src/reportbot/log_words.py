@@ -9,11 +9,14 @@ names the same column or code as the English one).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from reportbot.flow.loader import CompiledFlow, load_flow
-from reportbot.flow.models import LogColumn, LogSpec
 from reportbot.log.vocabulary import Vocabulary
 from reportbot.wording import DialogError, Wording, languages, wording
+
+if TYPE_CHECKING:  # pydantic's models: a start from the flow cache never imports them
+    from reportbot.flow.models import LogColumn, LogSpec
 
 
 def log_spec(flow: CompiledFlow) -> LogSpec:
