@@ -88,6 +88,8 @@ def test_coded_and_yes_no_columns_offer_their_values_in_the_filers_language(tmp_
                 assert dv.errorStyle == ("information" if column.value == "codes" else "warning"), column.id
             elif column.value == "date":
                 assert (dv.type, dv.operator, dv.formula1) == ("date", "greaterThanOrEqual", "32874")  # 1990-01-01
+                assert (dv.errorTitle, dv.error) == (words.t("log.template.date_title"),
+                                                     words.t("log.template.date_message"))
             elif column.value == "count":
                 assert (dv.type, dv.operator, dv.formula1) == ("whole", "greaterThanOrEqual", "0")
             elif column.value == "money":
