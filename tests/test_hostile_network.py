@@ -134,6 +134,8 @@ def test_no_command_opens_a_network_connection(tmp_path, guarded):
         (["graph", "fippa-year-end"], ""),
         (["delete", "3", "--yes"], ""),
         (["delete", "4"], "no\n"),
+        (["log", "template", "cyfsa-part-x", "-o", str(tmp_path / "log.xlsx")], ""),
+        (["--lang", "fr", "log", "template", "fippa-year-end", "-o", str(tmp_path / "log.csv")], ""),
     ]
     covered = {next((a for a in args if a in COMMANDS), None) for args, _ in runs}
     assert set(COMMANDS) <= covered, f"add a run of: {sorted(set(COMMANDS) - covered)}"
@@ -152,6 +154,7 @@ def test_no_command_opens_a_network_connection(tmp_path, guarded):
     assert codes["check --format json " + report_file] == 0
     assert codes["import " + report_file] == 0
     assert codes["export 1 --format html"] == 0 and Path(out_file).exists()
+    assert codes[f"log template cyfsa-part-x -o {tmp_path / 'log.xlsx'}"] == 0 and (tmp_path / "log.xlsx").exists()
 
 
 def _on_pty(cmd: list[str], env: dict, wanted: bytes, seconds: float) -> bytes:

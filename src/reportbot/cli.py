@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("reportbot.commands.import_", "store a reportbot/1 file as a draft, after checking it"),
     "history": ("reportbot.commands.history", "every change to a report, and what changed since its confirmation"),
     "delete": ("reportbot.commands.delete", "delete a report with its answers and history (asks first)"),
+    "log": ("reportbot.commands.log", "the request log: log template writes an empty one to keep all year"),
 }
 
 

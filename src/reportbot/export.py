@@ -123,9 +123,10 @@ def is_the_database(path: Path, database: Path) -> bool:
     return False
 
 
-def write_file(path: Path, text: str, database: Path | None = None) -> None:
-    """Write an export to ``path``: a file is replaced whole and owner-only (see :mod:`reportbot.ownfiles`); a
-    device or pipe (/dev/stdout) is written as it is. :class:`IsTheDatabase` for ``database`` or its companions."""
+def write_file(path: Path, text: str | bytes, database: Path | None = None) -> None:
+    """Write an export (text, or a workbook's bytes) to ``path``: a file is replaced whole and owner-only (see
+    :mod:`reportbot.ownfiles`); a device or pipe (/dev/stdout) is written as it is. :class:`IsTheDatabase` for
+    ``database`` or its companions."""
     if database is not None and is_the_database(path, database):
         raise IsTheDatabase(str(path))
     try:
@@ -134,11 +135,12 @@ def write_file(path: Path, text: str, database: Path | None = None) -> None:
         mode = None
     if mode is not None and stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if mode is not None and not stat.S_ISREG(mode):
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with open(path, "wb") as f:
+            f.write(data)
         return
-    write_atomic(path, text.encode("utf-8"))
+    write_atomic(path, data)
 
 
 # --- json ------------------------------------------------------------------------
