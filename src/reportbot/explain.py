@@ -120,7 +120,7 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
             computed=words.value(facts["computed"], kind),
         )
     if f.type == "off-route":
-        value = words.value(facts["value"], box_kind(flow, f.boxes[0]))
+        value = display(flow, words, f.boxes[0], facts["value"])
         return words.t("finding.off_route", cell=cell, value=value, why=route_reason(flow, words, facts["route"]))
     if f.type == "carried":
         return words.t("finding.value", cell=cell, problem=carried_text(flow, words, f))
