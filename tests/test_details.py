@@ -78,11 +78,11 @@ def test_a_right_detail_says_nothing(tmp_path, monkeypatch, capsys):
 
 
 def test_the_warning_is_in_french_too():
-    doc = changed(load("cyfsa-zero"), {"1.1.phone": "poste 12"})
+    doc = changed(load("cyfsa-zero"), {"1.1.phone": "poste 12?"})
     report = parse_report(doc)
     subject = Subject(report.flow, report.year, dict(report.answers))
     sheet = to_markdown(subject, wording("fr", "cyfsa-part-x"))
-    assert "1.1.phone\u00a0: poste 12 ne semble pas être un numéro de téléphone" in sheet
+    assert "1.1.phone\u00a0: poste 12? ne semble pas être un numéro de téléphone" in sheet  # the filer's text as typed
 
 
 def test_a_file_may_carry_an_accepted_detail_and_check_names_an_open_one(tmp_path, capsys):

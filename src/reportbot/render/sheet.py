@@ -145,10 +145,10 @@ def questionnaire(view: ReportView) -> Value | None:
     (zero when every one is 0, full when one is more), as the flow's questionnaire box allows."""
     if view.questionnaire is not None or view.flow.flow.questionnaire is None:
         return view.questionnaire
-    deciding = [r.cell(c.cell[1]) for r in view.rows if r.box in view.flow.flow.zero_report for c in r.cells]
-    if not deciding or any(c is None or c.state != "value" for c in deciding):
+    deciding = [c for r in view.rows if r.box in view.flow.flow.zero_report for c in r.cells]
+    if not deciding or any(c.state != "value" for c in deciding):
         return None
-    return "zero" if all(c.value == 0 for c in deciding if c is not None) else "full"
+    return "zero" if all(c.value == 0 for c in deciding) else "full"
 
 
 def _counts(view: ReportView, words: Wording, warnings: int) -> str:
@@ -168,9 +168,11 @@ def build(view: ReportView, words: Wording) -> Sheet:
     sections = [_sheet_section(flow, words, section, evidence) for section in view.sections]
     open_lines, acknowledged = [], []
     for f in found.items:
+        text = explain.summary(flow, words, f)  # its templates are typeset; a check's message is the report's own
+        if f.type == "relation":  # the others may quote the filer's text, which stays as typed
+            text = typeset(text, words)
         line = words.t(
-            "sheet.finding", severity=words.t(f"severity.{f.severity}"), where=where(flow, words, f),
-            text=typeset(explain.summary(flow, words, f), words),
+            "sheet.finding", severity=words.t(f"severity.{f.severity}"), where=where(flow, words, f), text=text,
         )
         reason = found.reason(f)
         if reason is not None:
