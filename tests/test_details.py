@@ -28,12 +28,14 @@ REST_OF_ZERO_REPORT = ["1 Main St, Anytown ON", "children's aid society", "none"
 
 
 @pytest.mark.parametrize("text", ["416-555-0100", "(613) 555-0199 ext. 3", "416 555 0100 poste 12", "+44 20 7946 0958",
-                                  "1-800-387-0073"])
+                                  "1-800-387-0073", "416-326-3333 or 1-800-387-0073",
+                                  "Main 416-555-0100; toll-free 1-800-387-0073"])
 def test_a_phone_number_that_looks_right(text):
     assert looks_right("phone", text)
 
 
-@pytest.mark.parametrize("text", ["12", "555-0100", "416-555-010", "call the front desk", "+1 999 555 0100"])
+@pytest.mark.parametrize("text", ["12", "555-0100", "416-555-010", "call the front desk", "+1 999 555 0100",
+                                  "12 or 416-555-0100", "416-555-0100 / 555-01"])
 def test_a_phone_number_that_does_not(text):
     assert not looks_right("phone", text)
 

@@ -27,10 +27,20 @@ def looks_right(fmt: str, text: str) -> bool:
             return False
         return True
     if fmt == "phone":
-        import phonenumbers
-
-        try:
-            return phonenumbers.is_valid_number(phonenumbers.parse(_POSTE.sub("ext.", text), "CA"))
-        except phonenumbers.NumberParseException:
-            return False
+        return _phones_look_right(_POSTE.sub("ext.", text))
     raise ValueError(f"no such format: {fmt!r}")
+
+
+def _phones_look_right(text: str) -> bool:
+    """One valid number; or several (CYFSA 1.1 asks for "phone numbers"), each valid, with no other digits."""
+    import phonenumbers
+
+    try:
+        if phonenumbers.is_valid_number(phonenumbers.parse(text, "CA")):
+            return True
+    except phonenumbers.NumberParseException:
+        pass
+    rest, found = text, False
+    for match in reversed(list(phonenumbers.PhoneNumberMatcher(text, "CA"))):  # valid numbers only
+        rest, found = rest[: match.start] + rest[match.end :], True
+    return found and not any(ch.isdigit() for ch in rest)
