@@ -131,7 +131,8 @@ def test_export_to_a_file_takes_the_format_from_its_name(capsys, db, tmp_path):
 
 def test_export_csv_and_md_to_stdout(capsys, db):
     _import(capsys, db, "cyfsa-zero")
-    assert _run(capsys, "--db", db, "export", "--format", "csv")[1].startswith("box,column,label,value\r\n")
+    assert _run(capsys, "--db", db, "export", "--format", "csv")[1].startswith(  # issue 13 item 20: the report's facts follow
+        "box,column,label,value,state,report,year,organization,status,questionnaire\r\n")
     assert "## Section 1: Identification" in _run(capsys, "--db", db, "export", "1", "-f", "md")[1]
 
 

@@ -31,7 +31,8 @@ FRENCH_ONLY_SECTION_FIELDS = {"title"}
 FRENCH_ONLY_TOP = {"column_labels"}
 # Messages that are only fields and signs, the same in both languages.
 SAME_IN_BOTH = {"cell.column", "check.finding_head", "review.total_mark", "history.column",
-                "list.progress", "list.unknown_progress", "tui.app_title", "log.doc.report"}
+                "list.progress", "list.unknown_progress", "tui.app_title", "log.doc.report",
+                "sheet.counts"}
 SINGULAR = {"sections": "section", "boxes": "box", "checks": "check", "routes": "route", "notices": "notice"}
 
 

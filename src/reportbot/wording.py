@@ -83,6 +83,12 @@ class Wording:
             raise DialogError(f"dialogs/{self.language}/common.yaml: no message {key!r}") from None
         return template.format(**fields) if fields else template
 
+    def plural(self, key: str, count: int, /, **fields: object) -> str:
+        """``key.one`` or ``key.other``, as this language agrees a noun with ``count`` (``plural.one``: the counts
+        that take the singular, "1" in English, "0 1" in French)."""
+        form = "one" if str(count) in self.t("plural.one").split() else "other"
+        return self.t(f"{key}.{form}", count=count, **fields)
+
 
 def _read(path: Path) -> object:
     try:

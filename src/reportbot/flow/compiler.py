@@ -132,6 +132,8 @@ class _Compiler:
             raise self.err(where, "a choice box needs options")
         if box.kind != "choice" and box.options:
             raise self.err(where, f"only choice boxes have options (this one is {box.kind})")
+        if box.kind != "text" and box.format:
+            raise self.err(where, f"only text boxes have a format (this one is {box.kind})")
         if box.options and len({o.id for o in box.options}) != len(box.options):
             raise self.err(where, "an option id is used twice")
         if box.provisional and not box.evidence:

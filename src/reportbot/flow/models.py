@@ -63,6 +63,8 @@ class Box(Provisional):
     """For a derived box: how it is computed from earlier boxes ("4.1 + 4.2 + 4.3", "6.1 .. 6.9")."""
     options: list[Option] | None = None
     """For a choice box: its answers, in the workbook's order."""
+    format: Literal["email", "phone"] | None = None
+    """For a text box: what its text should look like; an answer that does not is a warning, never a refusal."""
     columns: list[str] | None = None
     """The columns this box has, when fewer than its section's (FIPPA s.21 applies to general records only)."""
     column_rule: str | None = None
