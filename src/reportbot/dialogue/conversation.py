@@ -176,6 +176,7 @@ class Conversation:
         out = [Message("say", report.words.t(key, id=row.id, title=report.report.title, year=row.year))]
         if read_only:
             out.append(Message("notice", report.words.t("start.read_only")))
+        out += report.status_notices(row)
         if not resumed:
             out.append(Message("say", report.words.t("start.how_it_works")))
         form_year = report.flow.flow.form_year

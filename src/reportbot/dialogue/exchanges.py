@@ -348,26 +348,35 @@ class Accepting(Exchange):
 
 
 class Confirming(Exchange):
-    """[confirm] the report as final."""
+    """[confirm] the report as final; one confirmed already is kept as it is, or changed."""
 
     state, trigger = "confirming", "wrap_up"
 
     def begin(self, talk: Interview) -> list[Message]:
-        words = talk.words
-        return [Message("say", words.t("confirm.ready"))] + talk.ask_prompt("confirm", words.t("confirm.question"))
+        words, report = talk.words, talk.report
+        if report.store.get(report.id).status == "confirmed":
+            return talk.ask_prompt("confirm", words.t("confirm.still", id=report.id))
+        ready = [Message("say", words.t("confirm.ready"))] + report.changes_since_confirmation()
+        return ready + talk.ask_prompt("confirm", words.t("confirm.question"))
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
         answer = understand.yes_no(talk.words, text)
         if answer is None:
             return talk.again(talk.words.t("understand.yes_no"))
         report = talk.report
+        confirmed = report.store.get(report.id).status == "confirmed"
         if not answer:
-            return [Message("say", talk.words.t("confirm.kept_draft", id=report.id))] + talk.reprompt()
+            key = "confirm.how_to_change" if confirmed else "confirm.kept_draft"
+            return [Message("say", talk.words.t(key, id=report.id))] + talk.reprompt()
+        if confirmed:
+            talk.finish()
+            return [Message("say", talk.words.t("confirm.unchanged", id=report.id))]
         if report.read_only:
             return talk.refuse_read_only()
         report.store.confirm(report.id)
+        report.confirmed = True
         talk.finish()
-        return [Message("say", talk.words.t("confirm.done", id=report.id))]
+        return [Message("say", talk.words.t("confirm.done", id=report.id))] + report.stale_sheets()
 
 
 class Identifying(Exchange):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reportbot.carry import Reports
 from reportbot.flow.loader import Cell
 from reportbot.values import Value
+
+if TYPE_CHECKING:
+    from reportbot.store import ExportRow, HistoryRow
 
 
 class ReportStore(Reports, Protocol):
@@ -32,5 +35,9 @@ class ReportStore(Reports, Protocol):
     def acknowledgements(self, report_id: int) -> dict[tuple[str, str | None], str]: ...
 
     def confirm(self, report_id: int) -> None: ...
+
+    def history(self, report_id: int) -> list[HistoryRow]: ...
+
+    def stale_exports(self, report_id: int) -> list[ExportRow]: ...
 
     def set_setting(self, key: str, value: str | None) -> None: ...

@@ -70,8 +70,20 @@ MIGRATIONS: list[Migration] = [
             token TEXT NOT NULL,
             since TEXT NOT NULL)""",
     ),
+    (
+        # The sheets written to disk: a sheet whose report changed since (``touched`` moved on) and whose
+        # file still holds what was written (``digest``) no longer matches, and is named.
+        """CREATE TABLE exports (
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            touched INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (report_id, path))""",
+    ),
 ]
 TABLES = {"reports", "answers", "history", "acknowledgements", "settings", "locks"}
+LATER_TABLES = {2: {"exports"}}  # the tables a migration added, by the version that has them
 
 
 def look(conn: sqlite3.Connection, path: Path) -> int:
@@ -97,7 +109,8 @@ def schema_version(conn: sqlite3.Connection, path: Path) -> int:
         raise StoreError("foreign", path=path)
     if version > len(MIGRATIONS):
         raise StoreError("newer", path=path, version=version, known=len(MIGRATIONS))
-    if version < 1 or not tables >= TABLES:
+    wanted = TABLES.union(*(t for v, t in LATER_TABLES.items() if version >= v))
+    if version < 1 or not tables >= wanted:
         raise StoreError("damaged", path=path, detail=Phrase("tables_missing"))
     check = conn.execute("PRAGMA quick_check").fetchone()[0]
     if check != "ok":
