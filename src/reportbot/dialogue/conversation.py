@@ -182,8 +182,12 @@ class Conversation:
         form_year = report.flow.flow.form_year
         if form_year is not None and form_year != row.year:
             out.append(Message("notice", report.words.t("start.form_year", form_year=form_year, year=row.year)))
-        if self._identification is not None and not read_only:
-            return out + interview.enter(Identifying(self._identification))
+        offered = self._identification
+        if offered is None and resumed and not read_only and not report.answers:
+            # Nothing answered yet: last year's identification is offered again (after a quit at [same]).
+            offered = carry.offer(self.store, row.form, row.year)
+        if offered is not None and not read_only:
+            return out + interview.enter(Identifying(offered))
         return out + interview.next()
 
     # ----- the main loop --------------------------------------------------------------------------

@@ -56,6 +56,7 @@ class Asking(Exchange):
 
     def __init__(self, cell: Cell) -> None:
         self.cell = cell
+        self.last_year: Value | None = None  # last year's figure, offered: Enter keeps it
 
     def begin(self, talk: Interview) -> list[Message]:
         report, cell = talk.report, self.cell
@@ -63,8 +64,13 @@ class Asking(Exchange):
         info = report.flow.by_id[cell[0]]
         question = report.report.boxes[cell[0]].question
         current = report.answers.get(cell)
+        offered = report.last_years_figure(cell) if current is None else None
         if current is not None:
             question = report.words.t("ask.with_current", question=question, value=report.display(cell, current))
+        elif offered is not None:
+            self.last_year, then = offered
+            value = report.display(cell, self.last_year)
+            question = report.words.t("ask.last_year", question=question, value=value, cell=report.name(then))
         elif info.box.optional:
             question = report.words.t("ask.optional", question=question)
         choices: list[str] = []
@@ -78,6 +84,8 @@ class Asking(Exchange):
         box = talk.report.flow.by_id[cell[0]].box
         if not text.strip() and talk.report.answers.get(cell) is not None:
             return talk.after_answer(cell)
+        if not text.strip() and self.last_year is not None:
+            return talk.set(cell, self.last_year, "carried")
         try:
             value = understand.value_for(talk.words, box, text, talk.report.option_labels(cell[0]))
         except NotUnderstood as e:
