@@ -362,9 +362,12 @@ class Confirming(Exchange):
 
     def begin(self, talk: Interview) -> list[Message]:
         words, report = talk.words, talk.report
-        if report.store.get(report.id).status == "confirmed":
+        row = report.store.get(report.id)
+        if row.status == "confirmed":
             return talk.ask_prompt("confirm", words.t("confirm.still", id=report.id))
-        ready = [Message("say", words.t("confirm.ready"))] + report.changes_since_confirmation()
+        ready = [Message("say", words.t("confirm.ready"))]
+        if row.confirmed_at is not None:  # confirmed before: what changed since (a first confirmation reads no history)
+            ready += report.changes_since_confirmation()
         return ready + talk.ask_prompt("confirm", words.t("confirm.question"))
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
