@@ -3,6 +3,7 @@ again, confirming again lists what changed, and a sheet on disk that no longer m
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from pathlib import Path
 
@@ -184,3 +185,21 @@ def test_an_older_database_gains_the_sheets_table(tmp_path, monkeypatch):
     raw = sqlite3.connect(db)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
     raw.close()
+
+
+def test_the_line_mode_says_it_line_by_line(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    with Store.open(db) as store:
+        rid = _confirmed(store)
+        when = local_time(store.get(rid).confirmed_at)
+    monkeypatch.setattr("sys.stdin", io.StringIO("change 3.1 to 41\nyes\n"))
+    assert main(["--db", str(db), "--plain", "resume", str(rid)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"Report {rid} is confirmed (on {when}). A change makes it a draft again, to be confirmed again." in lines
+    at = lines.index("3.1 is now 41.")
+    assert lines[at - 1] == f"[confirm] Report {rid} is confirmed as it stands. Keep it as it is? change 3.1 to 41"
+    assert lines[at + 1] == f"Report {rid} is a draft again: confirm it to file the change."
+    assert lines[at + 3:at + 5] == [f"Changed since you confirmed it on {when}:", "  3.1: 40 → 41"]
+    assert lines[at + 5].startswith("[confirm] Confirm the report as final? yes")
+    with Store.open(db) as store:
+        assert store.get(rid).status == "confirmed"

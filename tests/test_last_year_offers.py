@@ -3,11 +3,15 @@ year's identification is offered again after a quit at [same]."""
 
 from __future__ import annotations
 
+import io
+import re
 from decimal import Decimal
 
 import pytest
 
+from reportbot.cli import main
 from reportbot.dialogue.conversation import Conversation
+from reportbot.store import Store
 from reportbot.wording import wording
 from reports import load, parse
 
@@ -136,3 +140,19 @@ def test_once_answered_the_identification_is_not_offered_again(store):
         assert again.start()[-1].tag != "same"
     finally:
         again.close()
+
+
+def test_the_line_mode_offers_last_years_figure_and_enter_keeps_it(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "r.sqlite3"
+    with Store.open(db) as store:
+        _last_year(store)
+    # same identification; Enter at 1.3; 2.1; full report; 3.1 and 3.2 in both columns; Enter at 3.3 personal
+    answers = ["yes", "", "2", "2", "10", "2", "0", "0", "", "quit"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(a + "\n" for a in answers)))
+    assert main(["--db", str(db), "--plain", "new", "fippa-year-end", "--year", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^\[1\.3\] .* Press Enter for 412\.5 \(last year's 1\.3\)\. $", out, flags=re.M)
+    assert re.search(r"^\[3\.3 personal\] .* Press Enter for 16 \(last year's 3\.6 personal\)\. $", out, flags=re.M)
+    with Store.open(db) as store:
+        row = store.latest()
+        assert store.answers(row.id)[("3.3", "personal")] == 16 and store.answers(row.id)[("1.3", None)] == 412.5
