@@ -4,6 +4,7 @@ again, confirming again lists what changed, and a sheet on disk that no longer m
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
 from pathlib import Path
 
@@ -203,3 +204,19 @@ def test_the_line_mode_says_it_line_by_line(tmp_path, monkeypatch, capsys):
     assert lines[at + 5].startswith("[confirm] Confirm the report as final? yes")
     with Store.open(db) as store:
         assert store.get(rid).status == "confirmed"
+
+
+def test_every_export_to_a_file_is_kept_but_not_one_to_a_device(tmp_path):
+    """The CLI and the TUI both write through export.write_kept."""
+    from reportbot import export
+    from reportbot.wording import words_for
+
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        rid = _confirmed(store)
+        text = export.render("md", export.subject_from_store(store, rid), words_for("en", "cyfsa-part-x"))
+        export.write_kept(store, rid, tmp_path / "sheet.md", text)
+        export.write_kept(store, rid, Path(os.devnull), text)
+        store.set_answer(rid, ("3.1", None), 41)
+        assert [s.path for s in store.stale_exports(rid)] == [str(tmp_path / "sheet.md")]
+        rows = store._read("SELECT path FROM exports WHERE report_id = ?", (rid,))
+        assert rows == [(str(tmp_path / "sheet.md"),)]
