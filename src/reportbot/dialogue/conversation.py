@@ -16,8 +16,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reportbot import carry
+from reportbot.dialogue import confirmation, understand
 from reportbot.dialogue import interview_commands as run
-from reportbot.dialogue import understand
 from reportbot.dialogue.commands import BY_NAME
 from reportbot.dialogue.exchanges import Identifying
 from reportbot.dialogue.interview import Interview
@@ -176,7 +176,7 @@ class Conversation:
         out = [Message("say", report.words.t(key, id=row.id, title=report.report.title, year=row.year))]
         if read_only:
             out.append(Message("notice", report.words.t("start.read_only")))
-        out += report.status_notices(row)
+        out += confirmation.on_opening(report, row)
         if not resumed:
             out.append(Message("say", report.words.t("start.how_it_works")))
         form_year = report.flow.flow.form_year

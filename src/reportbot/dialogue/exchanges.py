@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from reportbot import carry, explain
-from reportbot.dialogue import planner, understand
+from reportbot.dialogue import confirmation, planner, understand
 from reportbot.dialogue.groups import Group
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
@@ -367,7 +367,7 @@ class Confirming(Exchange):
             return talk.ask_prompt("confirm", words.t("confirm.still", id=report.id))
         ready = [Message("say", words.t("confirm.ready"))]
         if row.confirmed_at is not None:  # confirmed before: what changed since (a first confirmation reads no history)
-            ready += report.changes_since_confirmation()
+            ready += confirmation.changes_since(report)
         return ready + talk.ask_prompt("confirm", words.t("confirm.question"))
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
@@ -387,7 +387,7 @@ class Confirming(Exchange):
         report.store.confirm(report.id)
         report.confirmed = True
         talk.finish()
-        return [Message("say", talk.words.t("confirm.done", id=report.id))] + report.stale_sheets()
+        return [Message("say", talk.words.t("confirm.done", id=report.id))] + confirmation.stale_sheets(report)
 
 
 class Identifying(Exchange):

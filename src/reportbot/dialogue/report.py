@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reportbot import carry, explain
-from reportbot.dialogue import understand
+from reportbot.dialogue import confirmation, understand
 from reportbot.dialogue.groups import groups_of
 from reportbot.dialogue.messages import Message
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.flow.loader import Cell, CompiledFlow, cell_in_column, load_flow
-from reportbot.values import Value, one_line
+from reportbot.values import Value
 from reportbot.wording import Wording, wording
 
 if TYPE_CHECKING:  # not imported at run time: the plain mode starts without pydantic, and sooner
@@ -158,74 +158,10 @@ class OpenReport:
 
     # ----- what changed -----------------------------------------------------------------------------
 
-    def draft_again(self) -> list[Message]:
-        """Said at the first change to a confirmed report, at once: it is a draft again."""
-        if not self.confirmed or self.store.get(self.id).status == "confirmed":
-            return []  # the store moves a confirmed report back to draft only when a figure really changed
-        self.confirmed = False
-        return [Message("notice", self.words.t("confirm.draft_again", id=self.id))]
-
-    def changes_since_confirmation(self) -> list[Message]:
-        """What changed since the last confirmation (from the store's history), each box once: first to last."""
-        from reportbot.render.sheet import local_time  # only when confirming again: start-up does without
-        rows = self.store.history(self.id)
-        last = max((i for i, h in enumerate(rows) if h.how == "confirmed"), default=None)
-        if last is None:
-            return []
-        was: dict[tuple, Value | None] = {}
-        now: dict[tuple, Value | None] = {}
-        for h in rows[last + 1:]:
-            key = (h.box, h.column, h.rule)
-            was.setdefault(key, h.old)
-            now[key] = h.new
-        lines = []
-        for (box, column, rule), new in now.items():
-            if new == was[(box, column, rule)]:
-                continue  # changed and changed back
-            if rule is not None:
-                where = self.words.t("history.column", column=column) if column else ""
-                lines.append(self.words.t("confirm.changed_warning", rule=rule, column=where, reason=new))
-            else:
-                cell = (box or "", column)
-                old, value = (self._shown(cell, v) for v in (was[(box, column, rule)], new))
-                lines.append(self.words.t("confirm.changed_line", cell=self.name(cell), old=old, new=value))
-        if not lines:
-            return []
-        when = local_time(rows[last].when)
-        return [Message("say", self.words.t("confirm.changed_since", when=when))] + [Message("say", t) for t in lines]
-
-    def status_notices(self, row: ReportRow) -> list[Message]:
-        """On opening: a confirmed report says so and when, a changed one that it waits for confirmation; then the
-        sheets on disk that no longer match it."""
-        from reportbot.render.sheet import local_time  # only for a report once confirmed or exported
-
-        out = []
-        if row.confirmed_at is not None:
-            key = "start.confirmed" if row.status == "confirmed" else "start.changed"
-            out.append(Message("notice", self.words.t(key, id=self.id, when=local_time(row.confirmed_at))))
-        return out + self.stale_sheets()
-
-    def stale_sheets(self) -> list[Message]:
-        """The sheets exported to disk that no longer match the report."""
-        stale = self.store.stale_exports(self.id)
-        if not stale:
-            return []
-        from reportbot.render.sheet import local_time
-
-        return [
-            Message("notice", self.words.t("export.stale", path=one_line(s.path), when=local_time(s.when), id=self.id))
-            for s in stale
-        ]
-
-    def _shown(self, cell: Cell, value: Value | None) -> str:
-        if value is None:
-            return self.words.t("history.none")
-        return self.display(cell, value) if cell[0] in self.flow.by_id else str(value)
-
     def announce(self, before: Evaluation, after: Evaluation) -> list[Message]:
         """New totals, boxes now skipped, new warnings and notices (first, that a confirmed report is a draft again)."""
         flow = after.flow
-        out: list[Message] = self.draft_again()
+        out: list[Message] = confirmation.draft_again(self)
         old = before.derived()
         for cell, value in after.derived().items():
             if old.get(cell) != value:
