@@ -75,6 +75,7 @@ def test_list_in_plain_mode_says_it_in_sentences(capsys, db):
 
 def test_reportbot_db_chooses_the_file(capsys, tmp_path, monkeypatch):
     chosen = tmp_path / "elsewhere" / "mine.sqlite3"
+    chosen.parent.mkdir()  # a folder that does not exist is refused (test_interrupt_and_db_folder)
     monkeypatch.setenv("REPORTBOT_DB", str(chosen))
     assert main(["list"]) == 0
     assert chosen.is_file()

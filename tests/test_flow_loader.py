@@ -146,6 +146,8 @@ def test_real_flows_load(name):
          ["fippa-year-end.yaml", "box 3.8", "3.9", "not a box"]),
         ("fippa-year-end.yaml", "when: 11.4 == 0", "when: 11.4 >= 0",
          ["fippa-year-end.yaml", "box 11.5", "no route reaches"]),
+        ("fippa-year-end.yaml", 'box: "1.3"\n    last_year: "1.3"', 'box: "1.3"\n    last_year: "1.9"',
+         ["fippa-year-end.yaml", "from_last_year 1.3", "1.9", "not a box"]),
     ],
 )
 def test_mutated_copy_of_a_real_flow_fails(tmp_path, name, old, new, fragments):

@@ -25,7 +25,7 @@ from reportbot import __version__, explain, report_view
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.findings import assemble
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow
-from reportbot.ownfiles import write_atomic
+from reportbot.ownfiles import is_the_database, write_atomic
 from reportbot.render import sheet
 from reportbot.render.sheet import Sheet, SheetCell, SheetRow, SheetSection
 from reportbot.render.typography import Typeset
@@ -109,21 +109,6 @@ class IsTheDatabase(ValueError):
     """An export aimed at the database or its -wal, -shm or -journal: writing it would lose every report."""
 
 
-def is_the_database(path: Path, database: Path) -> bool:
-    """Whether ``path`` names ``database`` or a companion file of it: by file identity where it exists, else by
-    resolved path. Only stat: opening the database with plain I/O would drop this process's SQLite locks."""
-    target = os.path.realpath(path)
-    for name in (str(database), *(f"{database}{suffix}" for suffix in ("-wal", "-shm", "-journal"))):
-        if os.path.realpath(name) == target:
-            return True
-        try:
-            if os.path.samefile(path, name):
-                return True
-        except OSError:  # one of them does not exist
-            continue
-    return False
-
-
 def write_file(path: Path, text: str | bytes, database: Path | None = None) -> None:
     """Write an export (text, or a workbook's bytes) to ``path``: a file is replaced whole and owner-only (see
     :mod:`reportbot.ownfiles`); a device or pipe (/dev/stdout) is written as it is. :class:`IsTheDatabase` for
@@ -142,6 +127,20 @@ def write_file(path: Path, text: str | bytes, database: Path | None = None) -> N
             f.write(data)
         return
     write_atomic(path, data)
+
+
+def write_kept(store, report_id: int, path: Path, text: str) -> None:
+    """:func:`write_file`, then the store keeps the sheet's path and content hash, to say when it no longer
+    matches the report (:meth:`reportbot.store.Store.stale_exports`)."""
+    from reportbot.store import StoreError
+
+    write_file(path, text, database=store.path)
+    if not path.is_file():  # a device or a pipe: nothing to compare later
+        return
+    try:
+        store.record_export(report_id, path, text.encode("utf-8"))
+    except StoreError:
+        pass  # a read-only database still exports: the sheet just cannot be named later
 
 
 # --- json ------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportbot.export import IsTheDatabase, is_the_database, write_file
+from reportbot.export import IsTheDatabase, write_file
 from reportbot.flow.loader import CompiledFlow
 from reportbot.log_words import code_label, column_label, column_note, kind_text, log_spec
-from reportbot.ownfiles import make_folders
+from reportbot.ownfiles import is_the_database, make_folders
 from reportbot.wording import Wording
 
 if TYPE_CHECKING:  # pydantic's models: a start from the flow cache never imports them

@@ -150,6 +150,17 @@ class CarriedForward(_Strict):
     """Why the two should agree."""
 
 
+class FromLastYear(_Strict):
+    """A figure offered from last year's report, kept with Enter; unlike a carried-forward one, it may change."""
+
+    box: str
+    """This year's box ("1.3": full-time equivalents)."""
+    last_year: str
+    """Last year's box whose figure is offered ("1.3")."""
+    source: str
+    """Why last year's figure is a good first guess."""
+
+
 LogValue = Literal["text", "date", "yesno", "count", "money", "code", "codes"]
 
 
@@ -238,5 +249,7 @@ class Flow(_Strict):
     """Situations to tell the filer about."""
     carried_forward: list[CarriedForward] = []
     """Figures compared with the same organization's report of the year before (a difference is a warning)."""
+    from_last_year: list[FromLastYear] = []
+    """Figures offered from that report without a comparison (carried-forward ones are offered too)."""
     log: LogSpec | None = None
     """How a request log is read and counted for this report; None: the report is not counted from a log."""
