@@ -75,6 +75,7 @@ def test_list_in_plain_mode_says_it_in_sentences(capsys, db):
 
 def test_reportbot_db_chooses_the_file(capsys, tmp_path, monkeypatch):
     chosen = tmp_path / "elsewhere" / "mine.sqlite3"
+    chosen.parent.mkdir()  # a folder that does not exist is refused (test_interrupt_and_db_folder)
     monkeypatch.setenv("REPORTBOT_DB", str(chosen))
     assert main(["list"]) == 0
     assert chosen.is_file()
@@ -131,7 +132,8 @@ def test_export_to_a_file_takes_the_format_from_its_name(capsys, db, tmp_path):
 
 def test_export_csv_and_md_to_stdout(capsys, db):
     _import(capsys, db, "cyfsa-zero")
-    assert _run(capsys, "--db", db, "export", "--format", "csv")[1].startswith("box,column,label,value\r\n")
+    assert _run(capsys, "--db", db, "export", "--format", "csv")[1].startswith(  # issue 13 item 20: the report's facts follow
+        "box,column,label,value,state,report,year,organization,status,questionnaire\r\n")
     assert "## Section 1: Identification" in _run(capsys, "--db", db, "export", "1", "-f", "md")[1]
 
 

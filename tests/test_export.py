@@ -15,6 +15,7 @@ import pytest
 
 from reportbot import explain
 from reportbot.cli import main
+from reportbot.engine import Finding
 from reportbot.export import (
     Subject,
     csv_cell,
@@ -26,6 +27,7 @@ from reportbot.export import (
     to_markdown,
 )
 from reportbot.flow.loader import load_flow
+from reportbot.render.typography import typeset
 from reportbot.reportfile import parse_report, read_report_file
 from reportbot.store import Store
 from reportbot.wording import languages, wording, words_for
@@ -166,7 +168,7 @@ def test_markdown_lists_accepted_warnings_with_reasons_and_what_is_still_open():
     assert "9.4 = 13" in accepted and "Reason: two were re-filed" in accepted
     assert "4.9" in head and "error" in head.lower()  # 4.9 no longer equals 3.8
     assert "Not answered (1): 2.1" in head
-    assert "1 boxes not answered, 1 errors, 0 warnings not yet accepted." in sheet
+    assert "1 box not answered, 1 error, 0 warnings not yet accepted." in sheet  # issue 13 item 20: grammar
 
 
 @pytest.mark.parametrize(
@@ -199,7 +201,9 @@ def test_html_is_standalone_and_prints_one_section_per_page():
 def test_csv_has_one_row_per_cell_in_questionnaire_order():
     subject = _fixture("fippa-zero")
     rows = list(csv.reader(io.StringIO(to_csv(subject, EN["fippa-year-end"]))))
-    assert rows[0] == ["box", "column", "label", "value"]
+    # issue 13 item 20: the report's facts follow the first four columns
+    assert rows[0] == ["box", "column", "label", "value", "state", "report", "year", "organization", "status",
+                       "questionnaire"]
     flow = subject.flow
     assert [(r[0], r[1]) for r in rows[1:]] == [(c[0], c[1] or "") for c in flow.cells]
     by_cell = {(r[0], r[1]): r[3] for r in rows[1:]}
@@ -208,6 +212,119 @@ def test_csv_has_one_row_per_cell_in_questionnaire_order():
     assert by_cell[("3.4", "personal")] == "0"
     assert by_cell[("4.1", "personal")] == ""  # skipped
     assert ("8.12", "personal") not in by_cell
+
+
+def _csv_rows(subject: Subject, words) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(to_csv(subject, words))))
+
+
+def test_csv_carries_the_reports_facts_on_every_row_as_one_table():
+    subject = _fixture("fippa-zero")
+    subject.organization, subject.status = "Ontario Heritage Review Board", "confirmed"
+    rows = _csv_rows(subject, EN["fippa-year-end"])
+    facts = {(r["report"], r["year"], r["organization"], r["status"], r["questionnaire"]) for r in rows}
+    assert facts == {("fippa-year-end", "2005", "Ontario Heritage Review Board", "confirmed", "Zero report")}
+    assert all(len(r) == 10 and None not in r for r in rows)  # one rectangular table, header on the first line
+
+
+@pytest.mark.parametrize("answers, expected", [
+    ({"questionnaire": "full"}, "Full report"),  # chosen
+    ({}, "Zero report"),  # not chosen: every deciding box (3.1, 3.2, 3.3, 11.1, 11.2) is 0
+    ({"3.1": {"personal": 1}}, "Full report"),
+    ({"3.1": None}, ""),  # not known yet
+])
+def test_the_questionnaire_is_the_one_chosen_else_the_one_the_deciding_boxes_imply(answers, expected):
+    subject = _fixture("fippa-zero", **answers)
+    assert {r["questionnaire"] for r in _csv_rows(subject, EN["fippa-year-end"])} == {expected}
+    fact = f"**Questionnaire:** {expected or 'not chosen yet'}  "
+    assert fact in to_markdown(subject, EN["fippa-year-end"])
+
+
+def test_csv_tells_a_skipped_box_from_an_unanswered_one():
+    subject = _fixture("cyfsa-full", **{"2.1": None, "factors": None, "3.1": None})
+    by_box = {r["box"]: r for r in _csv_rows(subject, EN["cyfsa-part-x"])}
+    assert (by_box["1.2.other"]["value"], by_box["1.2.other"]["state"]) == ("", "not applicable")  # skipped
+    assert (by_box["2.1"]["value"], by_box["2.1"]["state"]) == ("", "missing")
+    assert by_box["factors"]["state"] == "not answered (optional)"
+    assert (by_box["4.1"]["value"], by_box["4.1"]["state"]) == ("31", "answered")
+    assert (by_box["4.4"]["value"], by_box["4.4"]["state"]) == ("39", "total")
+    french = list(csv.reader(io.StringIO(to_csv(subject, wording("fr", "cyfsa-part-x")))))
+    assert french[0][:5] == ["case", "colonne", "libellé", "valeur", "état de la case"]
+    states = {r[0]: r[4] for r in french[1:]}
+    assert (states["1.2.other"], states["2.1"], states["4.4"]) == ("sans objet", "sans réponse", "total calculé")
+
+
+@pytest.mark.parametrize("language, ministry, full", [("en", "Ministry", "Full report"),
+                                                     ("fr", "Ministère", "Rapport complet")])
+def test_sheets_show_choices_by_label_and_json_keeps_ids(language, ministry, full):
+    subject = _fixture("fippa-full", **{"questionnaire": "full"})
+    words = wording(language, "fippa-year-end")
+    by_box = {r[0]: r[3] for r in csv.reader(io.StringIO(to_csv(subject, words)))}
+    assert (by_box["1.2"], by_box["questionnaire"]) == (ministry, full)
+    sheet = to_markdown(subject, words)
+    assert re.search(rf"^\| 1\.2 \|.*\| {ministry} \|$", sheet, re.M)
+    assert re.search(rf"^\| questionnaire \|.*\| {full} \|$", sheet, re.M)
+    assert f"<td class=\"value\">{ministry}</td>" in to_html(subject, words)
+    answers = json.loads(to_json(subject))["answers"]
+    assert (answers["1.2"], answers["questionnaire"]) == ("ministry", "full")
+
+
+def test_an_off_route_choice_is_named_by_its_label():
+    flow = load_flow("cyfsa-part-x")
+    facts = {"value": "childrens_aid_society", "route": "cyfsa-no-access-requests"}
+    finding = Finding("warning", "off-route-1.2", "off-route", ("1.2",), None, facts)
+    assert "(Children’s aid society)" in explain.summary(flow, EN["cyfsa-part-x"], finding)
+
+
+def test_french_sheets_use_french_typography_and_leave_the_filers_text_as_typed():
+    subject = _fixture("fippa-full")
+    subject.organization = "Bureau : accès?"
+    subject.acknowledged = {("fippa-9.4-within-9.1", "personal"): "deux : refaits!"}
+    subject.answers[("9.4", "personal")] = 13
+    words = wording("fr", "fippa-year-end")
+    nb = "\u00a0"
+    sheet = to_markdown(subject, words)
+    assert f"**Organisation{nb}:** Bureau : accès?  " in sheet
+    assert f"## Section 1{nb}: Identification" in sheet
+    assert f"un ministère ou un organisme{nb}? | Ministère |" in sheet
+    assert f"Raison{nb}: deux : refaits!" in sheet
+    assert "| 1.3 |" in sheet and "| 412,5 |" in sheet and "| 900,00 $ |" in sheet
+    ours = sheet.replace("Bureau : accès?", "").replace("deux : refaits!", "")
+    # the evidence is English, and 6a holds the filer's own text
+    ours = "\n".join(line for line in ours.splitlines() if "(en anglais)" not in line and "| 6a |" not in line)
+    assert re.findall(r"(?: |\w)[:;!?](?:\s|$)", ours) == []
+    page = to_html(subject, words)
+    assert f"<title>Bureau : accès?{nb}: Rapport" in page and "<dt>Type de questionnaire</dt>" in page
+    assert "Organisation:" not in page.replace(nb, "")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('Dites "oui" : fin', "Dites «\u00a0oui\u00a0»\u00a0: fin"),
+    ("Prêt? Oui; non! « déjà »", "Prêt\u00a0? Oui\u00a0; non\u00a0! «\u00a0déjà\u00a0»"),
+    ("(prêt?)", "(prêt\u00a0?)"),
+    ("10:15, http://x, 1.2: {text!r}", "10:15, http://x, 1.2\u00a0: {text!r}"),
+])
+def test_french_typography(text, expected):
+    assert typeset(text, wording("fr")) == expected
+    assert typeset(text, wording("en")) == text
+
+
+@pytest.mark.parametrize("language, counts, warnings", [
+    ("en", ["0 boxes not answered, 0 errors, 0 warnings not yet accepted.",
+            "1 box not answered, 1 error, 1 warning not yet accepted.",
+            "2 boxes not answered, 2 errors, 1 warning not yet accepted."], "2 warnings not yet accepted"),
+    ("fr", ["0 case sans réponse, 0 erreur, 0 avertissement pas encore accepté.",
+            "1 case sans réponse, 1 erreur, 1 avertissement pas encore accepté.",
+            "2 cases sans réponse, 2 erreurs, 1 avertissement pas encore accepté."],
+     "2 avertissements pas encore acceptés"),
+])
+def test_sheet_counts_agree_with_their_number(language, counts, warnings):
+    words = wording(language, "cyfsa-part-x")
+    changes = [{}, {"2.1": None, "9.1": 4, "11.2.1": 2},
+               {"2.1": None, "8.1": None, "9.1": 4, "7.1": 3, "11.2.1": 2, "12.2.4": 2}]
+    for change, text in zip(changes, counts, strict=True):
+        assert text in to_markdown(_fixture("cyfsa-full", **change), words)
+    assert words.plural("sheet.count.warnings", 2) == warnings
 
 
 # --- hostile text ---------------------------------------------------------------------------------------

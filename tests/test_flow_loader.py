@@ -84,6 +84,10 @@ def _bad_kind(d):
     _box(d, "1.2")["kind"] = "number"
 
 
+def _format_on_a_count(d):
+    _box(d, "1.2")["format"] = "phone"
+
+
 # name -> (mutation of MINI, the fragments the one-line message must hold: file, box, problem)
 BROKEN = {
     "formula naming an unknown box": (_formula("1.3", "1.1 + 9.9"), ["mini.yaml", "box 1.3", "9.9", "not a box"]),
@@ -101,6 +105,7 @@ BROKEN = {
     "route reading a later box": (_route(at="1.1", when="1.3 == 0"), ["mini.yaml", "mini-none", "1.3", "after"]),
     "route leading back": (_route(at="1.3", goto="1.1"), ["mini.yaml", "mini-none", "1.1", "back"]),
     "kind the format does not know": (_bad_kind, ["mini.yaml", "box 1.2", "kind"]),
+    "format on a box that holds no text": (_format_on_a_count, ["mini.yaml", "box 1.2", "only text boxes"]),
 }
 
 
@@ -141,6 +146,8 @@ def test_real_flows_load(name):
          ["fippa-year-end.yaml", "box 3.8", "3.9", "not a box"]),
         ("fippa-year-end.yaml", "when: 11.4 == 0", "when: 11.4 >= 0",
          ["fippa-year-end.yaml", "box 11.5", "no route reaches"]),
+        ("fippa-year-end.yaml", 'box: "1.3"\n    last_year: "1.3"', 'box: "1.3"\n    last_year: "1.9"',
+         ["fippa-year-end.yaml", "from_last_year 1.3", "1.9", "not a box"]),
     ],
 )
 def test_mutated_copy_of_a_real_flow_fails(tmp_path, name, old, new, fragments):

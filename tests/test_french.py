@@ -31,7 +31,8 @@ FRENCH_ONLY_SECTION_FIELDS = {"title"}
 FRENCH_ONLY_TOP = {"column_labels"}
 # Messages that are only fields and signs, the same in both languages.
 SAME_IN_BOTH = {"cell.column", "check.finding_head", "review.total_mark", "history.column",
-                "list.progress", "list.unknown_progress", "tui.app_title"}
+                "list.progress", "list.unknown_progress", "tui.app_title", "log.doc.report",
+                "sheet.counts"}
 SINGULAR = {"sections": "section", "boxes": "box", "checks": "check", "routes": "route", "notices": "notice"}
 
 
@@ -89,7 +90,17 @@ def gaps(name: str, en: dict, fr: dict) -> list[str]:
                 out.append(f"{SINGULAR[part]} {item}: {field} English only")
             for field in sorted(set(f[item] or {}) - set(e[item]) - extra_ok):
                 out.append(f"{SINGULAR[part]} {item}: {field} French only")
+    _log_gaps(en.get("log") or {}, fr.get("log") or {}, out)
     return out
+
+
+def _log_gaps(en: dict, fr: dict, out: list[str]) -> None:
+    """The request log's words: the same columns, each with the same fields, and the same codes."""
+    e, f = en.get("columns") or {}, fr.get("columns") or {}
+    _keys("log column", e, f, out)
+    for column in sorted(set(e) & set(f)):
+        _keys(f"log column {column}", e[column] or {}, f[column] or {}, out)
+    _keys("log code", en.get("codes") or {}, fr.get("codes") or {}, out)
 
 
 # --- parity ---------------------------------------------------------------------
@@ -115,11 +126,17 @@ def test_the_parity_check_notices_any_gap():
     del fr["checks"]["fippa-9.4-within-9.1"]
     fr["routes"]["fippa-invented"] = "Inventé."
     del fr["sections"]["6a"]["intro"]
+    del fr["log"]["columns"]["due"]
+    del fr["log"]["columns"]["received"]["note"]
+    fr["log"]["codes"]["maybe"] = "Peut-être"
     found = gaps("fippa-year-end", en, fr)
     assert "box 9.6: why English only" in found
     assert "check fippa-9.4-within-9.1: English only" in found
     assert "route fippa-invented: French only" in found
     assert "section 6a: intro English only" in found
+    assert "log column due: English only" in found
+    assert "log column received note: English only" in found
+    assert "log code maybe: French only" in found
 
 
 @pytest.mark.parametrize("report", REPORTS)

@@ -134,6 +134,8 @@ def test_no_command_opens_a_network_connection(tmp_path, guarded):
         (["graph", "fippa-year-end"], ""),
         (["delete", "3", "--yes"], ""),
         (["delete", "4"], "no\n"),
+        (["log", "template", "cyfsa-part-x", "-o", str(tmp_path / "log.xlsx")], ""),
+        (["--lang", "fr", "log", "template", "fippa-year-end", "-o", str(tmp_path / "log.csv")], ""),
     ]
     covered = {next((a for a in args if a in COMMANDS), None) for args, _ in runs}
     assert set(COMMANDS) <= covered, f"add a run of: {sorted(set(COMMANDS) - covered)}"
@@ -152,6 +154,7 @@ def test_no_command_opens_a_network_connection(tmp_path, guarded):
     assert codes["check --format json " + report_file] == 0
     assert codes["import " + report_file] == 0
     assert codes["export 1 --format html"] == 0 and Path(out_file).exists()
+    assert codes[f"log template cyfsa-part-x -o {tmp_path / 'log.xlsx'}"] == 0 and (tmp_path / "log.xlsx").exists()
 
 
 def _on_pty(cmd: list[str], env: dict, wanted: bytes, seconds: float) -> bytes:
@@ -175,3 +178,18 @@ def test_the_tui_opens_no_network_connection(tmp_path, guarded):
     cmd = [sys.executable, "-m", "reportbot", "new", "cyfsa-part-x", "--year", "2025"]
     _on_pty(cmd, env, b"name of your organization", seconds=30)
     assert not log.exists(), log.read_text()
+
+
+def test_checking_email_addresses_and_phone_numbers_looks_nothing_up(tmp_path, guarded):
+    """email-validator checks syntax only (no DNS look-up of the domain), phonenumbers reads its own metadata."""
+    env, log = guarded
+    code = (
+        "import sys\n"
+        "from reportbot.details import looks_right\n"
+        "print(looks_right('email', 'privacy@ipc.on.ca'), looks_right('email', 'nobody@no-such-domain-for-reportbot.ca'),\n"
+        "      looks_right('email', 'pat at cas'), looks_right('phone', '416-326-3333'), looks_right('phone', '12'))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'dns'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines() == ["True True False True False", "[]"], out.stderr
+    assert not log.exists() or log.read_text() == ""

@@ -1,4 +1,5 @@
-"""Item 14 of issue 13: Ctrl-C in the line mode ends as quit does; a --db in a folder that does not exist is refused."""
+"""Item 14 of issue 13: Ctrl-C in the line mode ends as quit does; a --db (or $REPORTBOT_DB) in a folder that does not
+exist is refused."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from reportbot.cli import main
 from reportbot.dialogue.conversation import Conversation
 from reportbot.frontends import plain
 from reportbot.store import Store
+from reports import REPORTS_DIR
 
 
 class _Interrupted(io.StringIO):
@@ -42,6 +44,24 @@ def test_a_db_in_a_missing_folder_is_refused_and_nothing_is_created(tmp_path, ca
     err = capsys.readouterr().err
     assert str(db) in err and str(db.parent) in err and words in err
     assert not db.parent.exists()
+
+
+@pytest.mark.parametrize("command", [["list"], ["--plain", "new", "cyfsa-part-x", "--year", "2025"], [],
+                                     ["export", "1"], ["import", str(REPORTS_DIR / "cyfsa-zero.json")]])
+def test_reportbot_db_in_a_missing_folder_is_refused_as_db_is(tmp_path, capsys, monkeypatch, command):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    db = tmp_path / "mistyped" / "reports.sqlite3"
+    monkeypatch.setenv("REPORTBOT_DB", str(db))
+    assert main(["--lang", "en", *command]) == 2
+    err = capsys.readouterr().err
+    assert str(db) in err and str(db.parent) in err and "does not exist. Nothing was created." in err
+    assert not db.parent.exists()
+
+
+def test_reportbot_db_in_a_missing_folder_does_not_stop_check(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("REPORTBOT_DB", str(tmp_path / "mistyped" / "reports.sqlite3"))
+    assert main(["check", str(REPORTS_DIR / "cyfsa-full.json")]) == 0
+    assert not (tmp_path / "mistyped").exists()
 
 
 def test_the_default_data_folder_is_still_made_on_first_use(tmp_path, monkeypatch):

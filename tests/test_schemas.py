@@ -42,3 +42,13 @@ def test_schema_rejects_unknown_field():
     flow["sections"][0]["boxes"][0]["colour"] = "red"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(flow, schema)
+
+
+def test_schema_knows_figures_offered_from_last_year():
+    schema = json.loads((ROOT / "schema" / "flow.schema.json").read_text())
+    flow = load_yaml((ROOT / "flows" / "fippa-year-end.yaml").read_text(), aliases=True)
+    assert flow["from_last_year"][0]["box"] == "1.3"
+    jsonschema.validate(flow, schema)
+    flow["from_last_year"][0]["compare"] = True
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(flow, schema)

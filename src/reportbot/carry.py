@@ -91,10 +91,11 @@ def same_report(store: Reports, form: str, year: int, organization: str | None =
 
 
 def identification(store: Reports, row: ReportRow) -> dict[Cell, Value]:
-    """The text and choice answers of ``row``'s identification section."""
+    """The text and choice answers of ``row``'s identification section, in the form's order (the store's is not)."""
     flow = load_flow(row.form)
-    wanted = {b.id for b in flow.flow.sections[0].boxes if b.kind in ("text", "choice")}
-    return {c: v for c, v in store.answers(row.id).items() if c[0] in wanted}
+    answers = store.answers(row.id)
+    boxes = [b.id for b in flow.flow.sections[0].boxes if b.kind in ("text", "choice")]
+    return {c: answers[c] for b in boxes for c in flow.by_id[b].cell_keys if c in answers}
 
 
 def offer(store: Reports, form: str, year: int, organization: str | None = None) -> Offer | None:

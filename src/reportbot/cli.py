@@ -30,8 +30,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("reportbot.commands.import_", "store a reportbot/1 file as a draft, after checking it"),
     "history": ("reportbot.commands.history", "every change to a report, and what changed since its confirmation"),
     "delete": ("reportbot.commands.delete", "delete a report with its answers and history (asks first)"),
+    "log": ("reportbot.commands.log", "the request log: log template writes an empty one to keep all year"),
 }
 
+
+# The commands that never open the database.
+WITHOUT_DB = {"check", "graph"}
 
 # Conversations resume garbage collection in their front end, once it is built (see reportbot.startup).
 CONVERSATIONS = {"new", "resume"}
@@ -93,7 +97,7 @@ def entry() -> int:
 
 
 def _db_folder_missing(args: argparse.Namespace) -> int | None:
-    """--db in a folder that does not exist: refused, nothing created (exit 2).
+    """--db or $REPORTBOT_DB in a folder that does not exist: refused, nothing created (exit 2).
 
     A mistyped path would open a new empty database, whose "No reports yet" reads as if the reports were lost.
     """
@@ -114,10 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # Import only the command named on the line (any word of it that is a command name, to be safe).
     args = build_parser(only=argv).parse_args(argv)
-    if args.db is not None and (status := _db_folder_missing(args)) is not None:
-        return status
     if args.db is None:
-        args.db = os.environ.get("REPORTBOT_DB")
+        args.db = os.environ.get("REPORTBOT_DB") or None
+    uses_db = args.command not in WITHOUT_DB  # a $REPORTBOT_DB left in the shell does not stop `check`
+    if uses_db and args.db is not None and (status := _db_folder_missing(args)) is not None:
+        return status
     if not args.command:
         from reportbot.commands import converse
 

@@ -15,6 +15,7 @@ from reportbot.log.table import RowFinding
 if TYPE_CHECKING:
     from reportbot.log.count import LogSummary
 from reportbot.saying import say
+from reportbot.values import clean_text
 from reportbot.wording import Wording
 
 _RELATION = {"==": "relation.eq", "!=": "relation.ne", ">=": "relation.ge", "<=": "relation.le",
@@ -125,8 +126,10 @@ def numbers(flow: CompiledFlow, words: Wording, f: Finding, evaluation: Evaluati
             formula=formula_text(flow, words, f.boxes[0]),
             computed=words.value(facts["computed"], kind),
         )
+    if f.type == "detail":  # the filer's own text, said as typed
+        return words.t(f"detail.{facts['format']}", cell=cell, value=clean_text(facts["value"]))
     if f.type == "off-route":
-        value = words.value(facts["value"], box_kind(flow, f.boxes[0]))
+        value = display(flow, words, f.boxes[0], facts["value"])
         return words.t("finding.off_route", cell=cell, value=value, why=route_reason(flow, words, facts["route"]))
     if f.type == "carried":
         return words.t("finding.value", cell=cell, problem=carried_text(flow, words, f))

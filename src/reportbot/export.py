@@ -25,9 +25,10 @@ from reportbot import __version__, explain, report_view
 from reportbot.engine import Evaluation, Finding, evaluate
 from reportbot.findings import assemble
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow
-from reportbot.ownfiles import write_atomic
+from reportbot.ownfiles import is_the_database, write_atomic
 from reportbot.render import sheet
-from reportbot.render.sheet import Sheet, SheetSection
+from reportbot.render.sheet import Sheet, SheetCell, SheetRow, SheetSection
+from reportbot.render.typography import Typeset
 from reportbot.report_view import About, ReportView
 from reportbot.reportfile import dumps, to_document
 from reportbot.values import Value, clean_text
@@ -108,24 +109,10 @@ class IsTheDatabase(ValueError):
     """An export aimed at the database or its -wal, -shm or -journal: writing it would lose every report."""
 
 
-def is_the_database(path: Path, database: Path) -> bool:
-    """Whether ``path`` names ``database`` or a companion file of it: by file identity where it exists, else by
-    resolved path. Only stat: opening the database with plain I/O would drop this process's SQLite locks."""
-    target = os.path.realpath(path)
-    for name in (str(database), *(f"{database}{suffix}" for suffix in ("-wal", "-shm", "-journal"))):
-        if os.path.realpath(name) == target:
-            return True
-        try:
-            if os.path.samefile(path, name):
-                return True
-        except OSError:  # one of them does not exist
-            continue
-    return False
-
-
-def write_file(path: Path, text: str, database: Path | None = None) -> None:
-    """Write an export to ``path``: a file is replaced whole and owner-only (see :mod:`reportbot.ownfiles`); a
-    device or pipe (/dev/stdout) is written as it is. :class:`IsTheDatabase` for ``database`` or its companions."""
+def write_file(path: Path, text: str | bytes, database: Path | None = None) -> None:
+    """Write an export (text, or a workbook's bytes) to ``path``: a file is replaced whole and owner-only (see
+    :mod:`reportbot.ownfiles`); a device or pipe (/dev/stdout) is written as it is. :class:`IsTheDatabase` for
+    ``database`` or its companions."""
     if database is not None and is_the_database(path, database):
         raise IsTheDatabase(str(path))
     try:
@@ -134,11 +121,26 @@ def write_file(path: Path, text: str, database: Path | None = None) -> None:
         mode = None
     if mode is not None and stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if mode is not None and not stat.S_ISREG(mode):
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with open(path, "wb") as f:
+            f.write(data)
         return
-    write_atomic(path, text.encode("utf-8"))
+    write_atomic(path, data)
+
+
+def write_kept(store, report_id: int, path: Path, text: str) -> None:
+    """:func:`write_file`, then the store keeps the sheet's path and content hash, to say when it no longer
+    matches the report (:meth:`reportbot.store.Store.stale_exports`)."""
+    from reportbot.store import StoreError
+
+    write_file(path, text, database=store.path)
+    if not path.is_file():  # a device or a pipe: nothing to compare later
+        return
+    try:
+        store.record_export(report_id, path, text.encode("utf-8"))
+    except StoreError:
+        pass  # a read-only database still exports: the sheet just cannot be named later
 
 
 # --- json ------------------------------------------------------------------------
@@ -172,6 +174,16 @@ def build_sheet(subject: Subject, words: Wording) -> Sheet:
     return sheet.build(subject.view(words), words)
 
 
+def _facts(sheet: Sheet, words: Wording) -> list[tuple[str, str]]:
+    """The report's own facts at the head of a sheet, as (name, value)."""
+    return [
+        (words.t("sheet.organization"), sheet.organization),
+        (words.t("sheet.year"), str(sheet.year)),
+        (words.t("sheet.status"), sheet.status),
+        (words.t("sheet.questionnaire"), sheet.questionnaire or words.t("sheet.questionnaire.unknown")),
+    ]
+
+
 def _column_heads(flow: CompiledFlow, words: Wording, columns: list[str | None]) -> list[str]:
     if columns == [None]:
         return [words.t("sheet.head.value")]
@@ -188,18 +200,37 @@ def csv_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+_CSV_HEADS = ("box", "column", "label", "value", "state", "report", "year", "organization", "status", "questionnaire")
+
+
+def _csv_state(row: SheetRow, cell: SheetCell) -> str:
+    """A cell's state as its csv.state word: answered, total, missing, optional (not answered) or skipped."""
+    if cell.state == "value":
+        return "total" if row.total else "value"
+    if cell.state == "missing" and row.optional and not row.total:
+        return "optional"
+    return cell.state
+
+
 def to_csv(subject: Subject, words: Wording) -> str:
-    """Rows ``box,column,label,value`` in questionnaire order (blank value: skipped or not answered)."""
+    """One table: a row per cell in questionnaire order (box, column, label, value, state), then the report's
+    own facts repeated on every row (report, year, organization, status, questionnaire), so a spreadsheet
+    reads it whole, the first four columns stay where they were, and several reports' rows can be stacked."""
+    words = Typeset.of(words)
     sheet = build_sheet(subject, words)
+    about = [subject.flow.id, str(subject.year), clean_text(subject.organization or ""),
+             words.t(f"csv.status.{'confirmed' if subject.status == 'confirmed' else 'draft'}"), sheet.questionnaire]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["box", "column", "label", "value"])
+    writer.writerow([words.t(f"csv.head.{head}") for head in _CSV_HEADS])
     for section in sheet.sections:
         for row in section.rows:
             for column, cell in zip(row.columns, row.cells, strict=True):
-                if cell.state == "na":
+                if cell.state == "na":  # the box has no such column: not a cell of the form
                     continue
-                writer.writerow([csv_cell(x) for x in (row.box, column or "", row.label, cell.plain)])
+                state = words.t(f"csv.state.{_csv_state(row, cell)}")
+                line = [row.box, words.column(column) if column else "", row.label, cell.plain, state, *about]
+                writer.writerow([csv_cell(x) for x in line])
     return out.getvalue()
 
 
@@ -216,15 +247,12 @@ def md(text: str) -> str:
 
 
 def to_markdown(subject: Subject, words: Wording) -> str:
+    words = Typeset.of(words)
     sheet = build_sheet(subject, words)
     flow = subject.flow
     lines = [f"# {md(sheet.title)}", ""]
-    for key, value in (
-        ("sheet.organization", sheet.organization),
-        ("sheet.year", str(sheet.year)),
-        ("sheet.status", sheet.status),
-    ):
-        lines.append(f"**{md(words.t(key))}:** {md(value)}  ")
+    for name, value in _facts(sheet, words):
+        lines.append(f"**{md(words.t('sheet.fact', name=name))}** {md(value)}  ")
     lines += [md(sheet.counts), "", md(words.t("sheet.intro")), ""]
     lines += _md_list(words.t("sheet.open"), sheet.open, words)
     lines += _md_list(
@@ -301,6 +329,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 def to_html(subject: Subject, words: Wording) -> str:
     """A standalone page; each section of the questionnaire prints on a page of its own."""
     e = html.escape
+    words = Typeset.of(words)
     sheet = build_sheet(subject, words)
     flow = subject.flow
     out = [
@@ -310,7 +339,7 @@ def to_html(subject: Subject, words: Wording) -> str:
         '<meta charset="utf-8">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(sheet.organization)}: {e(sheet.title)}</title>",
+        f"<title>{e(words.t('sheet.page_title', organization=sheet.organization, title=sheet.title))}</title>",
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
@@ -318,12 +347,8 @@ def to_html(subject: Subject, words: Wording) -> str:
         f"<h1>{e(sheet.title)}</h1>",
         '<dl class="facts">',
     ]
-    for key, value in (
-        ("sheet.organization", sheet.organization),
-        ("sheet.year", str(sheet.year)),
-        ("sheet.status", sheet.status),
-    ):
-        out.append(f"<dt>{e(words.t(key))}</dt><dd>{e(value)}</dd>")
+    for name, value in _facts(sheet, words):
+        out.append(f"<dt>{e(name)}</dt><dd>{e(value)}</dd>")
     out += ["</dl>", f"<p>{e(sheet.counts)}</p>", f"<p>{e(words.t('sheet.intro'))}</p>"]
     out += _html_list(words.t("sheet.open"), [e(x) for x in sheet.open], words)
     out += _html_list(

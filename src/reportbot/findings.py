@@ -1,8 +1,9 @@
 """Every finding about a report, assembled once, as language-neutral facts.
 
-The rule engine's findings, answers the route now skips, last year's
-carried-forward figures (see :mod:`reportbot.carry`), a file's unusable
-values, and which warnings the filer accepted with a reason. ``check``, the
+The rule engine's findings, answers the route now skips, e-mail addresses
+and phone numbers that do not look like one (see :mod:`reportbot.details`),
+last year's carried-forward figures (see :mod:`reportbot.carry`), a file's
+unusable values, and which warnings the filer accepted with a reason. ``check``, the
 conversation, the exports and the TUI all read this one list; the words are
 rendered where it is shown (:mod:`reportbot.explain`).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from reportbot.details import looks_right
 from reportbot.engine import Evaluation, Finding
 
 Key = tuple[str, str | None]
@@ -27,6 +29,25 @@ def off_route(evaluation: Evaluation) -> list[Finding]:
         )
         for cell in evaluation.stray
     ]
+
+
+def detail_rule(box_id: str) -> str:
+    """The rule of a box's detail warning, as acknowledged: one per box."""
+    return f"detail-{box_id}"
+
+
+def details(evaluation: Evaluation) -> list[Finding]:
+    """A warning for each answer on the route that does not look like what its box holds (its ``format``)."""
+    out = []
+    for info in evaluation.flow.by_id.values():
+        fmt = info.box.format
+        if fmt is None:
+            continue
+        value = evaluation.values.get((info.box.id, None))
+        if isinstance(value, str) and value.strip() and not looks_right(fmt, value.strip()):
+            out.append(Finding("warning", detail_rule(info.box.id), "detail", (info.box.id,), None,
+                               {"format": fmt, "value": value}))
+    return out
 
 
 @dataclass(frozen=True)
@@ -71,6 +92,6 @@ def assemble(
     acknowledged: Mapping[Key, str] | None = None,
     problems: Iterable[Finding] = (),
 ) -> Findings:
-    """A file's unusable values, then the rules, then answers the route skips, then last year's figures."""
-    items = (*problems, *evaluation.findings, *off_route(evaluation), *carried)
+    """A file's unusable values, then the rules, then the details, answers the route skips, last year's figures."""
+    items = (*problems, *evaluation.findings, *details(evaluation), *off_route(evaluation), *carried)
     return Findings(items, dict(acknowledged or {}))

@@ -34,6 +34,21 @@ def make_folders(folder: Path) -> None:
         os.chmod(p, 0o700)  # the umask can only have taken bits away, but may have taken the owner's too
 
 
+def is_the_database(path: Path, database: Path) -> bool:
+    """Whether ``path`` names ``database`` or a companion file of it: by file identity where it exists, else by
+    resolved path. Only stat: opening the database with plain I/O would drop this process's SQLite locks."""
+    target = os.path.realpath(path)
+    for name in (str(database), *(f"{database}{suffix}" for suffix in ("-wal", "-shm", "-journal"))):
+        if os.path.realpath(name) == target:
+            return True
+        try:
+            if os.path.samefile(path, name):
+                return True
+        except OSError:  # one of them does not exist
+            continue
+    return False
+
+
 def temp_name(path: Path) -> Path:
     """Where ``path`` is written before its rename."""
     return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}")

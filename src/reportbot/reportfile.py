@@ -24,6 +24,7 @@ from typing import Any
 
 from reportbot.engine import Evaluation, Finding
 from reportbot.errors import ReportbotError
+from reportbot.findings import detail_rule
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow, report_ids
 from reportbot.values import MAX_TEXT, YEARS, Value, ValueProblem, clean_text, one_line, show, to_value
 from reportbot.wording import languages
@@ -272,10 +273,12 @@ def _acknowledged(flow: CompiledFlow, given: object, name: str) -> list[dict[str
 
 
 def _acknowledgeable(flow: CompiledFlow) -> set[tuple[str, str | None]]:
-    """The (rule key, column) of every finding the conversation can accept: the checks and carried-forward figures."""
+    """The (rule key, column) of every finding the conversation can accept: the checks, carried-forward figures
+    and the details (an e-mail address, a phone number)."""
     keys = {(f"{c.check.id}:{c.subject}" if c.subject else c.check.id, c.column) for c in flow.checks}
     for pair in flow.flow.carried_forward:
         keys.update((f"carried-forward-{pair.box}", column) for column in flow.by_id[pair.box].columns)
+    keys.update((detail_rule(b), None) for b, info in flow.by_id.items() if info.box.format)
     return keys
 
 

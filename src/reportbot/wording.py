@@ -83,6 +83,12 @@ class Wording:
             raise DialogError(f"dialogs/{self.language}/common.yaml: no message {key!r}") from None
         return template.format(**fields) if fields else template
 
+    def plural(self, key: str, count: int, /, **fields: object) -> str:
+        """``key.one`` or ``key.other``, as this language agrees a noun with ``count`` (``plural.one``: the counts
+        that take the singular, "1" in English, "0 1" in French)."""
+        form = "one" if str(count) in self.t("plural.one").split() else "other"
+        return self.t(f"{key}.{form}", count=count, **fields)
+
 
 def _read(path: Path) -> object:
     try:
@@ -174,6 +180,26 @@ def validate_report_dialog(dialog: ReportDialog, flow: CompiledFlow, path: Path)
             raise DialogError(f"{where}: box {box_id}: 'column_rule' is needed exactly where the flow has one")
         if text.options is not None and set(text.options) != {o.id for o in box.options or []}:
             raise DialogError(f"{where}: box {box_id}: options must name exactly the flow's options")
+    _validate_log_words(dialog, flow, where)
+
+
+def _validate_log_words(dialog: ReportDialog, flow: CompiledFlow, where: str) -> None:
+    """Every column of the flow's log has a label and a note, every code that is no box a label; nothing else."""
+    spec = flow.flow.log
+    if spec is None:
+        if dialog.log is not None:
+            raise DialogError(f"{where}: log: flows/{flow.id}.yaml has no log")
+        return
+    if dialog.log is None:
+        raise DialogError(f"{where}: log: missing (flows/{flow.id}.yaml has a log)")
+    columns = {c.id: c for t in spec.tables for c in t.columns}
+    words = {k.id for c in columns.values() for k in c.codes or [] if k.id not in flow.by_id}
+    log = dialog.log
+    for entry, have, need in (("column", set(log.columns), set(columns)), ("code", set(log.codes), words)):
+        for missing in sorted(need - have):
+            raise DialogError(f"{where}: log {entry} {missing}: has no text")
+        for extra in sorted(have - need):
+            raise DialogError(f"{where}: log {entry} {extra}: is not in flows/{flow.id}.yaml")
 
 
 @cache

@@ -54,6 +54,24 @@ class CheckText(_Strict):
     """For a breakdown whose total is 1: the one choice's own question ("The one theft (11.1): who took it?"); {column} names a column."""  # noqa: E501 (the schema's description)
 
 
+class LogColumnText(_Strict):
+    """What reportbot says about one column of a request log."""
+
+    label: str
+    """The column's label in this language: the template's second header row, and a header a log may use."""
+    note: str
+    """What goes in the column, in the workbook's words (the template's notes sheet, the format's page)."""
+
+
+class LogText(_Strict):
+    """The words of a report's request log."""
+
+    columns: dict[str, LogColumnText]
+    """Per column id of the flow's log: its label and note."""
+    codes: dict[str, str] = {}
+    """Per code that is not a box ("access", "personal"): its label (a box's code takes the box's label)."""
+
+
 class ReportDialog(_Strict):
     """``dialogs/<lang>/<report>.yaml``."""
 
@@ -77,6 +95,8 @@ class ReportDialog(_Strict):
     """Per notice id: what the filer is told."""
     column_labels: dict[str, str] = {}
     """Per column id: its label in this language."""
+    log: LogText | None = None
+    """For a report counted from a request log: its columns' and codes' words."""
 
 
 class CommonDialog(_Strict):

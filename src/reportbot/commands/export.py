@@ -9,6 +9,7 @@ the database itself is never an output.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -17,9 +18,10 @@ from reportbot.cli import report_number
 from reportbot.commands.store_errors import refused, say_notices
 from reportbot.flow.loader import FlowError
 from reportbot.language import choose_language
+from reportbot.render.sheet import local_time
 from reportbot.store import Store, StoreError
 from reportbot.values import one_line
-from reportbot.wording import languages, words_for
+from reportbot.wording import Wording, languages, words_for
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,19 +52,32 @@ def run(args: argparse.Namespace) -> int:
             language = args.lang or (row.language if row.language in languages() else None)
             report_words = words_for(language, row.form)
             text = export.render(fmt, export.subject_from_store(store, row.id), report_words)
-            database = store.path
+            _say_stale(store, row.id, output, words)
+            if output is None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+                return 0
+            return _write(store, row.id, output, text, args.output, fmt, words)
     except StoreError as e:
         return refused(e, words)
     except FlowError as e:  # a report of a form this reportbot no longer knows
         print(f"reportbot: {e}", file=sys.stderr)
         return 2
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return 0
-    shown = one_line(args.output)  # a file name can carry escape sequences and line breaks
+
+
+def _say_stale(store: Store, report_id: int, output: Path | None, words: Wording) -> None:
+    """Name the sheets exported earlier that no longer match the report (not the one about to be replaced)."""
+    replaced = os.path.abspath(output) if output is not None else None
+    for sheet in store.stale_exports(report_id):
+        if sheet.path != replaced:
+            print(words.t("export.stale", path=one_line(sheet.path), when=local_time(sheet.when), id=report_id),
+                  file=sys.stderr)
+
+
+def _write(store: Store, report_id: int, output: Path, text: str, named: str, fmt: str, words: Wording) -> int:
+    shown = one_line(named)  # a file name can carry escape sequences and line breaks
     try:
-        export.write_file(output, text, database=database)
+        export.write_kept(store, report_id, output, text)
     except export.IsTheDatabase:
         print(f"reportbot: {words.t('export.is_database', path=shown)}", file=sys.stderr)
         return 2
@@ -70,5 +85,5 @@ def run(args: argparse.Namespace) -> int:
         message = words.t("export.cannot_write", path=shown, detail=one_line(str(e.strerror or e)))
         print(f"reportbot: {message}", file=sys.stderr)
         return 2
-    print(words.t("export.written", id=row.id, path=shown, format=fmt))
+    print(words.t("export.written", id=report_id, path=shown, format=fmt))
     return 0

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportbot import carry
+from reportbot.dialogue import confirmation, understand
 from reportbot.dialogue import interview_commands as run
-from reportbot.dialogue import understand
 from reportbot.dialogue.commands import BY_NAME
 from reportbot.dialogue.exchanges import Identifying
 from reportbot.dialogue.interview import Interview
@@ -182,13 +182,18 @@ class Conversation:
         out = [Message("say", report.words.t(key, id=row.id, title=report.report.title, year=row.year))]
         if read_only:
             out.append(Message("notice", report.words.t("start.read_only")))
+        out += confirmation.on_opening(report, row)
         if not resumed:
             out.append(Message("say", report.words.t("start.how_it_works")))
         form_year = report.flow.flow.form_year
         if form_year is not None and form_year != row.year:
             out.append(Message("notice", report.words.t("start.form_year", form_year=form_year, year=row.year)))
-        if self._identification is not None and not read_only:
-            return out + interview.enter(Identifying(self._identification))
+        offered = self._identification
+        if offered is None and resumed and not read_only and not report.answers:
+            # Nothing answered yet: last year's identification is offered again (after a quit at [same]).
+            offered = carry.offer(self.store, row.form, row.year)
+        if offered is not None and not read_only:
+            return out + interview.enter(Identifying(offered))
         return out + interview.next()
 
     # ----- the main loop --------------------------------------------------------------------------

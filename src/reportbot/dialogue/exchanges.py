@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from reportbot import carry, explain
-from reportbot.dialogue import planner, understand
+from reportbot.dialogue import confirmation, planner, understand
 from reportbot.dialogue.groups import Group
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
@@ -56,6 +56,7 @@ class Asking(Exchange):
 
     def __init__(self, cell: Cell) -> None:
         self.cell = cell
+        self.last_year: Value | None = None  # last year's figure, offered: Enter keeps it
 
     def begin(self, talk: Interview) -> list[Message]:
         report, cell = talk.report, self.cell
@@ -63,8 +64,13 @@ class Asking(Exchange):
         info = report.flow.by_id[cell[0]]
         question = report.report.boxes[cell[0]].question
         current = report.answers.get(cell)
+        offered = report.last_years_figure(cell) if current is None else None
         if current is not None:
             question = report.words.t("ask.with_current", question=question, value=report.display(cell, current))
+        elif offered is not None:
+            self.last_year, then = offered
+            value = report.display(cell, self.last_year)
+            question = report.words.t("ask.last_year", question=question, value=value, cell=report.name(then))
         elif info.box.optional:
             question = report.words.t("ask.optional", question=question)
         choices: list[str] = []
@@ -78,6 +84,8 @@ class Asking(Exchange):
         box = talk.report.flow.by_id[cell[0]].box
         if not text.strip() and talk.report.answers.get(cell) is not None:
             return talk.after_answer(cell)
+        if not text.strip() and self.last_year is not None:
+            return talk.set(cell, self.last_year, "carried")
         try:
             value = understand.value_for(talk.words, box, text, talk.report.option_labels(cell[0]))
         except NotUnderstood as e:
@@ -348,26 +356,38 @@ class Accepting(Exchange):
 
 
 class Confirming(Exchange):
-    """[confirm] the report as final."""
+    """[confirm] the report as final; one confirmed already is kept as it is, or changed."""
 
     state, trigger = "confirming", "wrap_up"
 
     def begin(self, talk: Interview) -> list[Message]:
-        words = talk.words
-        return [Message("say", words.t("confirm.ready"))] + talk.ask_prompt("confirm", words.t("confirm.question"))
+        words, report = talk.words, talk.report
+        row = report.store.get(report.id)
+        if row.status == "confirmed":
+            return talk.ask_prompt("confirm", words.t("confirm.still", id=report.id))
+        ready = [Message("say", words.t("confirm.ready"))]
+        if row.confirmed_at is not None:  # confirmed before: what changed since (a first confirmation reads no history)
+            ready += confirmation.changes_since(report)
+        return ready + talk.ask_prompt("confirm", words.t("confirm.question"))
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
         answer = understand.yes_no(talk.words, text)
         if answer is None:
             return talk.again(talk.words.t("understand.yes_no"))
         report = talk.report
+        confirmed = report.store.get(report.id).status == "confirmed"
         if not answer:
-            return [Message("say", talk.words.t("confirm.kept_draft", id=report.id))] + talk.reprompt()
+            key = "confirm.how_to_change" if confirmed else "confirm.kept_draft"
+            return [Message("say", talk.words.t(key, id=report.id))] + talk.reprompt()
+        if confirmed:
+            talk.finish()
+            return [Message("say", talk.words.t("confirm.unchanged", id=report.id))]
         if report.read_only:
             return talk.refuse_read_only()
         report.store.confirm(report.id)
+        report.confirmed = True
         talk.finish()
-        return [Message("say", talk.words.t("confirm.done", id=report.id))]
+        return [Message("say", talk.words.t("confirm.done", id=report.id))] + confirmation.stale_sheets(report)
 
 
 class Identifying(Exchange):

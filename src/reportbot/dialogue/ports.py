@@ -10,6 +10,7 @@ from reportbot.flow.loader import Cell
 from reportbot.values import Value
 
 if TYPE_CHECKING:
+    from reportbot.store import ExportRow, HistoryRow
     from reportbot.store.logs import LogCell
 
 
@@ -45,5 +46,9 @@ class ReportStore(Reports, Protocol):
     def acknowledgements(self, report_id: int) -> dict[tuple[str, str | None], str]: ...
 
     def confirm(self, report_id: int) -> None: ...
+
+    def history(self, report_id: int) -> list[HistoryRow]: ...
+
+    def stale_exports(self, report_id: int) -> list[ExportRow]: ...
 
     def set_setting(self, key: str, value: str | None) -> None: ...

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reportbot import carry, explain
-from reportbot.dialogue import understand
+from reportbot.dialogue import confirmation, understand
 from reportbot.dialogue.groups import groups_of
 from reportbot.dialogue.messages import Message
 from reportbot.engine import Evaluation, Finding, evaluate
@@ -32,6 +32,7 @@ class OpenReport:
         self.store = store
         self.id, self.form, self.year = row.id, row.form, row.year
         self.read_only = read_only
+        self.confirmed = row.status == "confirmed"  # until the first change makes it a draft again
         self.flow: CompiledFlow = load_flow(row.form)
         self.words: Wording = wording(language, row.form)
         self.answers: dict[Cell, Value] = dict(store.answers(row.id))
@@ -93,6 +94,19 @@ class OpenReport:
             )
         return self._last_years[organization]
 
+    def last_years_figure(self, cell: Cell) -> tuple[Value, Cell] | None:
+        """Last year's figure offered for ``cell`` (FIPPA 3.3 from 3.6, 11.2 from 11.3, 1.3 from 1.3), and its cell."""
+        flow = self.flow.flow
+        pair = next((p for p in flow.carried_forward if p.box == cell[0]), None) or next(
+            (p for p in flow.from_last_year if p.box == cell[0]), None
+        )
+        last = self.last_year() if pair is not None else None
+        if pair is None or last is None:
+            return None
+        then = cell_in_column(self.flow.by_id[pair.last_year], cell[1])
+        value = last[1].values.get(then) if then is not None else None
+        return (value, then) if value is not None and then is not None else None
+
     def findings(self, ev: Evaluation | None = None, acknowledged: bool = True) -> Findings:
         """Everything said about the report: the list ``check`` and the exports assemble, with last year's figures."""
         from reportbot.findings import assemble  # at the first warning, not at start-up
@@ -145,9 +159,9 @@ class OpenReport:
     # ----- what changed -----------------------------------------------------------------------------
 
     def announce(self, before: Evaluation, after: Evaluation) -> list[Message]:
-        """New totals, boxes now skipped, new warnings and notices."""
+        """New totals, boxes now skipped, new warnings and notices (first, that a confirmed report is a draft again)."""
         flow = after.flow
-        out: list[Message] = []
+        out: list[Message] = confirmation.draft_again(self)
         old = before.derived()
         for cell, value in after.derived().items():
             if old.get(cell) != value:

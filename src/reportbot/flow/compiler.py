@@ -27,7 +27,7 @@ from reportbot.flow.loader import (
 )
 
 if TYPE_CHECKING:
-    from reportbot.flow.models import Box, Check, Flow, Section
+    from reportbot.flow.models import Box, CarriedForward, Check, Flow, FromLastYear, Section
 
 
 def _err(path: Path, where: str, problem: str) -> FlowError:
@@ -132,6 +132,8 @@ class _Compiler:
             raise self.err(where, "a choice box needs options")
         if box.kind != "choice" and box.options:
             raise self.err(where, f"only choice boxes have options (this one is {box.kind})")
+        if box.kind != "text" and box.format:
+            raise self.err(where, f"only text boxes have a format (this one is {box.kind})")
         if box.options and len({o.id for o in box.options}) != len(box.options):
             raise self.err(where, "an option id is used twice")
         if box.provisional and not box.evidence:
@@ -253,10 +255,13 @@ class _Compiler:
         return notices
 
     def report_fields(self) -> None:
-        """Boxes named outside the sections: carried forward, organization, zero report, questionnaire."""
+        """Boxes named outside the sections: carried forward and offered from last year, organization, zero report,
+        questionnaire."""
         flow, by_id = self.flow, self.by_id
-        for carried in flow.carried_forward:
-            where = f"carried_forward {carried.box}"
+        pairs: list[tuple[str, CarriedForward | FromLastYear]] = [("carried_forward", p) for p in flow.carried_forward]
+        pairs += [("from_last_year", p) for p in flow.from_last_year]
+        for field, carried in pairs:
+            where = f"{field} {carried.box}"
             self.known(where, [carried.box, carried.last_year])
             if by_id[carried.box].columns != by_id[carried.last_year].columns:
                 raise self.err(where, f"{carried.box} and {carried.last_year} have different columns")

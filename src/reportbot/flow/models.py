@@ -63,6 +63,8 @@ class Box(Provisional):
     """For a derived box: how it is computed from earlier boxes ("4.1 + 4.2 + 4.3", "6.1 .. 6.9")."""
     options: list[Option] | None = None
     """For a choice box: its answers, in the workbook's order."""
+    format: Literal["email", "phone"] | None = None
+    """For a text box: what its text should look like; an answer that does not is a warning, never a refusal."""
     columns: list[str] | None = None
     """The columns this box has, when fewer than its section's (FIPPA s.21 applies to general records only)."""
     column_rule: str | None = None
@@ -146,6 +148,17 @@ class CarriedForward(_Strict):
     """Last year's box it should equal ("3.6": requests carried over to the next year)."""
     source: str
     """Why the two should agree."""
+
+
+class FromLastYear(_Strict):
+    """A figure offered from last year's report, kept with Enter; unlike a carried-forward one, it may change."""
+
+    box: str
+    """This year's box ("1.3": full-time equivalents)."""
+    last_year: str
+    """Last year's box whose figure is offered ("1.3")."""
+    source: str
+    """Why last year's figure is a good first guess."""
 
 
 LogValue = Literal["text", "date", "yesno", "count", "money", "code", "codes"]
@@ -236,5 +249,7 @@ class Flow(_Strict):
     """Situations to tell the filer about."""
     carried_forward: list[CarriedForward] = []
     """Figures compared with the same organization's report of the year before (a difference is a warning)."""
+    from_last_year: list[FromLastYear] = []
+    """Figures offered from that report without a comparison (carried-forward ones are offered too)."""
     log: LogSpec | None = None
     """How a request log is read and counted for this report; None: the report is not counted from a log."""

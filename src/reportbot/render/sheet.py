@@ -3,6 +3,8 @@
 Each cell with its value as a filer and as a spreadsheet reads it, or why it
 has none (skipped, with a lettered reason; not asked; not applicable);
 provisional labels numbered to their evidence; findings open and accepted.
+reportbot's own words are set in the language's typography
+(:mod:`reportbot.render.typography`); the filer's text is left as typed.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from datetime import datetime
 from reportbot import explain
 from reportbot.flow.loader import CompiledFlow
 from reportbot.render.text import where
+from reportbot.render.typography import Typeset, typeset
 from reportbot.report_view import About, ReportView, RowView, SectionView
-from reportbot.values import Value, clean_text, format_value
+from reportbot.values import Value, clean_text
 from reportbot.wording import Wording
 
 
@@ -43,6 +46,7 @@ class SheetRow:
     box: str
     label: str
     total: bool
+    optional: bool
     note: int | None  # the provisional-label footnote
     formula: str | None
     cells: list[SheetCell]
@@ -66,6 +70,7 @@ class Sheet:
     organization: str
     year: int
     status: str
+    questionnaire: str  # the chosen questionnaire's label, "" when not known yet
     counts: str
     sections: list[SheetSection]
     open: list[str]
@@ -75,18 +80,12 @@ class Sheet:
 
 
 def value_text(flow: CompiledFlow, words: Wording, box_id: str, value: Value) -> tuple[str, str]:
-    """(as a filer reads it, as a spreadsheet reads it)."""
-    box = flow.by_id[box_id].box
-    if box.kind == "choice":
-        text = words.report.boxes.get(box_id) if words.report else None
-        if text and text.options and isinstance(value, str) and value in text.options:
-            label = text.options[value]
-        else:
-            label = next((o.label for o in box.options or [] if o.id == value), str(value))
-        return clean_text(label), clean_text(label)
-    if isinstance(value, str):
-        return clean_text(value), clean_text(value)
-    return format_value(value, explain.box_kind(flow, box_id)), str(value)
+    """(as a filer reads it, as a spreadsheet reads it): a choice by its label, a number as the language writes it
+    for the filer and plainly (1234.5) for a spreadsheet."""
+    if flow.by_id[box_id].box.kind == "choice" or isinstance(value, str):
+        text = clean_text(explain.display(flow, words, box_id, value))
+        return text, text
+    return explain.display(flow, words, box_id, value), str(value)
 
 
 def _status(about: About, words: Wording) -> str:
@@ -125,7 +124,7 @@ def _sheet_section(flow: CompiledFlow, words: Wording, section: SectionView, evi
     skips: dict[str, str] = {}
     rows = [
         SheetRow(
-            row.box, row.label, row.total, note(row.provisional),
+            row.box, typeset(row.label, words), row.total, row.optional, note(row.provisional),
             explain.formula_text(flow, words, row.box) if row.total else None,
             [_sheet_cell(flow, words, row, column, skips) for column in columns], columns,
         )
@@ -135,22 +134,45 @@ def _sheet_section(flow: CompiledFlow, words: Wording, section: SectionView, evi
     used = sorted({n for n in [section_note, *(r.note for r in rows)] if n is not None})
     by_number = {n: t for t, n in evidence.items()}
     return SheetSection(
-        section.id, section.title, section_note, columns, rows,
-        [(letter, explain.route_reason(flow, words, route)) for route, letter in skips.items()],
+        section.id, typeset(section.title, words), section_note, columns, rows,
+        [(letter, typeset(explain.route_reason(flow, words, route), words)) for route, letter in skips.items()],
         [(n, by_number[n]) for n in used],
+    )
+
+
+def questionnaire(view: ReportView) -> Value | None:
+    """The questionnaire chosen; else, in a report file that does not say, the one its deciding boxes imply
+    (zero when every one is 0, full when one is more), as the flow's questionnaire box allows."""
+    if view.questionnaire is not None or view.flow.flow.questionnaire is None:
+        return view.questionnaire
+    deciding = [c for r in view.rows if r.box in view.flow.flow.zero_report for c in r.cells]
+    if not deciding or any(c.state != "value" for c in deciding):
+        return None
+    return "zero" if all(c.value == 0 for c in deciding) else "full"
+
+
+def _counts(view: ReportView, words: Wording, warnings: int) -> str:
+    return words.t(
+        "sheet.counts",
+        missing=words.plural("sheet.count.missing", len(view.missing)),
+        errors=words.plural("sheet.count.errors", len(view.findings.errors)),
+        warnings=words.plural("sheet.count.warnings", warnings),
     )
 
 
 def build(view: ReportView, words: Wording) -> Sheet:
     """Everything a transcription sheet shows, in questionnaire order, as text still to be escaped."""
+    words = Typeset.of(words)
     flow, found, about = view.flow, view.findings, view.about
     evidence: dict[str, int] = {}
     sections = [_sheet_section(flow, words, section, evidence) for section in view.sections]
     open_lines, acknowledged = [], []
     for f in found.items:
+        text = explain.summary(flow, words, f)  # its templates are typeset; a check's message is the report's own
+        if f.type == "relation":  # the others may quote the filer's text, which stays as typed
+            text = typeset(text, words)
         line = words.t(
-            "sheet.finding", severity=words.t(f"severity.{f.severity}"), where=where(flow, words, f),
-            text=explain.summary(flow, words, f),
+            "sheet.finding", severity=words.t(f"severity.{f.severity}"), where=where(flow, words, f), text=text,
         )
         reason = found.reason(f)
         if reason is not None:
@@ -160,10 +182,12 @@ def build(view: ReportView, words: Wording) -> Sheet:
     if view.missing:
         cells_text = ", ".join(explain.cell_name(flow, words, c) for c in view.missing)
         open_lines.append(words.t("sheet.missing_cells", count=len(view.missing), cells=cells_text))
-    warnings = len(found.warnings) - len(acknowledged)
-    counts = words.t("sheet.counts", missing=len(view.missing), errors=len(found.errors), warnings=warnings)
+    chosen = questionnaire(view)
+    box = flow.flow.questionnaire
     return Sheet(
-        view.title, clean_text(about.organization or "") or words.t("sheet.no_organization"),
-        about.year or 0, _status(about, words), counts, sections, open_lines, acknowledged, list(view.notices),
-        words.language,
+        typeset(view.title, words), clean_text(about.organization or "") or words.t("sheet.no_organization"),
+        about.year or 0, _status(about, words),
+        value_text(flow, words, box, chosen)[0] if box and chosen is not None else "",
+        _counts(view, words, len(found.warnings) - len(acknowledged)), sections, open_lines, acknowledged,
+        [typeset(n, words) for n in view.notices], words.language,
     )

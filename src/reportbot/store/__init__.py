@@ -22,6 +22,7 @@ from reportbot.store.repository import (
     FILE_NAME,
     HOWS,
     LANGUAGE_SETTING,
+    ExportRow,
     HistoryRow,
     ReportRow,
     Store,
@@ -30,7 +31,7 @@ from reportbot.store.repository import (
 from reportbot.store.schema import APPLICATION_ID, MIGRATIONS
 
 __all__ = [
-    "APPLICATION_ID", "ENV_VAR", "FILE_NAME", "HOWS", "LANGUAGE_SETTING", "MIGRATIONS", "HistoryRow",
+    "APPLICATION_ID", "ENV_VAR", "FILE_NAME", "HOWS", "LANGUAGE_SETTING", "MIGRATIONS", "ExportRow", "HistoryRow",
     "ReportHandle", "ReportLocked", "ReportNotFound", "ReportRow", "Store", "StoreError", "StoreNotice",
     "default_path",
 ]

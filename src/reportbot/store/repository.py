@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reportbot.flow.loader import Cell
-from reportbot.store import codec, logs, opening
+from reportbot.store import codec, files, logs, opening
 from reportbot.store.base import StoreBase
 from reportbot.store.codec import clean_name, decode, encode, shown, types_of
 from reportbot.store.errors import ReportNotFound, StoreError
@@ -59,6 +59,14 @@ class HistoryRow:
     rule: str | None = None
     note: str | None = None
     """A row left out of the log's count: the filer's reason (``new`` holds its file number)."""
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """A sheet exported to disk: where, and when (UTC, as stored)."""
+
+    path: str
+    when: str
 
 
 def default_path() -> Path:
@@ -367,6 +375,28 @@ class Store(StoreBase):
         """The log rows the filer left out: file number → reason."""
         rows = self._read("SELECT file, reason FROM log_left_out WHERE report_id = ? ORDER BY at", (report_id,))
         return dict(rows)
+
+    # exported sheets
+
+    def record_export(self, report_id: int, path: Path, data: bytes) -> None:
+        """Remember a sheet written to ``path`` (its content hash, and the report as it was): not a change to it."""
+        with self._write() as c:
+            c.execute(
+                "INSERT INTO exports (report_id, path, digest, touched, at)"
+                " SELECT id, ?, ?, touched, ? FROM reports WHERE id = ?"
+                " ON CONFLICT (report_id, path) DO UPDATE SET"
+                " digest = excluded.digest, touched = excluded.touched, at = excluded.at",
+                (os.path.abspath(path), files.digest(data), codec.now(), report_id),
+            )
+
+    def stale_exports(self, report_id: int) -> list[ExportRow]:
+        """The sheets on disk that no longer match the report: it changed since, and the file is still as written."""
+        rows = self._read(
+            "SELECT e.path, e.digest, e.at FROM exports e JOIN reports r ON r.id = e.report_id"
+            " WHERE e.report_id = ? AND e.touched != r.touched ORDER BY e.at, e.path",
+            (report_id,),
+        )
+        return [ExportRow(path, at) for path, digest, at in rows if files.holds(Path(path), digest, self.path)]
 
     def delete(self, report_id: int) -> None:
         """Remove the report with its answers and history (refused while another session has it open)."""

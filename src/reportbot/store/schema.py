@@ -71,13 +71,25 @@ MIGRATIONS: list[Migration] = [
             token TEXT NOT NULL,
             since TEXT NOT NULL)""",
     ),
-    # 2: what a report keeps of the request log it was counted from, and a note (a reason) on a history row.
-    (*logs.TABLES, "ALTER TABLE history ADD COLUMN note TEXT"),
+    (
+        # The sheets written to disk: a sheet whose report changed since (``touched`` moved on) and whose
+        # file still holds what was written (``digest``) no longer matches, and is named.
+        """CREATE TABLE exports (
+            report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            touched INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (report_id, path))""",
+        # What a report keeps of the request log it was counted from, and a note (a reason) on a history row.
+        *logs.TABLES,
+        "ALTER TABLE history ADD COLUMN note TEXT",
+    ),
 ]
 # Each table, and the version from which a file has it.
 TABLES = {
     **dict.fromkeys(("reports", "answers", "history", "acknowledgements", "settings", "locks"), 1),
-    **dict.fromkeys(logs.NAMES, 2),
+    **dict.fromkeys(("exports", *logs.NAMES), 2),
 }
 
 

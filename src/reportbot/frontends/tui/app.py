@@ -301,7 +301,7 @@ class ReportbotApp(App[int]):
         words = words_for(self.language, row.form)
         try:
             text = export.render(fmt, export.subject_from_store(self.store, row.id), words)
-            export.write_file(path, text, database=self.store.path)
+            export.write_kept(self.store, row.id, path, text)
         except export.IsTheDatabase:
             self.notify(words.t("export.is_database", path=str(path)), severity="error", markup=False)
             return

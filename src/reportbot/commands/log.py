@@ -1,0 +1,21 @@
+"""``reportbot log COMMAND``: the request log's commands (``template``), each imported only when run."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+# command -> (module, one-line help); the module has add_arguments(parser) and run(args) -> int.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "template": ("reportbot.commands.log_template", "write an empty request log to keep all year: .xlsx or .csv"),
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="log_command", metavar="COMMAND", required=True, parser_class=type(parser))
+    for name, (module, help_text) in SUBCOMMANDS.items():
+        importlib.import_module(module).add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+
+
+def run(args: argparse.Namespace) -> int:
+    return int(importlib.import_module(SUBCOMMANDS[args.log_command][0]).run(args))
