@@ -16,10 +16,11 @@ from reportbot.log.vocabulary import Vocabulary
 
 FIPPA = load_flow("fippa-year-end").flow.log
 CYFSA = load_flow("cyfsa-part-x").flow.log
+NO_WORDS = Vocabulary()
 assert FIPPA is not None and CYFSA is not None
 
 
-def _log(tmp_path: Path, text: str, name: str = "log.csv", spec=FIPPA, vocabulary=Vocabulary(), **options):
+def _log(tmp_path: Path, text: str, name: str = "log.csv", spec=FIPPA, vocabulary=NO_WORDS, **options):
     path = tmp_path / name
     path.write_bytes(text.encode("utf-8"))
     return read_log([path], spec, vocabulary, year=2025, **options)

@@ -268,7 +268,7 @@ class CodeBook:
             return self._unknown(part, within, cell)
         if self.column.within is None:
             return candidates[0].id
-        fitting = {c.id for c in candidates if c.when is None or c.when == within}
+        fitting = {c.id for c in candidates if within is None or c.when in (None, within)}
         if len(fitting) == 1:
             return fitting.pop()
         if fitting:  # a word shared by codes for different rows, and the row does not say which
