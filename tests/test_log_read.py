@@ -244,6 +244,11 @@ def test_several_codes_separated_by_semicolons(tmp_path):
     assert table.values["exemptions"] == [frozenset({"8.2", "8.12", "8.14"}), frozenset()]
 
 
+def test_separators_alone_name_no_code(tmp_path):
+    table, = _log(tmp_path, 'file,exemptions,request\n1, ; ,;\n').tables
+    assert table.values["exemptions"] == [frozenset()] and table.values["request"] == ["access"]
+
+
 def test_one_code_only_where_one_is_allowed(tmp_path):
     assert _one(tmp_path, "source", "business; media").findings[0].code == "code_one"
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportbot.errors import ReportbotError
 from reportbot.ownfiles import read_regular
@@ -21,7 +24,8 @@ from reportbot.values import clean_text, one_line
 
 MAX_BYTES = 64 * 1024 * 1024  # a 100,000-row log is about 20 MB as CSV, 6 MB as XLSX
 MAX_ROWS = 200_000  # per sheet: forty years of the busiest Ontario institution's requests
-MAX_COLUMNS = 500
+MAX_COLUMNS = 500  # checked on the first rows, where the header is: a table's columns are named there
+HEAD = 12  # the rows a header is looked for in, and the second header row after it
 MAX_UNZIPPED = 512 * 1024 * 1024  # an XLSX's parts, as their zip declares them
 MAX_RATIO = 200  # a real sheet compresses 10 to 30 times; a zip bomb, thousands
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -35,10 +39,14 @@ class LogError(ReportbotError):
 
 @dataclass
 class Sheet:
-    """One sheet (or CSV file) as read: rows of cells, str for CSV, calamine's types for spreadsheets."""
+    """One sheet (or CSV file) as read: rows of cells, str for CSV, calamine's types for spreadsheets.
+
+    A CSV file's rows are read as they are iterated, so that only the cells a
+    table uses are ever kept, and a log's other columns are never all in memory.
+    """
 
     source: str
-    rows: list[list[object]]
+    rows: Iterable[list[object]]
 
 
 def read_sheets(path: Path) -> list[Sheet]:
@@ -105,29 +113,34 @@ def _check_shape(source: str, height: int, width: int) -> None:
         raise LogError("too_many_columns", name=source, columns=width, limit=MAX_COLUMNS)
 
 
-def _csv_rows(data: bytes, name: str) -> list[list[object]]:
-    """A CSV file's rows: UTF-8 (with or without a byte order mark), comma, semicolon or tab separated."""
+def _csv_rows(data: bytes, name: str) -> Iterator[list[object]]:
+    """A CSV file's rows: UTF-8 (with or without a byte order mark), comma, semicolon or tab separated.
+
+    Decoded as it is read (a whole decoded copy, and StringIO's, would triple the memory a log takes).
+    """
     if b"\0" in data:
         raise LogError("binary", name=name)
+    # Counted before parsing, at C speed: quoted line breaks make this an overcount, never an undercount.
+    _check_shape(name, data.count(b"\n"), 0)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream, delimiter=_delimiter(data), strict=False)
+    head = list(_csv_cells(reader, name, HEAD))
+    _check_shape(name, 0, max(map(len, head), default=0))
+    return itertools.chain(head, _csv_cells(reader, name))
+
+
+def _csv_cells(reader: Any, name: str, stop: int | None = None) -> Iterator[list[object]]:
     try:
-        text = data.decode("utf-8-sig")
+        yield from itertools.islice(reader, stop)
     except UnicodeDecodeError:
         raise LogError("not_utf8", name=name) from None
-    # Counted before parsing, at C speed: quoted line breaks make this an overcount, never an undercount.
-    _check_shape(name, text.count("\n"), 0)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
-    try:
-        rows: list[list[object]] = list(reader)  # type: ignore[arg-type]
     except csv.Error:
         # The only error csv raises here: a cell over its 128 KB field limit (no log has one).
         limit = csv.field_size_limit() >> 10
         raise LogError("cell_too_large", name=name, line=reader.line_num, kilobytes=limit) from None
-    if rows:
-        _check_shape(name, len(rows), max(map(len, rows)))
-    return rows
 
 
-def _delimiter(text: str) -> str:
-    """The header line's separator: whichever of ``;``, tab and ``,`` it holds most (comma when none)."""
-    header = text[: text.find("\n")] if "\n" in text else text
-    return max((";", "\t", ","), key=lambda d: (header.count(d), d == ","))
+def _delimiter(data: bytes) -> str:
+    """The first line's separator: whichever of ``;``, tab and ``,`` it holds most (comma when none)."""
+    first = data[: data.find(b"\n")] if b"\n" in data else data
+    return max((";", "\t", ","), key=lambda d: (first.count(d.encode()), d == ","))

@@ -16,11 +16,10 @@ from functools import lru_cache
 
 from reportbot.flow.models import LogSpec, LogTable
 from reportbot.log.cells import shown
-from reportbot.log.files import LogError
+from reportbot.log.files import HEAD, LogError
 from reportbot.log.mapping import LogMap
 from reportbot.log.vocabulary import Vocabulary
 
-HEADER_SEARCH = 10  # a title or a blank line or two may stand above the header row
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -67,9 +66,12 @@ def names(table: LogTable, vocabulary: Vocabulary, mapping: LogMap | None) -> di
 
 def layout(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Vocabulary,
            mapping: LogMap | None) -> Layout | None:
-    """The table ``rows`` hold, found by its key column's header; None when they hold none of the flow's tables."""
+    """The table whose header is in ``rows`` (a sheet's first rows), found by its key column; None when none is.
+
+    The last of ``HEAD`` rows is not searched: it may be the second header row of one found just above it.
+    """
     tables = [(t, names(t, vocabulary, mapping)) for t in spec.tables]
-    for index, row in enumerate(rows[:HEADER_SEARCH]):
+    for index, row in enumerate(rows[:-1] if len(rows) == HEAD else rows):
         keys = [header_key(c) if isinstance(c, str) else "" for c in row]
         for table, known in tables:
             if table.key in (known.get(k) for k in keys):

@@ -7,7 +7,8 @@ dropped as the row is read, so names and descriptions are never kept.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from reportbot.flow.models import LogColumn, LogSpec
 from reportbot.log import cells
 from reportbot.log.cells import Bad, CodeBook, DateOrder
-from reportbot.log.files import Sheet, read_sheets
+from reportbot.log.files import HEAD, read_sheets
 from reportbot.log.headers import Layout, layout
 from reportbot.log.mapping import LogMap
 from reportbot.log.table import RowFinding, Table
@@ -48,22 +49,26 @@ def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, ye
     tables, notices = [], []
     for path in paths:
         for sheet in read_sheets(path):
-            found = layout(sheet.rows, sheet.source, spec, vocabulary, mapping)
+            rows = iter(sheet.rows)
+            head = list(itertools.islice(rows, HEAD))
+            found = layout(head, sheet.source, spec, vocabulary, mapping)
             if found is not None:
-                tables.append(_table(sheet, found, vocabulary, mapping, last, date_order))
-            elif any(any(c != "" and c is not None for c in row) for row in sheet.rows):
+                data = itertools.chain(head[found.first:], rows)
+                tables.append(_table(sheet.source, data, found, vocabulary, mapping, last, date_order))
+            elif any(any(c != "" and c is not None for c in row) for row in head):
                 notices.append(LogNotice("not_a_table", {"name": sheet.source}))
     return LogRead(tables, notices)
 
 
-def _table(sheet: Sheet, found: Layout, vocabulary: Vocabulary, mapping: LogMap | None, last: int,
-           order: DateOrder | None) -> Table:
+def _table(source: str, rows: Iterator[list[object]], found: Layout, vocabulary: Vocabulary, mapping: LogMap | None,
+           last: int, order: DateOrder | None) -> Table:
     ids = list(found.positions)
-    picked = _pick(sheet.rows[found.first:], [found.positions[c] for c in ids])
+    picked = _pick(rows, [found.positions[c] for c in ids])
     keep = [i for i, row in enumerate(picked) if any(row)]  # a row blank in every used column is no row
     raw = dict(zip(ids, zip(*(picked[i] for i in keep), strict=True), strict=True)) if keep else {c: () for c in ids}
-    table = Table(found.table.id, sheet.source, [found.first + i + 1 for i in keep], {})
+    table = Table(found.table.id, source, [found.first + i + 1 for i in keep], {})
     columns = {c.id: c for c in found.table.columns}
+    unread: list[str] = []
     # A column read "within" another is read after it: its shared words need the other's code.
     for column in sorted((columns[c] for c in ids), key=lambda c: c.within is not None):
         within = table.values.get(column.within) if column.within else None
@@ -71,51 +76,57 @@ def _table(sheet: Sheet, found: Layout, vocabulary: Vocabulary, mapping: LogMap 
             within = [None if type(v) is Bad else v for v in within]
         if column.within and within is None and column.within in columns:
             within = [columns[column.within].blank] * len(keep)
-        values = _column(column, list(raw[column.id]), within, vocabulary, mapping, last, order, sheet.source)
+        values, bad = _column(column, list(raw[column.id]), within, vocabulary, mapping, last, order, source)
         table.values[column.id] = values
-    _findings(table, found.table.key)
+        if bad:
+            unread.append(column.id)
+    _findings(table, found.table.key, unread)
     return table
 
 
-def _pick(rows: list[list[object]], positions: list[int]) -> list[tuple[object, ...]]:
-    """Only the used cells of each row, as tuples: the rest of the row is dropped here."""
+def _pick(rows: Iterator[list[object]], positions: list[int]) -> list[tuple[object, ...]]:
+    """Only the used cells of each row, as tuples: the rest of the row is dropped as it is read."""
     width = max(positions) + 1
-    for row in rows:
-        if len(row) < width:
-            row.extend([""] * (width - len(row)))
+    padded = (r if len(r) >= width else [*r, *[""] * (width - len(r))] for r in rows)
     getter = itemgetter(*positions)
     if len(positions) == 1:
-        return [(c,) for c in map(getter, rows)]
-    return list(map(getter, rows))
+        return [(c,) for c in map(getter, padded)]
+    return list(map(getter, padded))
 
 
 def _column(column: LogColumn, raw: list[object], within: list[object] | None, vocabulary: Vocabulary,
-            mapping: LogMap | None, last: int, order: DateOrder | None, source: str) -> list[object]:
+            mapping: LogMap | None, last: int, order: DateOrder | None, source: str) -> tuple[list[object], bool]:
+    """The column's typed values, and whether any cell is :class:`~reportbot.log.cells.Bad`."""
     kind = column.value
     if kind == "date":
         parsed = {c: cells.date_cell(c) for c in set(raw) if not cells.blank(c)}
         decided = cells.date_order(list(parsed.values()), order, source, column.id)
         final = {c: cells.settle_date(p, decided, last, c) for c, p in parsed.items()}
-        return [final.get(c) for c in raw]
+        return list(map(final.get, raw)), any(type(v) is Bad for v in final.values())
     if kind in ("code", "codes"):
         own = mapping.values.get(column.id, {}) if mapping else {}
         book = CodeBook.build(column, dict(vocabulary.codes), own)
         if within is None:
             return cells.memo(raw, lambda c: book.read(c, None))
-        pairs = list(zip(raw, within, strict=True))
-        return cells.memo(pairs, lambda p: book.read(p[0], p[1]))  # type: ignore[index]
-    parse = {"text": cells.text, "yesno": cells.yesno, "count": cells.count, "money": cells.money}[kind]
+        # One cache per code of the deciding column: a shared word reads differently in each.
+        caches: dict[object, dict[object, object]] = {w: {} for w in set(within)}
+        for c, w in set(zip(raw, within, strict=True)):
+            caches[w][c] = book.read(c, w)  # type: ignore[arg-type]
+        bad = any(type(v) is Bad for cache in caches.values() for v in cache.values())
+        return [caches[w][c] for c, w in zip(raw, within, strict=True)], bad
+    if kind == "text":
+        return cells.text_column(raw)
+    parse = {"yesno": cells.yesno, "count": cells.count, "money": cells.money}[kind]
     return cells.memo(raw, parse)
 
 
-def _findings(table: Table, key: str) -> None:
+def _findings(table: Table, key: str, unread: list[str]) -> None:
     """Each unreadable cell: its value becomes None, its row joins ``invalid``, and a row finding names it."""
     keys = table.values.get(key, [None] * len(table))
     numbers = [k if isinstance(k, str) else None for k in keys]
-    for column, values in table.values.items():
+    for column in unread:
+        values = table.values[column]
         bad = [i for i, v in enumerate(values) if type(v) is Bad]
-        if not bad:
-            continue
         table.invalid[column] = set(bad)
         for i in bad:
             problem = values[i]
