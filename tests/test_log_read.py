@@ -298,3 +298,18 @@ def test_file_numbers_are_one_line_with_stray_spaces_trimmed(tmp_path):
 def test_an_unreadable_file_number_leaves_the_findings_without_one(tmp_path):
     table, = _log(tmp_path, "file,extension\n=1+1,maybe\n").tables
     assert [(f.code, f.file) for f in table.findings] == [("text_formula", None), ("yesno", None)]
+
+
+def test_a_code_typed_as_a_number_that_lost_its_last_zero_is_refused(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("requests")
+    sheet.write_row(0, 0, ["file", "exemptions"])
+    sheet.write_row(1, 0, ["1", 8.10])  # kept as 8.1: s.12 or s.19?
+    sheet.write_row(2, 0, ["2", 8.2])  # no 8.20: 8.2 is s.13
+    book.close()
+    table, = read_log([path], FIPPA, NO_WORDS, year=2025).tables
+    assert table.values["exemptions"] == [None, frozenset({"8.2"})]
+    assert [(f.line, f.code) for f in table.findings] == [(2, "code_number")]

@@ -264,6 +264,9 @@ class CodeBook:
         """One code (column ``code``) or a frozenset of codes (``codes``, separated by ``;``)."""
         if blank(cell):
             return frozenset() if self.column.value == "codes" else self.column.blank
+        if isinstance(cell, float) and word_key(f"{cell!r}0") in self.words:
+            # A spreadsheet keeps 8.10 typed as a number as 8.1, which is another code: which was meant is unknown.
+            return Bad("code_number", {"cell": shown(cell)})
         parts = [p for p in re.split(r"[;\n]", _number_text(cell)) if p.strip()]
         if not parts:  # separators alone (";") name no code
             return frozenset() if self.column.value == "codes" else self.column.blank
