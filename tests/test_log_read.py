@@ -313,3 +313,35 @@ def test_a_code_typed_as_a_number_that_lost_its_last_zero_is_refused(tmp_path):
     table, = read_log([path], FIPPA, NO_WORDS, year=2025).tables
     assert table.values["exemptions"] == [None, frozenset({"8.2"})]
     assert [(f.line, f.code) for f in table.findings] == [(2, "code_number")]
+
+
+def test_a_workbooks_sheets_cached_formula_values_native_dates_and_serial_numbers(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    requests = book.add_worksheet("requests")
+    requests.write_row(0, 0, ["file", "received", "completed"])
+    requests.write_formula(1, 0, '=HYPERLINK("https://example.invalid/2025-009","2025-009")', None, "2025-009")
+    requests.write_datetime(1, 1, dt.datetime(2025, 3, 4), book.add_format({"num_format": "d/m/yy"}))
+    requests.write_number(1, 2, 45721)  # a date that lost its format: Excel's serial number
+    breaches = book.add_worksheet("incidents")
+    breaches.write_row(0, 0, ["incident", "date"])
+    breaches.write_row(1, 0, ["B-1", "2025-02-03"])
+    book.add_worksheet("notes").write(0, 0, "How to fill in this log")
+    book.close()
+    read = read_log([path], CYFSA, NO_WORDS, year=2025)
+    assert [(t.kind, t.source, t.values) for t in read.tables] == [
+        ("requests", f"{path} [requests]",
+         {"file": ["2025-009"], "received": [day("2025-03-04")], "completed": [day("2025-03-05")]}),
+        ("breaches", f"{path} [incidents]", {"incident": ["B-1"], "date": [day("2025-02-03")]}),
+    ]
+    assert read.notices[0].code == "not_a_table" and read.notices[0].facts == {"name": f"{path} [notes]"}
+
+
+def test_a_file_that_starts_like_an_xls_but_is_none(tmp_path):
+    path = tmp_path / "log.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(LogError) as caught:
+        read_log([path], FIPPA, NO_WORDS, year=2025)
+    assert caught.value.code == "not_spreadsheet"
