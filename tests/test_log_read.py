@@ -345,3 +345,16 @@ def test_a_file_that_starts_like_an_xls_but_is_none(tmp_path):
     with pytest.raises(LogError) as caught:
         read_log([path], FIPPA, NO_WORDS, year=2025)
     assert caught.value.code == "not_spreadsheet"
+
+
+def test_a_sheet_starting_below_and_right_of_a1_keeps_the_spreadsheets_row_numbers(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("requests")
+    sheet.write_row(2, 1, ["file", "received"])
+    sheet.write_row(4, 1, ["2025-001", "next week"])
+    book.close()
+    table, = read_log([path], FIPPA, NO_WORDS, year=2025).tables
+    assert table.lines == [5] and table.findings[0].line == 5

@@ -41,8 +41,8 @@ class LogError(ReportbotError):
 class Sheet:
     """One sheet (or CSV file) as read: rows of cells, str for CSV, calamine's types for spreadsheets.
 
-    A CSV file's rows are read as they are iterated, so that only the cells a
-    table uses are ever kept, and a log's other columns are never all in memory.
+    The rows are made as they are iterated, so that only the cells a table uses
+    are ever kept, and a log's other columns are never all in memory.
     """
 
     source: str
@@ -93,8 +93,8 @@ def _spreadsheet(data: bytes, name: str) -> list[Sheet]:
             sheet = book.get_sheet_by_name(title)
             source = f"{name} [{one_line(title)}]"
             _check_shape(source, sheet.height, sheet.width)
-            rows: list[list[object]] = sheet.to_python(skip_empty_area=False)  # type: ignore[assignment]
-            sheets.append(Sheet(source, rows))
+            # Row by row, so only the used cells of each become Python objects that stay (rows start at row 1).
+            sheets.append(Sheet(source, sheet.iter_rows()))  # type: ignore[arg-type]
     except LogError:
         raise
     except python_calamine.PasswordError:
