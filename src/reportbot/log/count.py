@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from reportbot.flow import logexpr as lx
 from reportbot.log.rowchecks import Checked, RowChecker
-from reportbot.log.rules import Evaluator, Rows, bits_of, indexes
+from reportbot.log.rules import Evaluator, Rows, bits_of, flags
 
 if TYPE_CHECKING:
     from reportbot.flow.loader import Cell, CompiledFlow
@@ -70,8 +71,9 @@ def count_log(flow: CompiledFlow, tables: list[Table], year: int) -> LogCount:
         if not mine:
             continue
         rows = joined[table_spec.id] = Rows.join(table_spec, mine)
-        checked[table_spec.id] = RowChecker(flow, rows, year).run()
-        _count(flow, rows, checked[table_spec.id], year, (answers, files, rules))
+        evaluator = Evaluator(rows, flow.log.sets, year)
+        checked[table_spec.id] = RowChecker(flow, evaluator, year).run()
+        _count(flow, evaluator, checked[table_spec.id], (answers, files, rules))
     order = {t.source: n for n, t in reversed(list(enumerate(tables)))}
     findings = [f for t in tables for f in t.findings] + [f for c in checked.values() for f in c.findings]
     findings.sort(key=lambda f: (order.get(f.source, len(order)), f.line))
@@ -79,12 +81,12 @@ def count_log(flow: CompiledFlow, tables: list[Table], year: int) -> LogCount:
 
 
 def _count(
-    flow: CompiledFlow, rows: Rows, checked: Checked, year: int,
+    flow: CompiledFlow, evaluator: Evaluator, checked: Checked,
     out: tuple[dict[Cell, Value], dict[Cell, list[str]], dict[Cell, str]],
 ) -> None:
     assert flow.log is not None
     answers, files, rules = out
-    evaluator = Evaluator(rows, flow.log.sets, year)
+    rows = evaluator.rows
     universe = checked.universe(len(rows))
     n = len(rows)
     unusable = {c: bits_of(bad, n) for c, bad in rows.invalid.items()}
@@ -109,15 +111,15 @@ def _count(
             rules[cell] = box.rule.text if box.total is None else f"{box.total} over {box.rule.text}"
 
 
-def _total(box: BoxRule, bits: int, rows: Rows, keys: list[object]) -> tuple[Value, list[str]]:
-    chosen = indexes(bits)
+def _total(box: BoxRule, bits: int, rows: Rows, keys: list[str]) -> tuple[Value, list[str]]:
+    """The box's count (or sum) over the rows of ``bits``, and their file numbers."""
     if box.total is None:
-        return bits.bit_count(), [str(keys[i]) for i in chosen]
-    values = rows.values[box.total]
-    behind = [i for i in chosen if values[i]]
-    total = sum(values[i] for i in behind)
+        return bits.bit_count(), list(compress(keys, flags(bits))) if bits else []
+    chosen = flags(bits)
+    values = list(compress(rows.values[box.total], chosen))
+    total = sum(filter(None, values))
     money = any(c.value == "money" for c in rows.spec.columns if c.id == box.total)
-    return (Decimal(total).scaleb(-2) if money else total), [str(keys[i]) for i in behind]
+    return (Decimal(total).scaleb(-2) if money else total), list(compress(compress(keys, chosen), values))
 
 
 def _summary(joined: dict[str, Rows], checked: dict[str, Checked], findings: list[RowFinding]) -> LogSummary:

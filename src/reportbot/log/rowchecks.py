@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reportbot.flow import logexpr as lx
-from reportbot.log.rules import Rows, bits_of
+from reportbot.log.rules import Evaluator, bits_of
 from reportbot.log.table import RowFinding, Severity
 
 if TYPE_CHECKING:
@@ -43,15 +43,14 @@ class Checked:
 
 
 class RowChecker:
-    """The checks of one table's rows for one reporting year."""
+    """The checks of one table's rows for one reporting year, each a condition run as the rules are."""
 
-    def __init__(self, flow: CompiledFlow, rows: Rows, year: int) -> None:
+    def __init__(self, flow: CompiledFlow, evaluator: Evaluator, year: int) -> None:
         self.flow = flow
-        self.rows = rows
+        self.ev = evaluator
+        self.rows = rows = evaluator.rows
         self.v = rows.values
-        self.key = rows.values.get(rows.spec.key, [None] * len(rows))
-        self.start = dt.date(year, 1, 1).toordinal()
-        self.end = dt.date(year, 12, 31).toordinal()
+        self.key = rows.values[rows.spec.key]
         self.latest = dt.date(year + 1, 12, 31).toordinal()
         self.out = Checked()
 
@@ -59,15 +58,18 @@ class RowChecker:
         file = self.key[i] if isinstance(self.key[i], str) else None
         self.out.findings.append(
             RowFinding(severity, finding, self.rows.sources[i], self.rows.lines[i], file, column,
-                       {k: str(v) for k, v in facts.items()})
+                       {k: str(v) for k, v in facts.items()} if facts else {})
         )
+
+    def find(self, node: lx.Node, among: int | None = None) -> list[int]:
+        bits = self.ev.bits(node)
+        return self.ev.rows_of(bits if among is None else bits & among)
 
     def run(self) -> Checked:
         self.whole_rows()
         self.repeats()
         self.years()
-        gone = self.out.left_out | self.out.copies | self.out.before | self.out.after
-        kept = [i for i in range(len(self.rows)) if i not in gone]
+        kept = self.out.universe(len(self.rows))
         if self.rows.spec.id == "requests":
             self.requests(kept)
         self.codes(kept)
@@ -76,53 +78,43 @@ class RowChecker:
     # Errors that leave a row out entirely.
 
     def whole_rows(self) -> None:
-        dates = [c.id for c in self.rows.spec.columns if c.value == "date" and c.id in self.v]
         for col in self.rows.spec.columns:
             bad = self.rows.invalid.get(col.id, set())
             if col.required or col.value == "date":
                 self.out.left_out.update(bad)  # the reading named the cell
             if col.required:
-                for i, value in enumerate(self.v.get(col.id, [None] * len(self.rows))):
-                    if value is None and i not in bad:
+                for i in self.find(lx.Not(lx.Name(col.id))):
+                    if i not in bad:
                         self.out.left_out.add(i)
                         self.say(i, "error", "required_missing", col.id)
-        for col_id in dates:
-            for i, value in enumerate(self.v[col_id]):
-                if value is not None and not EARLIEST <= value <= self.latest:
+            if col.value == "date" and col.id in self.v:
+                name = lx.Name(col.id)
+                odd = lx.AnyOf((_cmp("<", name, lx.Number(EARLIEST)), _cmp(">", name, lx.Number(self.latest))))
+                for i in self.find(odd):
                     self.out.left_out.add(i)
-                    self.say(i, "error", "date_out_of_range", col_id, date=_iso(value), latest=_iso(self.latest))
+                    value = self.v[col.id][i]
+                    self.say(i, "error", "date_out_of_range", col.id, date=_iso(value), latest=_iso(self.latest))
         if "completed" in self.v and "received" in self.v:
-            for i, (c, r) in enumerate(zip(self.v["completed"], self.v["received"], strict=True)):
-                if c is not None and r is not None and c < r and i not in self.out.left_out:
+            for i in self.find(_cmp("<", lx.Name("completed"), lx.Name("received"))):
+                if i not in self.out.left_out:
                     self.out.left_out.add(i)
-                    self.say(i, "error", "completed_before_received", "completed",
-                             completed=_iso(c), received=_iso(r))
-
-    def years(self) -> None:
-        """Rows received after the year, completed before it (requests) or dated outside it (breaches)."""
-        if self.rows.spec.id == "breaches":
-            early, late = self.v.get("date", []), self.v.get("date", [])
-        else:
-            early, late = self.v.get("completed", []), self.v.get("received", [])
-        gone = self.out.left_out | self.out.copies
-        for i, value in enumerate(early):
-            if value is not None and value < self.start and i not in gone:
-                self.out.before.add(i)
-                self.say(i, "notice", "before_year")
-        for i, value in enumerate(late):
-            if value is not None and value > self.end and i not in gone and i not in self.out.before:
-                self.out.after.add(i)
-                self.say(i, "notice", "after_year")
+                    completed, received = _iso(self.v["completed"][i]), _iso(self.v["received"][i])
+                    self.say(i, "error", "completed_before_received", "completed", completed=completed,
+                             received=received)
 
     def repeats(self) -> None:
         """One file number on several rows: identical rows count once; rows that disagree are left out."""
-        counted = Counter(k for i, k in enumerate(self.key) if k is not None and i not in self.out.left_out)
+        if len(set(self.key)) == len(self.key):
+            return
+        counted = Counter(self.key)
         groups: dict[str, list[int]] = {}
         for i, k in enumerate(self.key):
-            if counted.get(k, 0) > 1 and i not in self.out.left_out:
+            if k is not None and counted[k] > 1 and i not in self.out.left_out:
                 groups.setdefault(k, []).append(i)
         columns = list(self.v)
         for rows in groups.values():
+            if len(rows) < 2:
+                continue
             first = rows[0]
             differs = [next((c for c in columns if self.v[c][i] != self.v[c][first]), None) for i in rows]
             if not any(differs):
@@ -136,89 +128,97 @@ class RowChecker:
                 self.out.left_out.add(i)
                 self.say(i, "error", "conflicting_rows", column, line=self.rows.lines[other])
 
+    def years(self) -> None:
+        """Rows received after the year, completed before it (requests) or dated outside it (breaches)."""
+        early, late = ("date", "date") if self.rows.spec.id == "breaches" else ("completed", "received")
+        kept = self.out.universe(len(self.rows))
+        if early in self.v:
+            for i in self.find(_cmp("<", lx.Name(early), lx.Name("year_start")), kept):
+                self.out.before.add(i)
+                self.say(i, "notice", "before_year")
+        if late in self.v:
+            for i in self.find(_cmp(">", lx.Name(late), lx.Name("year_end")), self.out.universe(len(self.rows))):
+                self.out.after.add(i)
+                self.say(i, "notice", "after_year")
+
     # Errors that leave a row out of what one column decides, and warnings (counted).
 
-    def requests(self, kept: list[int]) -> None:
-        v, has = self.v, self.v.__contains__
-        for i in kept:
-            notice = (has("extension") and v["extension"][i]) or (has("affected_notice") and v["affected_notice"][i])
-            if notice and has("due") and v["due"][i] is None and i not in self.rows.invalid.get("due", ()):
+    def requests(self, kept: int) -> None:
+        has = self.v.__contains__
+        notices = tuple(lx.Name(c) for c in ("extension", "affected_notice") if has(c))
+        if notices and has("due"):
+            bad = bits_of(self.rows.invalid.get("due", set()), len(self.rows))
+            for i in self.find(lx.AllOf((lx.AnyOf(notices), lx.Not(lx.Name("due")))), kept & ~bad):
                 self.say(i, "error", "notice_without_due", "due")
-            if has("transferred_out") and has("completed") and v["transferred_out"][i] and v["completed"][i]:
+        if has("transferred_out") and has("completed"):
+            for i in self.find(lx.AllOf((lx.Name("transferred_out"), lx.Name("completed"))), kept):
                 self.say(i, "warning", "transferred_and_completed", "transferred_out")
-            if has("outcome") and has("completed") and v["outcome"][i] and v["completed"][i] is None:
+        if has("outcome") and has("completed"):
+            for i in self.find(lx.AllOf((lx.Name("outcome"), lx.Not(lx.Name("completed")))), kept):
                 self.say(i, "warning", "outcome_on_open_file", "outcome")
-            self.fees(i)
+        self.fees(kept)
         split = self.flow.log.split_by if self.flow.log else None
-        if split and split in v:
-            for i in kept:
-                if v["request"][i] == "access" and v[split][i] is None and i not in self.rows.invalid.get(split, ()):
-                    self.say(i, "error", "records_missing", split)
+        if split and split in self.v:
+            bad = bits_of(self.rows.invalid.get(split, set()), len(self.rows))
+            for i in self.find(lx.AllOf((lx.Has("request", ("access",)), lx.Not(lx.Name(split)))), kept & ~bad):
+                self.say(i, "error", "records_missing", split)
 
-    def fees(self, i: int) -> None:
+    def fees(self, kept: int) -> None:
+        """Fees waived without additional fees, or more waived than charged."""
         v = self.v
-        extra = v["additional_fees"][i] if "additional_fees" in v else None
-        waived = v["waived_amount"][i] if "waived_amount" in v else None
-        said = ("fees_waived" in v and v["fees_waived"][i]) or waived
-        if said and "additional_fees" in v and not extra:
-            self.say(i, "warning", "waived_without_fees", "fees_waived" if "fees_waived" in v else "waived_amount")
-        elif waived and extra and waived > extra:
-            self.say(i, "warning", "waived_more_than_charged", "waived_amount")
+        said = [c for c in ("fees_waived", "waived_amount") if c in v]
+        if "additional_fees" not in v or not said:
+            return
+        for i in self.find(lx.AnyOf(tuple(lx.Name(c) for c in said)), kept):
+            extra, waived = v["additional_fees"][i], v["waived_amount"][i] if "waived_amount" in v else None
+            if not extra and (waived or ("fees_waived" in v and v["fees_waived"][i])):
+                self.say(i, "warning", "waived_without_fees", said[0])
+            elif extra and waived and waived > extra:
+                self.say(i, "warning", "waived_more_than_charged", "waived_amount")
 
-    def codes(self, kept: list[int]) -> None:
+    def codes(self, kept: int) -> None:
         """Codes read for another kind of row, codes for another report column, and codes counted only beside others."""
+        split = self.flow.log.split_by if self.flow.log else None
         for col in self.rows.spec.columns:
             if col.id not in self.v or not col.codes:
                 continue
             if col.within and col.within in self.v:
-                self._within(col.id, col.within, {c.id: c.when for c in col.codes if c.when}, kept)
-            self._split(col.id, kept)
+                when = {c.id: c.when for c in col.codes if c.when}
+                wrong = {k: frozenset(c for c, w in when.items() if w != k) for k in set(when.values())}
+                self._mismatch(col.id, col.within, wrong, kept, "warning", "code_for_other_kind", "kind")
+            if split and split in self.v and col.id != split:
+                boxes = [self.flow.by_id[c.id] for c in col.codes if c.id in self.flow.by_id]
+                wrong = {k: frozenset(b.id for b in boxes if b.columns != (None,) and k not in b.columns)
+                         for k in self.flow.column_ids}
+                self._mismatch(col.id, split, wrong, kept, "error", "code_not_for_column", "records")
         for column, needed, codes in _companions(self.flow, self.rows.spec.id):
             if column in self.v and needed in self.v:
-                for i in kept:
-                    value, other = self.v[column][i], self.v[needed][i]
-                    if value and other and _codes(other).isdisjoint(codes):
-                        self.say(i, "warning", "counts_only_with", column, other=needed, codes=", ".join(codes))
-
-    def _within(self, column: str, within: str, when: dict[str, str], kept: list[int]) -> None:
-        """A code read for another kind of row (an access outcome on a correction)."""
-        kinds = set(when.values())
-        wrong = {k: frozenset(c for c, w in when.items() if w != k) for k in kinds}
-        self._mismatch(column, within, wrong, kept, "warning", "code_for_other_kind", "kind")
-
-    def _split(self, column: str, kept: list[int]) -> None:
-        """A code whose box has no cell in the row's report column (s.21 on a personal-information request)."""
-        split = self.flow.log.split_by if self.flow.log else None
-        if not split or split not in self.v or column == split:
-            return
-        boxes = [self.flow.by_id[c] for c in _codes_of(self.rows, column) if c in self.flow.by_id]
-        wrong = {k: frozenset(b.id for b in boxes if b.columns != (None,) and k not in b.columns)
-                 for k in self.flow.column_ids}
-        self._mismatch(column, split, wrong, kept, "error", "code_not_for_column", "records")
+                beside = lx.AllOf((lx.Name(column), lx.Name(needed), lx.Not(lx.Has(needed, codes))))
+                for i in self.find(beside, kept):
+                    self.say(i, "warning", "counts_only_with", column, other=needed, codes=", ".join(codes))
 
     def _mismatch(
-        self, column: str, other: str, wrong: dict[str, frozenset[str]], kept: list[int],
+        self, column: str, other: str, wrong: dict[str, frozenset[str]], kept: int,
         severity: Severity, code: str, fact: str,
     ) -> None:
-        if not any(wrong.values()):
-            return
-        values, others = self.v[column], self.v[other]
-        for i in kept:
-            bad = wrong.get(others[i]) if values[i] else None
-            if bad and not bad.isdisjoint(found := _codes(values[i])):
-                for c in sorted(found & bad, key=_box_order):
-                    self.say(i, severity, code, column, code=c, **{fact: others[i]})
+        """Rows whose ``column`` holds a code that is ``wrong`` for the code in their ``other`` column."""
+        cases = tuple(
+            lx.AllOf((lx.Has(other, (k,)), lx.Has(column, tuple(sorted(bad))))) for k, bad in wrong.items() if bad
+        )
+        for i in self.find(lx.AnyOf(cases), kept) if cases else ():
+            kind = self.v[other][i]
+            for c in sorted(_codes(self.v[column][i]) & wrong[kind], key=_box_order):
+                self.say(i, severity, code, column, code=c, **{fact: kind})
+
+
+def _cmp(op: str, a: lx.Name | lx.Number, b: lx.Name | lx.Number) -> lx.Compare:
+    return lx.Compare((op,), (a, b))
 
 
 def _codes(value: object) -> frozenset[str]:
     if isinstance(value, frozenset):
         return value
     return frozenset([value]) if isinstance(value, str) else frozenset()
-
-
-def _codes_of(rows: Rows, column: str) -> list[str]:
-    spec = next(c for c in rows.spec.columns if c.id == column)
-    return [code.id for code in spec.codes or []]
 
 
 def _companions(flow: CompiledFlow, table: str) -> Iterator[tuple[str, str, tuple[str, ...]]]:
