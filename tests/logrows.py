@@ -40,7 +40,7 @@ def table(report: str, kind: str, rows: list[Row], columns: list[str] | None = N
                 v = d(v)
             if v is not None and col.value == "money":
                 v = int(Decimal(str(v)) * 100)
-            if col.value == "codes" and not isinstance(v, frozenset):
+            if col.value == "codes" and v is not None and not isinstance(v, frozenset):
                 v = frozenset(v)
             out.append(v)
     return Table(kind, source, list(range(2, len(rows) + 2)), values)
