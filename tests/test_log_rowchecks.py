@@ -7,6 +7,7 @@ was left out of (or counted in). Tables are built directly (tests/logrows.py).
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from logrows import YEAR, table
 from reportbot.flow.loader import load_flow
 from reportbot.log.count import count_log
 from reportbot.log.table import RowFinding
+from reportbot.wording import DialogError, load_report_dialog, validate_report_dialog, wording
 
 CYFSA, FIPPA = "cyfsa-part-x", "fippa-year-end"
 DONE = {"received": "2025-02-01", "completed": "2025-02-20"}  # an access request completed in 19 days
@@ -193,3 +195,29 @@ def test_the_summary_counts_rows_kinds_years_and_problems():
     s = got.summary
     assert (s.rows, s.access, s.corrections, s.incidents) == (7, 5, 1, 1)
     assert (s.before, s.after, s.left_out, s.to_look_at) == (1, 1, 1, 2)
+
+
+# The words: every finding the checks give and every row set has them, in English and French.
+
+
+def test_every_row_finding_has_words_in_english_and_french():
+    codes = {case[2][1] for case in CASES.values()}
+    for lang in ("en", "fr"):
+        messages = wording(lang).common.messages
+        assert [c for c in sorted(codes) if f"log.finding.{c}" not in messages] == [], lang
+
+
+@pytest.mark.parametrize("report", [CYFSA, FIPPA])
+def test_every_row_set_says_what_it_holds_with_its_year(report):
+    for lang in ("en", "fr"):
+        sets = wording(lang, report).report.log.sets
+        assert set(sets) == set(load_flow(report).log.sets)
+        assert all("{year}" in text for text in sets.values()), lang
+
+
+def test_a_dialog_without_a_row_sets_words_is_refused():
+    dialog = load_report_dialog("fr", FIPPA)
+    broken = dialog.model_copy(update={"log": dialog.log.model_copy(update={"sets": {
+        k: v for k, v in dialog.log.sets.items() if k != "C"}})})
+    with pytest.raises(DialogError, match="log set C"):
+        validate_report_dialog(broken, load_flow(FIPPA), Path("dialogs/fr/fippa-year-end.yaml"))

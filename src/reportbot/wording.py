@@ -163,6 +163,7 @@ def validate_report_dialog(dialog: ReportDialog, flow: CompiledFlow, path: Path)
     same("check", set(dialog.checks), {c.id for c in flow.flow.checks})
     same("route", set(dialog.routes), set(flow.routes))
     same("notice", set(dialog.notices), {n.id for n in flow.flow.notices})
+    same("log set", set(dialog.log.sets), set(flow.log.sets) if flow.log else set())
     for sid in dialog.sections:
         if sid not in {s.id for s in flow.flow.sections}:
             raise DialogError(f"{where}: section {sid}: is not in flows/{flow.id}.yaml")

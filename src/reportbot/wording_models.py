@@ -54,6 +54,13 @@ class CheckText(_Strict):
     """For a breakdown whose total is 1: the one choice's own question ("The one theft (11.1): who took it?"); {column} names a column."""  # noqa: E501 (the schema's description)
 
 
+class LogText(_Strict):
+    """What reportbot says about a report's request log."""
+
+    sets: dict[str, str] = {}
+    """Per row set of the flow's log section: the rows it holds, with {year} ("access requests completed in {year}")."""
+
+
 class ReportDialog(_Strict):
     """``dialogs/<lang>/<report>.yaml``."""
 
@@ -77,6 +84,8 @@ class ReportDialog(_Strict):
     """Per notice id: what the filer is told."""
     column_labels: dict[str, str] = {}
     """Per column id: its label in this language."""
+    log: LogText = LogText()
+    """The request log's words: what each row set holds."""
 
 
 class CommonDialog(_Strict):
