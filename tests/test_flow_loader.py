@@ -165,7 +165,7 @@ def test_mutated_copy_of_a_real_flow_fails(tmp_path, name, old, new, fragments):
 # The log section: MINI counted from a small log (requests and breaches), and what a wrong rule or table says.
 LOGGED = copy.deepcopy(MINI)
 _box(LOGGED, "1.1")["count"] = "N"
-_box(LOGGED, "2.1")["count"] = "C and days <= 30 and has(outcome, '7.1')"
+_box(LOGGED, "2.1")["count"] = "C and days <= 30 and has(outcome, '2.1')"
 _box(LOGGED, "2.2").update(kind="money", sum="fees over C")
 LOGGED["log"] = {
     "sets": {"N": "has(request, 'access') and year_start <= received <= year_end", "C": "N and completed <= year_end"},
@@ -179,8 +179,8 @@ LOGGED["log"] = {
             {"id": "extension", "value": "yesno"},
             {"id": "fees", "value": "money"},
             {"id": "outcome", "value": "codes", "within": "request", "codes": [
-                {"id": "7.1", "when": "access", "words": ["granted", "withdrawn"]},
-                {"id": "7.2", "when": "correction", "words": ["made", "withdrawn"]},
+                {"id": "2.1", "when": "access", "words": ["granted", "withdrawn"]},
+                {"id": "2.2", "when": "correction", "words": ["made", "withdrawn"]},
             ]},
         ]},
         {"id": "breaches", "key": "incident", "columns": [
@@ -214,7 +214,7 @@ def _no_log(d):
 
 
 def _add_code(log):
-    log["tables"][0]["columns"][-1]["codes"].append({"id": "7.1", "when": "access"})
+    log["tables"][0]["columns"][-1]["codes"].append({"id": "2.1", "when": "access"})
 
 
 def _share_word(log):
@@ -242,8 +242,10 @@ BROKEN_LOG = {
     "a set naming a later set": (_log(lambda g: g["sets"].update(N="C")), ["log set N", "'C'", "not a column"]),
     "a rule without a log": (_no_log, ["box 1.1", "no log section"]),
     "a code listed twice": (_log(_add_code), ["log column outcome", "listed twice"]),
-    "a word naming two codes": (_log(_share_word), ["log column outcome", "'withdrawn'", "7.1", "7.2"]),
-    "a when that is not a code": (_column(0, "outcome", codes=[{"id": "7.1", "when": "other"}]),
+    "a box code that is not a box": (_column(0, "outcome", codes=[{"id": "7.9", "when": "access"}]),
+                                     ["log column outcome", "7.9", "not a box"]),
+    "a word naming two codes": (_log(_share_word), ["log column outcome", "'withdrawn'", "2.1", "2.2"]),
+    "a when that is not a code": (_column(0, "outcome", codes=[{"id": "2.1", "when": "other"}]),
                                   ["log column outcome", "'other'"]),
     "within a date column": (_column(0, "outcome", within="received"), ["log column outcome", "within"]),
     "a blank that is not a code": (_column(0, "request", blank="none"), ["log column request", "blank"]),

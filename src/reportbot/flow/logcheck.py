@@ -85,8 +85,12 @@ def _check_tables(flow: Flow, spec: LogSpec, err: Err) -> None:
         key = cols.get(table.key)
         if key is None or not key.required:
             raise err(f"log table {table.id}", f"its key {table.key!r} must be one of its columns, required")
+        boxes = {b.id for section in flow.sections for b in section.boxes}
         for col in table.columns:
             _check_column(col, cols, err)
+            for code in col.codes or []:
+                if code.id[:1].isdigit() and code.id not in boxes:
+                    raise err(f"log column {col.id}", f"code {code.id} is not a box of this report")
     if spec.split_by is not None:
         requests = [c for t in spec.tables if t.id == "requests" for c in t.columns]
         split = next((c for c in requests if c.id == spec.split_by), None)

@@ -158,7 +158,7 @@ class RowChecker:
                 self.say(i, "warning", "outcome_on_open_file", "outcome")
         self.fees(kept)
         split = self.flow.log.split_by if self.flow.log else None
-        if split and split in self.v:
+        if split and split in self.v and has("request"):
             bad = bits_of(self.rows.invalid.get(split, set()), len(self.rows))
             for i in self.find(lx.AllOf((lx.Has("request", ("access",)), lx.Not(lx.Name(split)))), kept & ~bad):
                 self.say(i, "error", "records_missing", split)
