@@ -221,3 +221,12 @@ def test_a_dialog_without_a_row_sets_words_is_refused():
         k: v for k, v in dialog.log.sets.items() if k != "C"}})})
     with pytest.raises(DialogError, match="log set C"):
         validate_report_dialog(broken, load_flow(FIPPA), Path("dialogs/fr/fippa-year-end.yaml"))
+
+
+def test_a_breach_of_another_year_is_counted_nowhere():
+    rows = [{"incident": "I-1", "date": "2024-12-31", "category": "12.1"},
+            {"incident": "I-2", "date": "2026-01-01", "category": "12.1"},
+            {"incident": "I-3", "date": "2025-06-01", "category": "12.1"}]
+    got = count_log(load_flow(CYFSA), [table(CYFSA, "breaches", rows)], YEAR)
+    assert [(f.code, f.file) for f in got.findings] == [("before_year", "I-1"), ("after_year", "I-2")]
+    assert got.files[("12.1", None)] == ["I-3"] and (got.summary.before, got.summary.after) == (1, 1)
