@@ -7,10 +7,11 @@ the log does not have is left out of the answers (it is asked instead).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import compress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportbot.flow import logexpr as lx
 from reportbot.log.rowchecks import Checked, RowChecker
@@ -46,7 +47,7 @@ class LogCount:
     """Every box the log decides, the file numbers behind each, and what is wrong in its rows."""
 
     answers: dict[Cell, Value]
-    files: dict[Cell, list[str]]
+    files: FileLists
     """The file numbers (incident numbers) behind each decided box, in log order; for a sum, the rows adding to it."""
     findings: list[RowFinding]
     """The reading's findings and the row checks', by source and line."""
@@ -62,7 +63,7 @@ def count_log(flow: CompiledFlow, tables: list[Table], year: int) -> LogCount:
     spec = flow.flow.log
     assert spec is not None  # flow.log is compiled from it
     answers: dict[Cell, Value] = {}
-    files: dict[Cell, list[str]] = {}
+    files = FileLists()
     rules: dict[Cell, str] = {}
     checked: dict[str, Checked] = {}
     joined: dict[str, Rows] = {}
@@ -82,7 +83,7 @@ def count_log(flow: CompiledFlow, tables: list[Table], year: int) -> LogCount:
 
 def _count(
     flow: CompiledFlow, evaluator: Evaluator, checked: Checked,
-    out: tuple[dict[Cell, Value], dict[Cell, list[str]], dict[Cell, str]],
+    out: tuple[dict[Cell, Value], FileLists, dict[Cell, str]],
 ) -> None:
     assert flow.log is not None
     answers, files, rules = out
@@ -107,19 +108,48 @@ def _count(
         for column in info.columns:
             cell = (box.box, column)
             chosen = bits & columns[column] if box.split and column is not None else bits
-            answers[cell], files[cell] = _total(box, chosen, rows, keys)
+            total = rows.values[box.total] if box.total else None
+            answers[cell] = _total(box, chosen, rows)
+            files.add(cell, keys, chosen, total)
             rules[cell] = box.rule.text if box.total is None else f"{box.total} over {box.rule.text}"
 
 
-def _total(box: BoxRule, bits: int, rows: Rows, keys: list[str]) -> tuple[Value, list[str]]:
-    """The box's count (or sum) over the rows of ``bits``, and their file numbers."""
+def _total(box: BoxRule, bits: int, rows: Rows) -> Value:
+    """The box's count, or its sum over the rows of ``bits``."""
     if box.total is None:
-        return bits.bit_count(), list(compress(keys, flags(bits))) if bits else []
-    chosen = flags(bits)
-    values = list(compress(rows.values[box.total], chosen))
-    total = sum(filter(None, values))
+        return bits.bit_count()
+    total = sum(filter(None, compress(rows.values[box.total], flags(bits))))
     money = any(c.value == "money" for c in rows.spec.columns if c.id == box.total)
-    return (Decimal(total).scaleb(-2) if money else total), list(compress(compress(keys, chosen), values))
+    return Decimal(total).scaleb(-2) if money else total
+
+
+class FileLists(Mapping["Cell", list[str]]):
+    """The file numbers behind each decided box, in log order, each list made when first asked for.
+
+    A box's rows are a bitset already; listing the file numbers of 100,000 rows for every box is most of a
+    count's work, and writing the report needs none of them, so a list is made on first use and then kept.
+    For a sum, the rows listed are those adding something to it.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[Cell, tuple[list[str], int, list[Any] | None]] = {}
+        self._made: dict[Cell, list[str]] = {}
+
+    def add(self, cell: Cell, keys: list[str], bits: int, summed: list[Any] | None) -> None:
+        self._rows[cell] = (keys, bits, summed)
+
+    def __getitem__(self, cell: Cell) -> list[str]:
+        if cell not in self._made:
+            keys, bits, summed = self._rows[cell]
+            chosen = compress(keys, flags(bits))
+            self._made[cell] = list(chosen if summed is None else compress(chosen, compress(summed, flags(bits))))
+        return self._made[cell]
+
+    def __iter__(self) -> Iterator[Cell]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 def _summary(joined: dict[str, Rows], checked: dict[str, Checked], findings: list[RowFinding]) -> LogSummary:
