@@ -269,6 +269,7 @@ class Conversation:
         if not report.read_only:
             self.store.set_language(report.id, wanted)
         report.section = None
+        self.interview.hinted.clear()  # the new words say again that both columns may be answered at once
         said = Message("say", report.words.t("language.now", language=report.words.common.language_name))
         return [said] + self.interview.repeat()
 

@@ -42,6 +42,8 @@ class Interview:
         self.deferred: set[tuple] = set()  # errors put off ("later")
         self.finding: Finding | None = None  # the error being fixed, or the warning being accepted
         self.filled: tuple[Cell, ...] = ()  # the boxes last filled without asking: "back" returns to the first
+        self.together: set[Cell] = set()  # second columns given with the first in one answer: "back" returns to it
+        self.hinted: set[str] = set()  # the sections whose prompt said both columns may be answered at once
 
     @property
     def words(self) -> Wording:
@@ -126,7 +128,20 @@ class Interview:
         if self.report.read_only:
             return self.refuse_read_only()
         self.report.write(cell, value, how)
+        self.together.discard(cell)
         return self.after_change(cell)
+
+    def set_together(self, values: dict[Cell, Value]) -> list[Message]:
+        """Both columns given in one answer: each stored and its consequences said in turn, as if typed alone."""
+        if self.report.read_only:
+            return self.refuse_read_only()
+        out: list[Message] = []
+        for cell, value in values.items():
+            self.report.write(cell, value, "said")
+            before = self.report.refresh()
+            out += self.report.announce(before, self.report.ev)
+        self.together.add(cell)
+        return out + self.after_answer(cell)
 
     def after_change(self, cell: Cell) -> list[Message]:
         """Say what the change implies (totals, warnings, skips), then move on."""

@@ -56,6 +56,9 @@ def back(talk: Interview) -> list[Message]:
     if target in talk.filled:
         # Boxes reportbot filled without asking: going back objects to them all, from the first.
         target, talk.filled = talk.filled[0], ()
+    elif target in talk.together:
+        # Both columns given in one answer: back to the prompt that took them, to give both again.
+        target = (target[0], report.flow.by_id[target[0]].columns[0])
     talk.cursor = target
     talk.detour = False
     return talk.ask(target)
