@@ -115,16 +115,16 @@ def _together(talk: Interview, cell: Cell, text: str, problem: NotUnderstood) ->
     report, words = talk.report, talk.words
     info = report.flow.by_id[cell[0]]
     if len(info.columns) != 2 or info.box.kind not in _NUMBERS:
-        return talk.again(str(problem))
+        return talk.again(problem)
     other = planner.partner(report.ev, cell)
     try:
         typed = understand.figures(words, text, info.columns)
     except NotUnderstood as e:  # "12, 30": the forms that work, where two figures are taken
         if other is not None:
-            return talk.again(str(e))
+            return talk.again(e)
         typed = {}
     if typed is None:
-        return talk.again(str(problem))
+        return talk.again(problem)
     if other is None:
         return talk.again(words.t("understand.one_column", column=_column(talk, cell[1])))
     values: dict[Cell, Value] = {}
@@ -234,7 +234,7 @@ class ChoosingGroup(Exchange):
             else:
                 picked = understand.pick(talk.words, options, text)
         except NotUnderstood as e:
-            return talk.again(str(e))
+            return talk.again(e)
         if report.read_only:
             return talk.refuse_read_only()
         for part in group.parts:
@@ -306,7 +306,7 @@ class ChoosingQuestionnaire(Exchange):
             box = report.flow.by_id[cell[0]].box
             picked = understand.value_for(talk.words, box, text, report.option_labels(cell[0]))
         except NotUnderstood as e:
-            return talk.again(str(e))
+            return talk.again(e)
         return talk.choose_questionnaire(str(picked))
 
 
@@ -339,7 +339,10 @@ class Resolving(Exchange):
         report, finding = talk.report, self.finding
         talk.finding = finding
         self.suggested = report.likeliest(finding)
-        out = [Message("error", report.words.t("error.line", text=explain.summary(report.flow, report.words, finding)))]
+        # One short line; the rule in plain words is one "why" away.
+        headline = explain.headline(report.flow, report.words, finding)
+        out = [Message("error", report.words.t("error.line", text=headline))]
+        talk.more = explain.message(report.words, finding) or None
         if fix := explain.fix(report.words, finding):
             out.append(Message("help", fix))
         boxes, column = _about(talk, finding)
@@ -388,6 +391,10 @@ class Accepting(Exchange):
         cell = talk.asking if talk.asking is not None and talk.asking[0] in finding.boxes else None
         cell = cell or cell_in_column(report.flow.by_id[finding.boxes[0]], finding.column) or (finding.boxes[0], None)
         question = report.words.t("accept.question", boxes=boxes, column=column, box=report.name(cell))
+        talk.more = text
+        if finding.key in report.said_warnings:  # said when the answer that raised it was given: once is enough
+            return talk.ask_prompt("accept", question)
+        report.said_warnings.add(finding.key)
         return [Message("warning", report.words.t("warning.line", text=text))] + talk.ask_prompt("accept", question)
 
     def reply(self, talk: Interview, text: str) -> list[Message]:

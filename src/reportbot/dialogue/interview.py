@@ -7,12 +7,15 @@ the box last asked, the error being fixed, the errors put off.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
+from reportbot import explain
 from reportbot.dialogue import planner
 from reportbot.dialogue.exchanges import Asking, ChoosingQuestionnaire, Exchange, Resolving, for_plan
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.report import OpenReport
+from reportbot.dialogue.understand import NotUnderstood
 from reportbot.engine import Finding
 from reportbot.flow.loader import Cell
 from reportbot.values import Value
@@ -44,6 +47,7 @@ class Interview:
         self.filled: tuple[Cell, ...] = ()  # the boxes last filled without asking: "back" returns to the first
         self.together: set[Cell] = set()  # second columns given with the first in one answer: "back" returns to it
         self.hinted: set[str] = set()  # the sections whose prompt said both columns may be answered at once
+        self.more: str | None = None  # the full explanation of the error just said, for "why"
 
     @property
     def words(self) -> Wording:
@@ -56,6 +60,7 @@ class Interview:
         if self.machine.state != exchange.state:
             self.machine.trigger(exchange.trigger)
         self.exchange = exchange
+        self.more = None
         return exchange.begin(self)
 
     def reply(self, text: str) -> list[Message]:
@@ -163,9 +168,16 @@ class Interview:
         """Ask ``cell`` to fix the error under way, then come back to where the filer was."""
         problem = self.report.not_here(cell)
         if problem is not None:
-            return self.again(problem)
+            return self.again(problem, self.skipped_why(cell))
         self.detour = True
         return self.ask(cell)
+
+    def skipped_why(self, cell: Cell) -> str | None:
+        """Why the route skips ``cell`` (said on "why" after "is skipped"); None when it does not."""
+        report = self.report
+        if report.ev.on_route(cell):
+            return None
+        return explain.route_reason(report.flow, self.words, report.ev.skipped_by[cell])
 
     def defer(self) -> list[Message]:
         assert self.finding is not None
@@ -226,9 +238,15 @@ class Interview:
     def reprompt(self) -> list[Message]:
         return [self.prompt] if self.prompt is not None else []
 
-    def again(self, problem: str) -> list[Message]:
-        """Not understood: say what is expected, and ask again. Nothing is stored."""
-        return [Message("error", self.words.t("error.line", text=problem))] + self.reprompt()
+    def again(self, problem: str | NotUnderstood, more: str | None = None) -> list[Message]:
+        """Not understood: say what is expected in one short line, and ask again (without reading its choices
+        again); ``more``, the full explanation, is said on "why". Nothing is stored."""
+        if isinstance(problem, NotUnderstood):
+            more = problem.more
+        self.more = more
+        if self.prompt is not None:
+            self.prompt = replace(self.prompt, again=True)
+        return [Message("error", self.words.t("error.line", text=str(problem)))] + self.reprompt()
 
     def refuse_read_only(self) -> list[Message]:
         return self.again(self.words.t("start.read_only"))

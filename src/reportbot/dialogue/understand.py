@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -25,7 +26,11 @@ if TYPE_CHECKING:
 
 
 class NotUnderstood(ValueError):
-    """The answer could not be read; the message says what is expected."""
+    """The answer could not be read; the message says what is expected, ``more`` (said on "why") the rule behind it."""
+
+    def __init__(self, problem: str, more: str | None = None) -> None:
+        super().__init__(problem)
+        self.more = more
 
 
 def normalize(text: str) -> str:
@@ -120,7 +125,8 @@ def _digits(words: Wording, text: str) -> str | None:
     grouped = _DECIMAL_COMMA if words.t("understand.decimal_mark") == "," else _DECIMAL_POINT
     m = grouped.fullmatch(t)
     if m is None:
-        raise NotUnderstood(words.t("understand.not_one_number", text=_excerpt(text)))
+        problem = words.t("understand.not_one_number", text=_excerpt(text))
+        raise NotUnderstood(problem, words.t("understand.not_one_number_why"))
     whole = m["whole"].replace(m["sep"], "") if m["sep"] else m["whole"]
     return m["sign"] + whole + ("." + m["decimals"] if m["decimals"] else "")
 
@@ -240,21 +246,22 @@ def choice(words: Wording, box: Box, text: str, option_labels: dict[str, str] | 
     return pick(words, [(o.id, labels[o.id]) for o in options], text)
 
 
-def pick(words: Wording, options: list[tuple[str, str]], text: str) -> str:
-    """One of ``options`` (id, label) by number, id or label words."""
+def pick(words: Wording, options: list[tuple[str, str]], text: str, aliases: Sequence[tuple[str, str]] = ()) -> str:
+    """One of ``options`` (id, label) by number, id or label words; ``aliases`` (id, name) are matched by words only."""
     said = _fold(text).strip(" .")
     if not said:
         raise NotUnderstood(words.t("understand.choose", count=len(options)))
     # A choice number has a few digits; int() refuses more than 4,300 (and none is needed).
     if said.isascii() and said.isdigit() and len(said) <= 4 and 1 <= int(said) <= len(options):
         return options[int(said) - 1][0]
-    for oid, label in options:
+    named = [*options, *aliases]
+    for oid, label in named:
         if said in (oid, _fold(label), _fold(oid.replace("_", " "))):
             return oid
     said_words = set(re.findall(r"[\w']+", said))
-    matches = [oid for oid, label in options if said_words and said_words <= set(re.findall(r"[\w']+", _fold(label)))]
+    matches = {oid for oid, label in named if said_words and said_words <= set(re.findall(r"[\w']+", _fold(label)))}
     if len(matches) == 1:
-        return matches[0]
+        return matches.pop()
     raise NotUnderstood(words.t("understand.choose", count=len(options)))
 
 
