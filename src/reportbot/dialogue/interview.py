@@ -13,6 +13,7 @@ from typing import Protocol
 from reportbot import explain
 from reportbot.dialogue import planner
 from reportbot.dialogue.exchanges import Asking, ChoosingQuestionnaire, Exchange, Resolving, for_plan
+from reportbot.dialogue.groups import same_as
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.report import OpenReport
 from reportbot.dialogue.understand import NotUnderstood
@@ -132,9 +133,24 @@ class Interview:
     def set(self, cell: Cell, value: Value, how: str) -> list[Message]:
         if self.report.read_only:
             return self.refuse_read_only()
+        was = self.report.answers.get(cell)
         self.report.write(cell, value, how)
         self.together.discard(cell)
-        return self.after_change(cell)
+        return self.follow(cell, was) + self.after_change(cell)
+
+    def follow(self, cell: Cell, was: Value | None) -> list[Message]:
+        """A box the form defines as the same as ``cell`` (CYFSA 5.2, "same as box 4.3") follows its change, and says
+        so: it held ``was``, the old figure, so it is the copy, not a figure the filer gave against it."""
+        report = self.report
+        value = report.answers.get(cell)
+        out: list[Message] = []
+        for same in same_as(report.flow, cell):
+            if was is None or value is None or value == was or report.answers.get(same) != was:
+                continue
+            report.write(same, value, "derived")
+            names = {"cell": report.name(same), "total": report.name(cell)}
+            out.append(Message("say", self.words.t("fill.same_followed", value=report.display(cell, value), **names)))
+        return out
 
     def set_together(self, values: dict[Cell, Value]) -> list[Message]:
         """Both columns given in one answer: each stored and its consequences said in turn, as if typed alone."""

@@ -164,10 +164,12 @@ def change(talk: Interview, target: str, typed: str | None) -> list[Message]:
         return talk.refuse_read_only()
     if cell == report.questionnaire():
         return talk.choose_questionnaire(str(value), changed=True)
+    was = report.answers.get(cell)
     report.write(cell, value, "said")
+    followed = talk.follow(cell, was)
     before = report.refresh()
     done = talk.words.t("change.done", box=report.name(cell), value=talk.words.value(value, info.box.kind))
-    return [Message("say", done)] + report.announce(before, report.ev) + _after_change(talk, cell)
+    return [Message("say", done), *followed] + report.announce(before, report.ev) + _after_change(talk, cell)
 
 
 def _after_change(talk: Interview, cell: Cell) -> list[Message]:
