@@ -134,3 +134,16 @@ def test_french_both_columns(tmp_path, monkeypatch, capsys):
     assert answers[("3.1", "personal")] == 12 and answers[("3.1", "general")] == 30
     assert answers[("3.2", "personal")] == 21 and answers[("3.2", "general")] == 30
     assert "Soit 21 en renseignements personnels et 30 en documents généraux." in out
+
+
+def test_a_proposed_remainder_takes_both_figures_too(tmp_path, monkeypatch, capsys):
+    lines = [*FULL, "10 and 10", *["0 and 0"] * 4, *["1 and 1"] * 7, "3 and 3", "quit"]
+    out, answers = _fippa(tmp_path, monkeypatch, capsys, lines)
+    assert re.search(r"^\[4\.8 personal\] That leaves 3 for .* 3 and 3$", out, flags=re.M)
+    assert answers[("4.8", "personal")] == answers[("4.8", "general")] == 3
+    assert prompts(out)[-1] == "5.1 personal"
+
+
+def test_a_new_language_says_again_that_both_columns_may_be_given(tmp_path, monkeypatch, capsys):
+    out, _ = _fippa(tmp_path, monkeypatch, capsys, [*FULL, "language fr", "quitter"])
+    assert "for example 12 and 30." in out and "par exemple 12 et 30." in out

@@ -171,3 +171,10 @@ def test_a_warning_is_said_once_after_reopening_the_report(tmp_path, monkeypatch
     assert out.count("[accept] ") == 3  # on reopening, after the change, after "why"
     # The warning in full is one "why" away at [accept].
     assert re.search(r"^\[accept\] .* why\n11\.10 = 3, but it should be at most", out, flags=re.M)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_help_at_resolve_and_accept_says_why_is_there(lang):
+    words = wording(lang)
+    why = words.common.vocabulary["why"][0]
+    assert f" {why} " in words.t("help.resolving") and f" {why} " in words.t("help.accepting")
