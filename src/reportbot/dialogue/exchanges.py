@@ -342,7 +342,7 @@ class Resolving(Exchange):
         # One short line; the rule in plain words is one "why" away.
         headline = explain.headline(report.flow, report.words, finding)
         out = [Message("error", report.words.t("error.line", text=headline))]
-        talk.more = explain.message(report.words, finding) or None
+        talk.about = explain.message(report.words, finding) or None
         if fix := explain.fix(report.words, finding):
             out.append(Message("help", fix))
         boxes, column = _about(talk, finding)
@@ -391,7 +391,7 @@ class Accepting(Exchange):
         cell = talk.asking if talk.asking is not None and talk.asking[0] in finding.boxes else None
         cell = cell or cell_in_column(report.flow.by_id[finding.boxes[0]], finding.column) or (finding.boxes[0], None)
         question = report.words.t("accept.question", boxes=boxes, column=column, box=report.name(cell))
-        talk.more = text
+        talk.about = text
         if finding.key in report.said_warnings:  # said when the answer that raised it was given: once is enough
             return talk.ask_prompt("accept", question)
         report.said_warnings.add(finding.key)

@@ -49,6 +49,7 @@ class Interview:
         self.together: set[Cell] = set()  # second columns given with the first in one answer: "back" returns to it
         self.hinted: set[str] = set()  # the sections whose prompt said both columns may be answered at once
         self.more: str | None = None  # the full explanation of the error just said, for "why"
+        self.about: str | None = None  # the rule or warning a [resolve] or [accept] is about, in full, for "why"
 
     @property
     def words(self) -> Wording:
@@ -61,7 +62,7 @@ class Interview:
         if self.machine.state != exchange.state:
             self.machine.trigger(exchange.trigger)
         self.exchange = exchange
-        self.more = None
+        self.more = self.about = None
         return exchange.begin(self)
 
     def reply(self, text: str) -> list[Message]:

@@ -28,9 +28,9 @@ def help_(talk: Interview) -> list[Message]:
 
 def why(talk: Interview, box_text: str | None) -> list[Message]:
     report = talk.report
-    if box_text is None and talk.more is not None:  # the error just said, in full
-        more, talk.more = talk.more, None
-        return [Message("help", more)] + talk.reprompt()
+    if box_text is None and (talk.more or talk.about):  # the error just said, or the finding under way, in full
+        said, talk.more = talk.more or talk.about, None
+        return [Message("help", said or "")] + talk.reprompt()
     box = (box_text or "").split(" ")[0] or talk.current_box()
     if box is None:
         return [Message("help", talk.words.t("why.general"))] + talk.reprompt()
