@@ -73,6 +73,18 @@ def test_list_in_plain_mode_says_it_in_sentences(capsys, db):
     assert out.startswith("Report 1: cyfsa-part-x, 2025, Northern Lights Adoption Services, draft, 10 of 10 questions answered")
 
 
+@pytest.mark.parametrize(("variable", "value", "sentences"), [
+    ("ACCESSIBLE", "1", True), ("ACCESSIBLE", "true", True), ("ACCESSIBLE", "0", False), ("REPORTBOT_PLAIN", "yes", True),
+])
+def test_list_reads_the_line_mode_variables_as_the_conversation_does(capsys, db, monkeypatch, variable, value, sentences):
+    # Issue 13: a screen-reader user sets ACCESSIBLE once; every command that formats for one honours it.
+    _import(capsys, db, "cyfsa-zero")
+    monkeypatch.setenv(variable, value)
+    status, out, _ = _run(capsys, "--db", db, "list")
+    assert status == 0
+    assert out.startswith("Report 1: cyfsa-part-x, 2025,") is sentences
+
+
 def test_reportbot_db_chooses_the_file(capsys, tmp_path, monkeypatch):
     chosen = tmp_path / "elsewhere" / "mine.sqlite3"
     chosen.parent.mkdir()  # a folder that does not exist is refused (test_interrupt_and_db_folder)

@@ -165,13 +165,19 @@ def source(flow: CompiledFlow, f: Finding) -> str:
     return check.source if check else ""
 
 
-def summary(flow: CompiledFlow, words: Wording, f: Finding) -> str:
-    """The numbers and the plain-words message, in one paragraph."""
+def headline(flow: CompiledFlow, words: Wording, f: Finding) -> str:
+    """The numbers behind a finding, its column named first: the short line the conversation says of an error."""
     text = numbers(flow, words, f).rstrip(".") + "."
     if f.type == "relation" and f.column is not None:
         # A relation's boxes are named without their column: say it once, first, in words.
         label = column_label(flow, words, f.column)
         text = words.t("finding.in_column", column=label[:1].upper() + label[1:], text=text)
+    return text
+
+
+def summary(flow: CompiledFlow, words: Wording, f: Finding) -> str:
+    """The numbers and the plain-words message, in one paragraph."""
+    text = headline(flow, words, f)
     msg = message(words, f)
     return f"{text} {msg}" if msg else text
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from reportbot import carry
@@ -143,6 +144,8 @@ class Conversation:
 
     def launch_again(self, problem: str) -> list[Message]:
         """Not understood: say what is expected, and ask again."""
+        if self._prompt is not None:
+            self._prompt = replace(self._prompt, again=True)
         return [Message("error", self.common.t("error.line", text=problem))] + self._reprompt()
 
     def default_year(self) -> int:
@@ -223,6 +226,18 @@ class Conversation:
             return [Message("help", self.common.t("help.start"))] + self._reprompt()
         return run.help_(self.interview)
 
+    def list_choices(self) -> list[Message]:
+        """The question under way again, with its choices read out."""
+        prompt = self.prompt
+        if prompt is None or not prompt.choices:
+            return [Message("say", self.words.t("list.no_choices"))] + self._reprompt()
+        listed = replace(prompt, again=False)
+        if self.interview is not None:
+            self.interview.prompt = listed
+        else:
+            self._prompt = listed
+        return [listed]
+
     def why(self, box: str | None = None) -> list[Message]:
         """Why a box (the one asked, when None) is asked, or skipped."""
         return run.why(self.interview, box) if self.interview is not None else self._not_yet()
@@ -274,6 +289,7 @@ class Conversation:
         if not report.read_only:
             self.store.set_language(report.id, wanted)
         report.section = None
+        self.interview.hinted.clear()  # the new words say again that both columns may be answered at once
         said = Message("say", report.words.t("language.now", language=report.words.common.language_name))
         return [said] + self.interview.repeat()
 
@@ -300,6 +316,7 @@ def _split(cmd: Command) -> tuple[str, str | None]:
 # Every command of the registry (reportbot.dialogue.commands), and what runs it.
 RUN: dict[str, Callable[[Conversation, Command], list[Message]]] = {
     "help": lambda conv, cmd: conv.help(),
+    "list": lambda conv, cmd: conv.list_choices(),
     "why": lambda conv, cmd: conv.why(cmd.box),
     "back": lambda conv, cmd: conv.back(),
     "skip": lambda conv, cmd: conv.skip(),

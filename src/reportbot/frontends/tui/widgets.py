@@ -80,7 +80,7 @@ def message_entries(message: Message) -> list[Entry]:
     text = f"[{message.tag}] {message.text}" if message.role == "prompt" and message.tag else message.text
     first = Entry(Content.styled(text, style), Content.styled(symbol, "bold " + style), message.role in SPACED)
     entries = [first]
-    for number, choice in enumerate(message.choices, 1):
+    for number, choice in enumerate(() if message.again else message.choices, 1):
         entries.append(Entry(Content(choice), Content.styled(f"{number}.".rjust(4) + " ", "bold")))
     return entries
 
