@@ -286,6 +286,52 @@ async def test_a_pasted_4301_digit_answer_is_refused_not_a_crash(store, before, 
         assert app.conversation.prompt.tag == tag
 
 
+async def test_a_pasted_block_of_lines_answers_a_question_a_line(store):
+    """Each line break of a paste ends an answer, as when the paste arrives as keys; the last line waits."""
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        assert app.conversation.prompt.cell == ("1.1.organization", None)
+        app._driver.send_message(events.Paste("Children's Aid Society of Anytown\r\nPat Lee\n416-555-0100"))
+        await settle(pilot, lambda: app.conversation.prompt.cell == ("1.1.phone", None))
+        answers = store.answers(app.conversation.report_id)
+        assert answers[("1.1.organization", None)] == "Children's Aid Society of Anytown"
+        assert answers[("1.1.contact_name", None)] == "Pat Lee"
+        assert app.screen.query_one("#answer", Input).value == "416-555-0100"
+
+
+async def test_a_pasted_address_is_one_answer_that_keeps_its_lines(store):
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=WIDE) as pilot:
+        for line in CYFSA_ZERO[:4]:
+            await say(pilot, line)
+        assert app.conversation.prompt.cell == ("1.1.mailing_address", None)
+        app._driver.send_message(events.Paste("1 Main St\nSuite 2\n\nAnytown ON  A1A 1A1\n"))
+        await pilot.pause()
+        answer = app.screen.query_one("#answer", Input)
+        assert answer.value == "1 Main St, Suite 2, Anytown ON  A1A 1A1"
+        assert app.conversation.prompt.cell == ("1.1.mailing_address", None)  # nothing sent before Enter
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.conversation.prompt.cell == ("1.2", None))
+        stored = store.answers(app.conversation.report_id)[("1.1.mailing_address", None)]
+        assert stored == "1 Main St\nSuite 2\nAnytown ON  A1A 1A1"
+        assert "You: 1 Main St, Suite 2, Anytown ON  A1A 1A1" in log_lines(app)
+        await pilot.pause()
+        form = app.screen.query_one(FormPanel).text().splitlines()
+        assert any(line.strip().startswith("Mailing address") and "1 Main St, Sui" in line for line in form)
+
+
+async def test_an_edited_paste_of_lines_is_sent_as_edited(store):
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ZERO[:4]:
+            await say(pilot, line)
+        app._driver.send_message(events.Paste("1 Main St\nAnytown ON"))
+        await pilot.pause()
+        await pilot.press("backspace", "backspace", "enter")
+        await settle(pilot, lambda: app.conversation.prompt.cell == ("1.2", None))
+        assert store.answers(app.conversation.report_id)[("1.1.mailing_address", None)] == "1 Main St, Anytown"
+
+
 async def test_invisible_characters_typed_are_not_echoed(store):
     app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
