@@ -367,7 +367,7 @@ class Confirming(Exchange):
             return talk.refuse_read_only()
         report.store.confirm(report.id)
         talk.finish()
-        return [Message("say", talk.words.t("confirm.done", id=report.id))]
+        return [Message("say", talk.t_front("confirm.done", id=report.id))]
 
 
 class Identifying(Exchange):

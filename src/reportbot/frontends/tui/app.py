@@ -132,7 +132,7 @@ class ReportbotApp(App[int]):
             self.opening = self.conversation.start()
 
     def _conversation(self, **where) -> Conversation:
-        return Conversation(self.store, language=self.language, today=self.today, **where)
+        return Conversation(self.store, language=self.language, today=self.today, front="tui", **where)
 
     def get_default_screen(self) -> Screen:
         if self.where:
@@ -280,16 +280,26 @@ class ReportbotApp(App[int]):
         self.search_commands(commands, placeholder=self.words.t("tui.command.goto_placeholder"))
 
     def search_exports(self) -> None:
-        """The export formats; choosing one writes the report into the current folder."""
+        """The export formats; choosing one asks where to write it (a name in the current folder proposed)."""
         conv = self.conversation
         if conv is None or conv.report_id is None or _export() is None:
             return
         row = self.store.get(conv.report_id)
         commands = []
         for fmt in ("md", "html", "csv", "json"):
-            path = Path.cwd() / f"reportbot-{row.id}-{row.form}-{row.year}.{fmt}"
-            commands.append((self.words.t(f"tui.export.{fmt}", path=path.name), partial(self.export_report, fmt, path)))
+            name = f"reportbot-{row.id}-{row.form}-{row.year}.{fmt}"
+            commands.append((self.words.t(f"tui.export.{fmt}", path=name), partial(self.ask_export_path, fmt, name)))
         self.search_commands(commands, placeholder=self.words.t("tui.command.export_placeholder"))
+
+    def ask_export_path(self, fmt: str, name: str) -> None:
+        """Ask where to write the ``fmt`` export (``name`` proposed), then write it there."""
+        from .exporting import ExportPathScreen
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.export_report(fmt, path)
+
+        self.push_screen(ExportPathScreen(self.words, Path(name)), chosen)
 
     def export_report(self, fmt: str, path: Path) -> None:
         """Write the current report as ``fmt`` to ``path``, as ``reportbot export`` does."""
@@ -303,7 +313,7 @@ class ReportbotApp(App[int]):
             text = export.render(fmt, export.subject_from_store(self.store, row.id), words)
             export.write_file(path, text, database=self.store.path)
         except export.IsTheDatabase:
-            self.notify(words.t("export.is_database", path=str(path)), severity="error", markup=False)
+            self.notify(words.t("tui.export.is_database", path=str(path)), severity="error", markup=False)
             return
         except OSError as e:
             self.notify(
