@@ -604,6 +604,38 @@ async def test_new_report_from_the_start_screen_asks_the_year_in_the_conversatio
     assert (row.form, row.year) == ("fippa-year-end", TODAY.year - 1)
 
 
+async def test_a_first_start_is_welcomed_and_a_digit_picks_the_report(store):
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NewReportScreen)
+        welcome = app.screen.query_one("#new-welcome", Static)
+        assert welcome.display
+        said = str(welcome.content)
+        assert said.startswith("reportbot fills in your annual statistical report")
+        assert all(key in said for key in ("F1 help", "Ctrl+P commands", "Ctrl+Q quit"))
+        await pilot.press("2")
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.conversation.prompt.tag == "year"
+        await say(pilot, "")
+    assert store.latest().form == "fippa-year-end"
+
+
+async def test_f1_on_the_reports_list_says_what_reportbot_does_and_its_keys(store):
+    store.create_report("cyfsa-part-x", 2024, organization="Northern CAS")
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        assert isinstance(app.screen, StartScreen)
+        help_text = app.screen.query_one("#start-help", Static)
+        assert not help_text.display
+        assert app.screen.active_bindings["f1"].binding.description == "Help"
+        await pilot.press("f1")
+        assert help_text.display and "Ctrl+Q quit" in str(help_text.content)
+        await pilot.press("n")  # not a first start: the chooser is not a welcome
+        assert isinstance(app.screen, NewReportScreen)
+        assert not app.screen.query_one("#new-welcome", Static).display
+
+
 async def test_quitting_saves_and_says_how_to_come_back(store):
     app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
@@ -627,7 +659,10 @@ async def test_themes_offered_and_remembered(store):
         app.set_theme("reportbot-high-contrast")
         assert app.theme == "reportbot-high-contrast"
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert {"Go to a box", "Review the report", "Help", "Theme: high contrast", "Theme: terminal colours, dark"} <= set(titles)
+        # The theme in use is marked (issue 13, item 18), the others not.
+        assert {"Go to a box", "Review the report", "Help", "Theme: high contrast (current)", "Theme: default",
+                "Theme: terminal colours, dark"} <= set(titles)
+        assert "Theme: high contrast" not in titles
     assert store.get_setting("tui.theme") == "reportbot-high-contrast"
     again = app_for(store, report_id=1)
     assert again.theme == "reportbot-high-contrast"

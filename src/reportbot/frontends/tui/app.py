@@ -333,9 +333,8 @@ class ReportbotApp(App[int]):
             if self.conversation.report_id is not None and _export() is not None:
                 yield SystemCommand(t("tui.command.export"), t("tui.command.export_help"), self.search_exports)
         for name, key in themes.CHOICES:
-            yield SystemCommand(
-                t("tui.command.theme", name=t(key)), t("tui.command.theme_help"), partial(self.set_theme, name)
-            )
+            title = "tui.command.theme_current" if name == self.theme else "tui.command.theme"
+            yield SystemCommand(t(title, name=t(key)), t("tui.command.theme_help"), partial(self.set_theme, name))
         if screen.query("HelpPanel"):
             yield SystemCommand(t("tui.command.keys"), t("tui.command.keys_help"), self.action_hide_help_panel)
         else:
