@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import datetime as dt
 import io
 import json
@@ -655,7 +656,7 @@ async def test_quitting_saves_and_says_how_to_come_back(store):
 async def test_themes_offered_and_remembered(store):
     app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL):
-        assert app.theme == "textual-dark"
+        assert app.theme == themes.DEFAULT
         app.set_theme("reportbot-high-contrast")
         assert app.theme == "reportbot-high-contrast"
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -668,6 +669,60 @@ async def test_themes_offered_and_remembered(store):
     assert again.theme == "reportbot-high-contrast"
 
 
+def contrast(one, other) -> float:
+    """The WCAG contrast ratio of two colours (Rich ColorTriplets)."""
+
+    def luminance(c) -> float:
+        def channel(v: int) -> float:
+            v = v / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.red) + 0.7152 * channel(c.green) + 0.0722 * channel(c.blue)
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+async def test_the_default_theme_s_selected_row_and_placeholder_reach_4_5_to_1(store):
+    """Measured on the colours drawn: the reports list's selected row, and the answer line's placeholder."""
+    store.create_report("cyfsa-part-x", 2024, organization="Northern CAS")
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        assert app.theme == themes.DEFAULT
+        table = app.screen.query_one(DataTable)
+        assert table.has_focus
+        row = table.get_component_rich_style("datatable--cursor")
+        assert contrast(row.color.get_truecolor(), row.bgcolor.get_truecolor()) >= 4.5
+        await pilot.press("enter")
+        answer = app.screen.query_one("#answer", Input)
+        assert answer.value == "" and answer.placeholder
+        placeholder = answer.get_component_rich_style("input--placeholder")
+        background = placeholder.bgcolor or answer.rich_style.bgcolor
+        assert contrast(placeholder.color.get_truecolor(), background.get_truecolor()) >= 4.5
+
+
+def test_a_remembered_ansi_light_starts_its_replacement(store):
+    store.set_setting("tui.theme", "ansi-light")
+    assert app_for(store).theme == themes.ANSI_LIGHT
+
+
+@pytest.mark.parametrize("theme", [name for name, _ in themes.CHOICES])
+async def test_no_theme_shows_a_warning_as_red_as_an_error(store, theme):
+    app = app_for(store, form="cyfsa-part-x", year=2025, theme=theme)
+    async with app.run_test(size=SMALL):
+        warning, error = app.get_css_variables()["text-warning"], app.get_css_variables()["text-error"]
+    # The terminal's own colours: a red of the terminal's palette is red whatever its shade.
+    assert warning not in ("ansi_red", "ansi_bright_red")
+    if warning.startswith("#"):  # further from red's hue (0°) than the error's
+        assert hue_from_red(warning) > hue_from_red(error)
+
+
+def hue_from_red(colour: str) -> float:
+    """How far a colour's hue is from red, in degrees (0 to 180)."""
+    hue = colorsys.rgb_to_hsv(*(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)))[0] * 360
+    return min(hue, 360 - hue)
+
+
 async def test_no_color_is_honoured(store, monkeypatch):
     store.set_setting("tui.theme", "reportbot-high-contrast")
     monkeypatch.setenv("NO_COLOR", "1")
@@ -678,7 +733,7 @@ async def test_no_color_is_honoured(store, monkeypatch):
     async with app.run_test(size=SMALL) as pilot:
         await say(pilot, "Lakeshore CAS")
         assert any(type(f).__name__ == "NoColor" for f in app._filters)
-        app.set_theme("textual-dark")  # a colour theme under NO_COLOR: greys, never black on black
+        app.set_theme(themes.DEFAULT)  # a colour theme under NO_COLOR: greys, never black on black
         assert any(type(f).__name__ == "Monochrome" for f in app._filters)
         assert not any(type(f).__name__ == "NoColor" for f in app._filters)
 

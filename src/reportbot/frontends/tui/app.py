@@ -68,8 +68,8 @@ class ReportbotApp(App[int]):
         self.refusal: str | None = None  # the store's one line, when it refused an answer
         self.hung_up = False
         localize_bindings(self, self.words)
-        self.register_theme(themes.HIGH_CONTRAST_THEME)
-        self.register_theme(themes.NO_COLOR_THEME)
+        for offered in themes.REGISTERED:
+            self.register_theme(offered)
         self._start_theme(self._first_theme(theme))
         # Animations off unless the filer asks for them (TEXTUAL_ANIMATIONS=full).
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -83,6 +83,7 @@ class ReportbotApp(App[int]):
             stored = self.store.get_setting(THEME_SETTING)
         except Exception:  # an unreadable setting never stops the app
             stored = None
+        stored = themes.RENAMED.get(stored, stored) if isinstance(stored, str) else stored
         if self.no_color:  # NO_COLOR wins over a remembered choice
             return themes.NO_COLOR
         if stored in names:
