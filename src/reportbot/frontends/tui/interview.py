@@ -20,8 +20,9 @@ from reportbot.store import StoreError
 from reportbot.values import clean_text, joined_lines
 from reportbot.wording import Wording, words_for
 
+from .answer import AnswerInput
 from .app import ReportbotApp
-from .widgets import AnswerInput, ChatLog, FormPanel, ProgressLine
+from .widgets import ChatLog, FormPanel, ProgressLine
 from .words import first_word, localize_bindings, report_name
 
 
