@@ -183,6 +183,21 @@ def test_import_stores_a_draft_and_says_what_is_wrong(capsys, db, tmp_path):
         assert {h.how for h in s.history(1)} == {"imported"}
 
 
+def test_import_keeps_an_address_s_lines_only_and_the_line_mode_says_them_on_one_line(capsys, db, tmp_path, monkeypatch):
+    address = "120 Harbour Street\nSuite 300\nBarrie ON L4M 1A1"
+    doc = changed(load("cyfsa-full"), {"1.1.organization": "Lakeshore\nChildren's Aid Society", "1.1.mailing_address": address})
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(doc, default=float), encoding="utf-8")
+    assert _run(capsys, "--db", db, "import", str(path))[0] == 0
+    with Store.open(db) as s:
+        assert s.get(1).organization == "Lakeshore Children's Aid Society"
+        assert s.answers(1)[("1.1.mailing_address", None)] == address
+    status, out, _ = _run(capsys, "--db", db, "--plain", "resume", "1", stdin="review\nquit\n", monkeypatch=monkeypatch)
+    assert status == 0
+    said = next(line for line in out.splitlines() if "Mailing address" in line)
+    assert "120 Harbour Street, Suite 300, Barrie ON L4M 1A1" in said
+
+
 @pytest.mark.parametrize("reason", ["yes", "ok", "oui", "because"])
 def test_import_does_not_keep_a_reason_that_says_nothing(capsys, db, tmp_path, reason):
     doc = load("fippa-full")

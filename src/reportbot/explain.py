@@ -9,7 +9,7 @@ from __future__ import annotations
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow
 from reportbot.saying import say
-from reportbot.values import clean_text
+from reportbot.values import clean_text, joined_lines
 from reportbot.wording import Wording
 
 _RELATION = {"==": "relation.eq", "!=": "relation.ne", ">=": "relation.ge", "<=": "relation.le",
@@ -42,8 +42,10 @@ def box_kind(flow: CompiledFlow, box_id: str) -> str:
 
 
 def display(flow: CompiledFlow, words: Wording, box_id: str, value) -> str:
-    """A box's value as the filer reads it: a choice by its label, money as $1,234.50."""
+    """A box's value as the filer reads it: a choice by its label, money as $1,234.50, an address's lines on one."""
     info = flow.by_id[box_id]
+    if isinstance(value, str) and "\n" in value:  # said and shown a line at a time
+        return joined_lines(value)
     if info.box.kind == "choice" and isinstance(value, str):
         labels = (words.report.boxes[box_id].options if words.report and box_id in words.report.boxes else None) or {}
         return labels.get(value) or next((o.label for o in info.box.options or [] if o.id == value), value)

@@ -53,9 +53,11 @@ class Conversation:
         year: int | None = None,
         read_only: bool = False,
         today: _dt.date | None = None,
+        front: str = "plain",
     ) -> None:
         self.store = store
         self.language = language
+        self.front = front  # "tui": say the full-screen app's keys where the line mode names a command
         self.common = wording(language)
         self.form = form
         self.year = year
@@ -174,7 +176,7 @@ class Conversation:
             except ReportLocked:
                 read_only = True
         report = OpenReport(self.store, row, self.language, read_only)
-        self.interview = interview = Interview(report, self)
+        self.interview = interview = Interview(report, self, front=self.front)
         key = "start.resumed" if resumed else "start.created"
         out = [Message("say", report.words.t(key, id=row.id, title=report.report.title, year=row.year))]
         if read_only:

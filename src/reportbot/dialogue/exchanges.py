@@ -451,7 +451,7 @@ class Confirming(Exchange):
         report.store.confirm(report.id)
         report.confirmed = True
         talk.finish()
-        return [Message("say", talk.words.t("confirm.done", id=report.id))] + confirmation.stale_sheets(report)
+        return [Message("say", talk.t_front("confirm.done", id=report.id))] + confirmation.stale_sheets(report)
 
 
 class Identifying(Exchange):

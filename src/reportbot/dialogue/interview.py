@@ -34,9 +34,10 @@ class Machine(Protocol):
 class Interview:
     """The questions over ``report``, one exchange at a time."""
 
-    def __init__(self, report: OpenReport, machine: Machine) -> None:
+    def __init__(self, report: OpenReport, machine: Machine, front: str = "plain") -> None:
         self.report = report
         self.machine = machine
+        self.front = front
         self.exchange: Exchange | None = None  # None until the first question
         self.prompt: Message | None = None
         self.cursor: Cell | None = None  # where the filer is in the questionnaire
@@ -54,6 +55,11 @@ class Interview:
     @property
     def words(self) -> Wording:
         return self.report.words
+
+    def t_front(self, key: str, **fields) -> str:
+        """``key`` in words, as this front end acts: ``key.tui`` names the TUI's keys, not a shell command."""
+        variant = f"{key}.{self.front}"
+        return self.words.t(variant if variant in self.words.common.messages else key, **fields)
 
     # ----- exchanges ------------------------------------------------------------------------------
 
@@ -166,9 +172,14 @@ class Interview:
         return out + self.after_answer(cell)
 
     def after_change(self, cell: Cell) -> list[Message]:
-        """Say what the change implies (totals, warnings, skips), then move on."""
+        """Say what the change implies (totals, warnings, skips, an error it put right), then move on."""
         before = self.report.refresh()
-        return self.report.announce(before, self.report.ev) + self.after_answer(cell)
+        out = self.report.announce(before, self.report.ev)
+        # A fix made outside the resolve step (go to, change, the TUI's review) is thanked as one made in it.
+        now = {f.key for f in self.report.ev.errors}
+        if not self.detour and any(f.key not in now for f in before.errors):
+            out.append(Message("say", self.words.t("resolve.fixed")))
+        return out + self.after_answer(cell)
 
     def after_answer(self, cell: Cell) -> list[Message]:
         if self.detour:

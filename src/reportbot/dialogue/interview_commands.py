@@ -78,7 +78,7 @@ def back(talk: Interview) -> list[Message]:
 def skip(talk: Interview) -> list[Message]:
     cell = talk.asking if isinstance(talk.exchange, Asking) else None
     if cell is None or not talk.report.flow.by_id[cell[0]].box.optional:
-        return [Message("say", talk.words.t("skip.not_optional", id=talk.report.id))] + talk.reprompt()
+        return [Message("say", talk.t_front("skip.not_optional", id=talk.report.id))] + talk.reprompt()
     return talk.set(cell, "", "said")
 
 

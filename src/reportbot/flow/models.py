@@ -71,6 +71,8 @@ class Box(Provisional):
     """Why this box lacks a column: the workbook's own words, shown when a file fills the missing one."""
     optional: bool = False
     """An optional box may be left empty; it is never reported missing."""
+    lines: bool = False
+    """For a text box: its value may keep several lines (an address, an explanation); any other text is one line."""
     note: str | None = None
     """A remark for whoever maintains this file: a slip in the workbook and how it is handled."""
     count: str | None = None
