@@ -73,6 +73,18 @@ def test_list_in_plain_mode_says_it_in_sentences(capsys, db):
     assert out.startswith("Report 1: cyfsa-part-x, 2025, Northern Lights Adoption Services, draft, 10 of 10 questions answered")
 
 
+@pytest.mark.parametrize(("variable", "value", "sentences"), [
+    ("ACCESSIBLE", "1", True), ("ACCESSIBLE", "true", True), ("ACCESSIBLE", "0", False), ("REPORTBOT_PLAIN", "yes", True),
+])
+def test_list_reads_the_line_mode_variables_as_the_conversation_does(capsys, db, monkeypatch, variable, value, sentences):
+    # Issue 13: a screen-reader user sets ACCESSIBLE once; every command that formats for one honours it.
+    _import(capsys, db, "cyfsa-zero")
+    monkeypatch.setenv(variable, value)
+    status, out, _ = _run(capsys, "--db", db, "list")
+    assert status == 0
+    assert out.startswith("Report 1: cyfsa-part-x, 2025,") is sentences
+
+
 def test_reportbot_db_chooses_the_file(capsys, tmp_path, monkeypatch):
     chosen = tmp_path / "elsewhere" / "mine.sqlite3"
     chosen.parent.mkdir()  # a folder that does not exist is refused (test_interrupt_and_db_folder)
@@ -169,6 +181,21 @@ def test_import_stores_a_draft_and_says_what_is_wrong(capsys, db, tmp_path):
         assert set(s.answer_sources(1).values()) == {"imported"}
         assert s.acknowledgements(1) == {("fippa-7.7-within-7.6", "personal"): "counted twice by mistake"}
         assert {h.how for h in s.history(1)} == {"imported"}
+
+
+def test_import_keeps_an_address_s_lines_only_and_the_line_mode_says_them_on_one_line(capsys, db, tmp_path, monkeypatch):
+    address = "120 Harbour Street\nSuite 300\nBarrie ON L4M 1A1"
+    doc = changed(load("cyfsa-full"), {"1.1.organization": "Lakeshore\nChildren's Aid Society", "1.1.mailing_address": address})
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(doc, default=float), encoding="utf-8")
+    assert _run(capsys, "--db", db, "import", str(path))[0] == 0
+    with Store.open(db) as s:
+        assert s.get(1).organization == "Lakeshore Children's Aid Society"
+        assert s.answers(1)[("1.1.mailing_address", None)] == address
+    status, out, _ = _run(capsys, "--db", db, "--plain", "resume", "1", stdin="review\nquit\n", monkeypatch=monkeypatch)
+    assert status == 0
+    said = next(line for line in out.splitlines() if "Mailing address" in line)
+    assert "120 Harbour Street, Suite 300, Barrie ON L4M 1A1" in said
 
 
 @pytest.mark.parametrize("reason", ["yes", "ok", "oui", "because"])

@@ -148,6 +148,12 @@ def test_real_flows_load(name):
          ["fippa-year-end.yaml", "box 11.5", "no route reaches"]),
         ("fippa-year-end.yaml", 'box: "1.3"\n    last_year: "1.3"', 'box: "1.3"\n    last_year: "1.9"',
          ["fippa-year-end.yaml", "from_last_year 1.3", "1.9", "not a box"]),
+        ("cyfsa-part-x.yaml", "count: \"C and has(outcome, '6.1')\"", "count: \"C and has(outcome, '6.0')\"",
+         ["cyfsa-part-x.yaml", "box 6.1", "'6.0'", "not a code of outcome"]),
+        ("fippa-year-end.yaml", "sum: \"waived_amount over C\"", "sum: \"waived_amount over C and notices\"",
+         ["fippa-year-end.yaml", "box 9.6", "'notices'", "not a column"]),
+        ("fippa-year-end.yaml", "split_by: records", "split_by: source",
+         ["fippa-year-end.yaml", "log split_by", "'source'"]),
     ],
 )
 def test_mutated_copy_of_a_real_flow_fails(tmp_path, name, old, new, fragments):
@@ -159,5 +165,131 @@ def test_mutated_copy_of_a_real_flow_fails(tmp_path, name, old, new, fragments):
         read_flow(path)
     message = str(raised.value)
     assert "\n" not in message
+    for fragment in fragments:
+        assert fragment in message, (fragment, message)
+
+
+# The log section: MINI counted from a small log (requests and breaches), and what a wrong rule or table says.
+LOGGED = copy.deepcopy(MINI)
+_box(LOGGED, "1.1")["count"] = "N"
+_box(LOGGED, "2.1")["count"] = "C and days <= 30 and has(outcome, '2.1')"
+_box(LOGGED, "2.2").update(kind="money", sum="fees over C")
+LOGGED["log"] = {
+    "sets": {"N": "has(request, 'access') and year_start <= received <= year_end", "C": "N and completed <= year_end"},
+    "tables": [
+        {"id": "requests", "key": "file", "columns": [
+            {"id": "file", "value": "text", "required": True},
+            {"id": "request", "value": "code", "blank": "access",
+             "codes": [{"id": "access", "words": ["a"]}, {"id": "correction", "words": ["c"]}]},
+            {"id": "received", "value": "date", "required": True},
+            {"id": "completed", "value": "date"},
+            {"id": "extension", "value": "yesno"},
+            {"id": "fees", "value": "money"},
+            {"id": "outcome", "value": "codes", "within": "request", "codes": [
+                {"id": "2.1", "when": "access", "words": ["granted", "withdrawn"]},
+                {"id": "2.2", "when": "correction", "words": ["made", "withdrawn"]},
+            ]},
+        ]},
+        {"id": "breaches", "key": "incident", "columns": [
+            {"id": "incident", "value": "text", "required": True},
+            {"id": "date", "value": "date", "required": True},
+        ]},
+    ],
+}
+
+
+def _rule(box_id: str, field: str, text: str):
+    def mutate(d):
+        _box(d, box_id)[field] = text
+    return mutate
+
+
+def _log(change):
+    def mutate(d):
+        change(d["log"])
+    return mutate
+
+
+def _column(table: int, column: str, **fields):
+    def change(log):
+        next(c for c in log["tables"][table]["columns"] if c["id"] == column).update(fields)
+    return _log(change)
+
+
+def _no_log(d):
+    del d["log"]
+
+
+def _add_code(log):
+    log["tables"][0]["columns"][-1]["codes"].append({"id": "2.1", "when": "access"})
+
+
+def _share_word(log):
+    log["tables"][0]["columns"][-1]["codes"][1]["when"] = "access"
+
+
+BROKEN_LOG = {
+    "a name that is nothing": (_rule("2.1", "count", "C and nonsense"), ["box 2.1", "'nonsense'", "not a column"]),
+    "a code the column lacks": (_rule("2.1", "count", "has(outcome, '9.9')"), ["box 2.1", "'9.9'", "not a code of outcome"]),
+    "has() on a date": (_rule("2.1", "count", "has(received, 'x')"), ["box 2.1", "needs a code column"]),
+    "a call other than has()": (_rule("2.1", "count", "__import__('os')"), ["box 2.1", "only call is has"]),
+    "an attribute": (_rule("2.1", "count", "C.real"), ["box 2.1", "not part of the rule language"]),
+    "arithmetic": (_rule("2.1", "count", "completed - received > 30"), ["box 2.1", "cannot be compared"]),
+    "a date compared with a number": (_rule("2.1", "count", "received > 30"), ["box 2.1", "compares"]),
+    "a date compared with a yes/no": (_rule("2.1", "count", "received > extension"), ["box 2.1", "compares"]),
+    "a bound as a condition": (_rule("2.1", "count", "C and year_start"), ["box 2.1", "not a condition"]),
+    "a rule that is not one": (_rule("2.1", "count", "C and"), ["box 2.1", "is not a rule"]),
+    "a rule reading both tables": (_rule("2.1", "count", "C and date <= year_end"), ["box 2.1", "one table"]),
+    "a count on a total": (_rule("1.3", "count", "C"), ["box 1.3", "count needs a count box"]),
+    "both count and sum": (_rule("2.2", "count", "C"), ["box 2.2", "both count and sum"]),
+    "a sum of dates": (_rule("2.2", "sum", "received over C"), ["box 2.2", "sums 'received'"]),
+    "a money sum into a count box": (_rule("2.2", "kind", "count"), ["box 2.2", "sums 'fees'"]),
+    "a sum without over": (_rule("2.2", "sum", "fees C"), ["box 2.2", "column over rule"]),
+    "a set in lower case": (_log(lambda g: g["sets"].update(c="N")), ["log set c", "capitals"]),
+    "a set naming a later set": (_log(lambda g: g["sets"].update(N="C")), ["log set N", "'C'", "not a column"]),
+    "a rule without a log": (_no_log, ["box 1.1", "no log section"]),
+    "a code listed twice": (_log(_add_code), ["log column outcome", "listed twice"]),
+    "a box code that is not a box": (_column(0, "outcome", codes=[{"id": "7.9", "when": "access"}]),
+                                     ["log column outcome", "7.9", "not a box"]),
+    "a word naming two codes": (_log(_share_word), ["log column outcome", "'withdrawn'", "2.1", "2.2"]),
+    "a when that is not a code": (_column(0, "outcome", codes=[{"id": "2.1", "when": "other"}]),
+                                  ["log column outcome", "'other'"]),
+    "within a date column": (_column(0, "outcome", within="received"), ["log column outcome", "within"]),
+    "a blank that is not a code": (_column(0, "request", blank="none"), ["log column request", "blank"]),
+    "codes on a date": (_column(0, "received", codes=[{"id": "x"}]), ["log column received", "codes"]),
+    "a key that is not required": (_column(0, "file", required=False), ["log table requests", "key"]),
+    "a column listed twice": (_log(lambda g: g["tables"][1]["columns"].append({"id": "date", "value": "text"})),
+                              ["log table breaches", "listed twice"]),
+    "a split by a column that is not there": (_log(lambda g: g.update(split_by="records")), ["log split_by"]),
+}
+
+
+def test_the_logged_flow_compiles_its_rules(tmp_path):
+    log = read_flow(_write(tmp_path, LOGGED)).log
+    assert list(log.sets) == ["N", "C"]
+    by_box = {b.box: b for b in log.boxes}
+    assert [b.box for b in log.boxes] == ["1.1", "2.1", "2.2"]
+    assert by_box["2.1"].rule.needs == ("completed", "received", "outcome")
+    assert by_box["2.1"].rule.reads[:3] == ("request", "received", "completed")
+
+
+def test_money_in_a_rule_is_written_in_dollars_and_read_in_cents(tmp_path):
+    data = copy.deepcopy(LOGGED)
+    _box(data, "2.1")["count"] = "C and fees > 5"
+    log = read_flow(_write(tmp_path, data)).log
+    rule = next(b for b in log.boxes if b.box == "2.1").rule
+    assert "Number(value=500)" in repr(rule.node)
+    assert next(b for b in log.boxes if b.box == "2.2").total == "fees"
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_LOG))
+def test_broken_log_section_names_the_box_and_the_problem(tmp_path, case):
+    mutate, fragments = BROKEN_LOG[case]
+    data = copy.deepcopy(LOGGED)
+    mutate(data)
+    with pytest.raises(FlowError) as raised:
+        read_flow(_write(tmp_path, data))
+    message = str(raised.value)
+    assert "\n" not in message and message.startswith("mini.yaml: ")
     for fragment in fragments:
         assert fragment in message, (fragment, message)

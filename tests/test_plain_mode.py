@@ -130,8 +130,8 @@ def test_fippa_zero_report_refused_when_last_year_carried_requests_over(tmp_path
                          monkeypatch, capsys)
     assert code == 0
     assert prompts(out)[-2:] == ["type", "type"]
-    assert ("Error: A zero report is not possible: your 2024 report carried requests over to this year "
-            "(3.6 personal = 10, 3.6 general = 30, 11.3 = 1)") in out
+    assert ("Error: Your 2024 report carried requests over "
+            "(3.6 personal = 10, 3.6 general = 30, 11.3 = 1): this year's report counts them, so choose the full report.") in out
     store = Store.open(db)
     this_year = next(r for r in store.reports() if r.year == 2025)
     answers = store.answers(this_year.id)
@@ -315,10 +315,12 @@ def test_breakdown_exceeding_its_total_is_caught_before_the_rest_is_asked(tmp_pa
 
 
 def test_why_at_a_skipped_section_names_the_answer_that_skipped_it(tmp_path, monkeypatch, capsys):
-    lines = CYFSA_ZERO[:7] + ["2", "0", "why 5", "go to 6.3"]
+    lines = CYFSA_ZERO[:7] + ["2", "0", "why 5", "go to 6.3", "why"]
     _, out = converse(tmp_path / "r.sqlite3", ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
     assert re.search(r"^5\.1 is skipped: .*3\.1 is 0", out, flags=re.M)
-    assert re.search(r"^Error: 6\.3 is skipped: .*3\.1 is 0", out, flags=re.M)
+    # One short error line; "why" says the reason (issue 13, item 7).
+    assert re.search(r"^Error: 6\.3 is skipped on your route\. Type why to hear why\.$", out, flags=re.M)
+    assert re.search(r"^\[[^\]]+\] .* why\n.*3\.1 is 0", out, flags=re.M)
 
 
 def test_plain_mode_as_a_real_process(tmp_path):
@@ -456,16 +458,18 @@ def test_change_reaches_the_questionnaire(tmp_path, monkeypatch, capsys):
     assert answers.get(("8.1", None)) is None and answers.get(("10.1", None)) is None  # the zero report's zeros go
     # Back to a zero report: refused while 3.1 says there were requests.
     code, out = converse(db, ["resume"], ["change questionnaire to zero", "quit"], monkeypatch, capsys)
-    assert "Error: A zero report has 0 in 3.1, 8.1, 10.1, but you have answered 3.1 = 2." in out
+    assert "Error: You have answered 3.1 = 2, but a zero report has 0 there. Change those first" in out
     assert stored(db)[2][("questionnaire", None)] == "full"
 
 
 def test_a_figure_given_on_a_zero_report_is_an_error(tmp_path, monkeypatch, capsys):
     db = tmp_path / "r.sqlite3"
-    lines = CYFSA_ZERO[:8] + ["change 10.1 to 1", "quit"]
+    lines = CYFSA_ZERO[:8] + ["change 10.1 to 1", "why", "quit"]
     code, out = converse(db, ["new", "cyfsa-part-x", "--year", "2025"], lines, monkeypatch, capsys)
-    assert re.search(r"^Error: .*A zero report has 0 in each of 3\.1, 8\.1 and 10\.1", out, flags=re.M)
-    assert prompts(out)[-1] == "resolve"
+    # The error line gives the numbers; the rule in words is one "why" away (issue 13, item 7).
+    assert re.search(r"^Error: .*10\.1", out, flags=re.M)
+    assert re.search(r"^\[resolve\] .* why\nA zero report has 0 in each of 3\.1, 8\.1 and 10\.1", out, flags=re.M)
+    assert prompts(out)[-2:] == ["resolve", "resolve"]
 
 
 def test_the_questionnaire_is_in_the_exports_and_round_trips(tmp_path, monkeypatch, capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import datetime as dt
 import io
 import json
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.keys import _character_to_key
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from reportbot.dialogue.conversation import Conversation
 from reportbot.engine import evaluate
@@ -147,6 +148,17 @@ async def test_zero_report_through_the_tui(store):
     assert answers[("1.1.organization", None)] == "Children's Aid Society of Anytown"
     assert answers[("3.1", None)] == answers[("8.1", None)] == answers[("10.1", None)] == 0
     assert any(line.startswith("Report 1 is confirmed.") for line in lines)
+    # The TUI's own key, not a shell command the filer would have to leave the app to type.
+    assert any("press Ctrl+P and choose Export the report" in line for line in lines)
+    assert not any("reportbot export" in line for line in lines)
+
+
+async def test_a_question_that_cannot_be_skipped_names_the_tuis_key_to_leave(store):
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        await say(pilot, "skip")
+        said = log_lines(app)[-2]
+    assert "press Ctrl+Q" in said and "reportbot resume" not in said
 
 
 async def test_the_tui_says_what_the_plain_mode_says(store, tmp_path):
@@ -157,7 +169,9 @@ async def test_the_tui_says_what_the_plain_mode_says(store, tmp_path):
         shown = log_lines(app)
     other = Store.open(tmp_path / "plain.sqlite3")
     out = io.StringIO()
-    plain.run(Conversation(other, form="cyfsa-part-x", year=2025, today=TODAY), io.StringIO("\n".join(CYFSA_ZERO) + "\n"), out)
+    # The same conversation, in the words the TUI uses for its own keys (Ctrl+P, not "reportbot export").
+    conversation = Conversation(other, form="cyfsa-part-x", year=2025, today=TODAY, front="tui")
+    plain.run(conversation, io.StringIO("\n".join(CYFSA_ZERO) + "\n"), out)
     said = [line for line in out.getvalue().splitlines() if line.strip() and not line.startswith(("[", "  "))]
     # Every line the plain mode says is in the TUI's log (after the symbol that marks its role), in order.
     texts = [line.split(" ", 1)[1] if line[:2] in ("= ", "ℹ ", "⚠ ", "✖ ", "? ", "» ") else line for line in shown]
@@ -286,6 +300,52 @@ async def test_a_pasted_4301_digit_answer_is_refused_not_a_crash(store, before, 
         assert app.conversation.prompt.tag == tag
 
 
+async def test_a_pasted_block_of_lines_answers_a_question_a_line(store):
+    """Each line break of a paste ends an answer, as when the paste arrives as keys; the last line waits."""
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        assert app.conversation.prompt.cell == ("1.1.organization", None)
+        app._driver.send_message(events.Paste("Children's Aid Society of Anytown\r\nPat Lee\n416-555-0100"))
+        await settle(pilot, lambda: app.conversation.prompt.cell == ("1.1.phone", None))
+        answers = store.answers(app.conversation.report_id)
+        assert answers[("1.1.organization", None)] == "Children's Aid Society of Anytown"
+        assert answers[("1.1.contact_name", None)] == "Pat Lee"
+        assert app.screen.query_one("#answer", Input).value == "416-555-0100"
+
+
+async def test_a_pasted_address_is_one_answer_that_keeps_its_lines(store):
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=WIDE) as pilot:
+        for line in CYFSA_ZERO[:4]:
+            await say(pilot, line)
+        assert app.conversation.prompt.cell == ("1.1.mailing_address", None)
+        app._driver.send_message(events.Paste("1 Main St\nSuite 2\n\nAnytown ON  A1A 1A1\n"))
+        await pilot.pause()
+        answer = app.screen.query_one("#answer", Input)
+        assert answer.value == "1 Main St, Suite 2, Anytown ON  A1A 1A1"
+        assert app.conversation.prompt.cell == ("1.1.mailing_address", None)  # nothing sent before Enter
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.conversation.prompt.cell == ("1.2", None))
+        stored = store.answers(app.conversation.report_id)[("1.1.mailing_address", None)]
+        assert stored == "1 Main St\nSuite 2\nAnytown ON  A1A 1A1"
+        assert "You: 1 Main St, Suite 2, Anytown ON  A1A 1A1" in log_lines(app)
+        await pilot.pause()
+        form = app.screen.query_one(FormPanel).text().splitlines()
+        assert any(line.strip().startswith("Mailing address") and "1 Main St, Sui" in line for line in form)
+
+
+async def test_an_edited_paste_of_lines_is_sent_as_edited(store):
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ZERO[:4]:
+            await say(pilot, line)
+        app._driver.send_message(events.Paste("1 Main St\nAnytown ON"))
+        await pilot.pause()
+        await pilot.press("backspace", "backspace", "enter")
+        await settle(pilot, lambda: app.conversation.prompt.cell == ("1.2", None))
+        assert store.answers(app.conversation.report_id)[("1.1.mailing_address", None)] == "1 Main St, Anytown"
+
+
 async def test_invisible_characters_typed_are_not_echoed(store):
     app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
@@ -407,6 +467,42 @@ async def test_review_lists_the_report_and_changes_a_box_through_the_conversatio
     assert store.answers(1)[("4.2", None)] == 7
 
 
+# Up to the error 5.7 = 40 against 4.4 = 39 (5.5 one too many), left for later.
+CYFSA_ERROR_LEFT = CYFSA_ZERO[:6] + ["1", "2", "40", "31", "6", "2", "31", "5", "2", "later"]
+
+
+async def test_a_fix_made_from_the_review_is_thanked_as_in_the_resolve_step(store):
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ERROR_LEFT:
+            await say(pilot, line)
+        assert not any("agree now" in line for line in log_lines(app))
+        await pilot.press("f3")
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("5.5"))
+        await pilot.press("enter")
+        assert app.conversation.prompt.cell == ("5.5", None)
+        await say(pilot, "1")
+        assert "Thank you: those figures agree now." in log_lines(app)[-4:]
+
+
+async def test_enter_on_a_total_in_the_review_says_where_it_comes_from_and_stays(store):
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ERROR_LEFT:
+            await say(pilot, line)
+        await pilot.press("f3")
+        review = app.screen
+        table = review.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("4.4"))
+        await pilot.press("enter")
+        assert app.screen is review and table.has_focus
+        hint = str(review.query_one("#review-hint", Static).content)
+        assert hint.startswith("4.4 is worked out from 4.1 + 4.2 + 4.3: 39.")
+        await pilot.press("escape")
+        assert not any("go to 4.4" in line for line in log_lines(app))
+
+
 async def test_review_of_a_two_column_report_goes_to_the_column_chosen(store):
     lines = (CONVERSATIONS / "fippa-full.txt").read_text(encoding="utf-8").splitlines()
     app = app_for(store, form="fippa-year-end", year=2025)
@@ -509,6 +605,38 @@ async def test_new_report_from_the_start_screen_asks_the_year_in_the_conversatio
     assert (row.form, row.year) == ("fippa-year-end", TODAY.year - 1)
 
 
+async def test_a_first_start_is_welcomed_and_a_digit_picks_the_report(store):
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NewReportScreen)
+        welcome = app.screen.query_one("#new-welcome", Static)
+        assert welcome.display
+        said = str(welcome.content)
+        assert said.startswith("reportbot fills in your annual statistical report")
+        assert all(key in said for key in ("F1 help", "Ctrl+P commands", "Ctrl+Q quit"))
+        await pilot.press("2")
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.conversation.prompt.tag == "year"
+        await say(pilot, "")
+    assert store.latest().form == "fippa-year-end"
+
+
+async def test_f1_on_the_reports_list_says_what_reportbot_does_and_its_keys(store):
+    store.create_report("cyfsa-part-x", 2024, organization="Northern CAS")
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        assert isinstance(app.screen, StartScreen)
+        help_text = app.screen.query_one("#start-help", Static)
+        assert not help_text.display
+        assert app.screen.active_bindings["f1"].binding.description == "Help"
+        await pilot.press("f1")
+        assert help_text.display and "Ctrl+Q quit" in str(help_text.content)
+        await pilot.press("n")  # not a first start: the chooser is not a welcome
+        assert isinstance(app.screen, NewReportScreen)
+        assert not app.screen.query_one("#new-welcome", Static).display
+
+
 async def test_quitting_saves_and_says_how_to_come_back(store):
     app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL) as pilot:
@@ -528,14 +656,71 @@ async def test_quitting_saves_and_says_how_to_come_back(store):
 async def test_themes_offered_and_remembered(store):
     app = app_for(store, form="cyfsa-part-x", year=2025)
     async with app.run_test(size=SMALL):
-        assert app.theme == "textual-dark"
+        assert app.theme == themes.DEFAULT
         app.set_theme("reportbot-high-contrast")
         assert app.theme == "reportbot-high-contrast"
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert {"Go to a box", "Review the report", "Help", "Theme: high contrast", "Theme: terminal colours, dark"} <= set(titles)
+        # The theme in use is marked (issue 13, item 18), the others not.
+        assert {"Go to a box", "Review the report", "Help", "Theme: high contrast (current)", "Theme: default",
+                "Theme: terminal colours, dark"} <= set(titles)
+        assert "Theme: high contrast" not in titles
     assert store.get_setting("tui.theme") == "reportbot-high-contrast"
     again = app_for(store, report_id=1)
     assert again.theme == "reportbot-high-contrast"
+
+
+def contrast(one, other) -> float:
+    """The WCAG contrast ratio of two colours (Rich ColorTriplets)."""
+
+    def luminance(c) -> float:
+        def channel(v: int) -> float:
+            v = v / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.red) + 0.7152 * channel(c.green) + 0.0722 * channel(c.blue)
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+async def test_the_default_theme_s_selected_row_and_placeholder_reach_4_5_to_1(store):
+    """Measured on the colours drawn: the reports list's selected row, and the answer line's placeholder."""
+    store.create_report("cyfsa-part-x", 2024, organization="Northern CAS")
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        assert app.theme == themes.DEFAULT
+        table = app.screen.query_one(DataTable)
+        assert table.has_focus
+        row = table.get_component_rich_style("datatable--cursor")
+        assert contrast(row.color.get_truecolor(), row.bgcolor.get_truecolor()) >= 4.5
+        await pilot.press("enter")
+        answer = app.screen.query_one("#answer", Input)
+        assert answer.value == "" and answer.placeholder
+        placeholder = answer.get_component_rich_style("input--placeholder")
+        background = placeholder.bgcolor or answer.rich_style.bgcolor
+        assert contrast(placeholder.color.get_truecolor(), background.get_truecolor()) >= 4.5
+
+
+def test_a_remembered_ansi_light_starts_its_replacement(store):
+    store.set_setting("tui.theme", "ansi-light")
+    assert app_for(store).theme == themes.ANSI_LIGHT
+
+
+@pytest.mark.parametrize("theme", [name for name, _ in themes.CHOICES])
+async def test_no_theme_shows_a_warning_as_red_as_an_error(store, theme):
+    app = app_for(store, form="cyfsa-part-x", year=2025, theme=theme)
+    async with app.run_test(size=SMALL):
+        warning, error = app.get_css_variables()["text-warning"], app.get_css_variables()["text-error"]
+    # The terminal's own colours: a red of the terminal's palette is red whatever its shade.
+    assert warning not in ("ansi_red", "ansi_bright_red")
+    if warning.startswith("#"):  # further from red's hue (0°) than the error's
+        assert hue_from_red(warning) > hue_from_red(error)
+
+
+def hue_from_red(colour: str) -> float:
+    """How far a colour's hue is from red, in degrees (0 to 180)."""
+    hue = colorsys.rgb_to_hsv(*(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)))[0] * 360
+    return min(hue, 360 - hue)
 
 
 async def test_no_color_is_honoured(store, monkeypatch):
@@ -548,7 +733,7 @@ async def test_no_color_is_honoured(store, monkeypatch):
     async with app.run_test(size=SMALL) as pilot:
         await say(pilot, "Lakeshore CAS")
         assert any(type(f).__name__ == "NoColor" for f in app._filters)
-        app.set_theme("textual-dark")  # a colour theme under NO_COLOR: greys, never black on black
+        app.set_theme(themes.DEFAULT)  # a colour theme under NO_COLOR: greys, never black on black
         assert any(type(f).__name__ == "Monochrome" for f in app._filters)
         assert not any(type(f).__name__ == "NoColor" for f in app._filters)
 
@@ -601,6 +786,36 @@ async def test_export_from_the_command_palette_writes_the_sheet(store, tmp_path,
     sheet = (tmp_path / "sheet.md").read_text(encoding="utf-8")
     assert "Children's Aid Society of Anytown" in sheet
     assert (tmp_path / "sheet.md").stat().st_mode & 0o777 == 0o600  # the filer's contacts: owner-only, as reportbot export
+
+
+async def test_export_asks_where_and_replaces_a_file_only_when_told_twice(store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    sheet = tmp_path / "reportbot-1-cyfsa-part-x-2025.md"
+    sheet.write_text("mine", encoding="utf-8")
+    app = app_for(store, form="cyfsa-part-x", year=2025)
+    async with app.run_test(size=SMALL) as pilot:
+        for line in CYFSA_ZERO:
+            await say(pilot, line)
+        app.search_exports()
+        await pilot.pause()
+        await pilot.press("enter")  # the first format: the transcription sheet (Markdown)
+        await pilot.pause()
+        ask = app.screen
+        path = ask.query_one("#export-path", Input)
+        assert path.has_focus and path.value == sheet.name
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is ask and sheet.read_text(encoding="utf-8") == "mine"  # not replaced unasked
+        assert "already exists. Press Enter again to replace it" in str(ask.query_one("#export-hint", Static).content)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not ask and "Children's Aid Society of Anytown" in sheet.read_text(encoding="utf-8")
+        app.ask_export_path("csv", "gone.csv")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+    assert not (tmp_path / "gone.csv").exists()
 
 
 async def test_changing_language_mid_conversation_changes_the_tuis_own_words(store):

@@ -18,7 +18,7 @@ from reportbot.store import Store
 
 TODAY = dt.date(2026, 3, 2)
 SIZE = (80, 24)
-THEMES = ["textual-dark", "reportbot-high-contrast"]
+THEMES = ["reportbot-dark", "reportbot-high-contrast"]
 
 # Up to a breakdown that exceeds its total: a total said, then an error to resolve.
 INTERVIEW = [

@@ -36,8 +36,10 @@ def _value(language: str, flow, box: str, said: str):
 @pytest.mark.parametrize("said", ["12 30", "1 2", "1234 567", "12 34 567", "12,30", "12,5", "1,2,3", "1,234 567",
                                   "1 234,5", "1\u00a02", "12\u202f30", "$12,30", "1.000.000"])
 def test_english_refuses_what_is_not_one_number(fippa, said):
-    with pytest.raises(understand.NotUnderstood, match=r"as one number: .*\(1,234 or 1 234\).*for example 1230"):
+    # One short line; the rule is said on "why" (issue 13, item 7: the line ran to about 260 characters).
+    with pytest.raises(understand.NotUnderstood, match=r"as one number\. .*for example 1230") as refused:
         _value("en", fippa, "3.1", said)
+    assert "(1,234 or 1 234)" in str(refused.value.more)
 
 
 @pytest.mark.parametrize("said", ["$12 30", "$12,30", "1 2.50"])
@@ -61,8 +63,9 @@ def test_english_reads_amounts(fippa, said, value):
 
 @pytest.mark.parametrize("said", ["12 30", "1 2", "1234 567", "12\u00a030", "1 2,50 $", "12 30,00 $"])
 def test_french_refuses_what_is_not_one_number(fippa, said):
-    with pytest.raises(understand.NotUnderstood, match=r"comme un seul nombre : .*\(1 234\).*par exemple 1230"):
+    with pytest.raises(understand.NotUnderstood, match=r"comme un seul nombre\. .*par exemple 1230") as refused:
         _value("fr", fippa, "9.2", said)
+    assert "(1 234)" in str(refused.value.more)
 
 
 @pytest.mark.parametrize("said,value", [("1 234,50 $", "1234.50"), ("12 345 678", "12345678"),

@@ -10,7 +10,7 @@ import pytest
 
 from reportbot.flow.models import Box, Option
 from reportbot.saying import say
-from reportbot.values import MAX_TEXT, ValueProblem, clean_text, format_value, to_value
+from reportbot.values import MAX_TEXT, ValueProblem, clean_text, format_value, joined_lines, to_value
 
 
 @contextmanager
@@ -113,13 +113,43 @@ def test_decimal_rejects(raw):
         ("\x1bPq#0;2;0;0;0\x1b\\Name", "Name"),
         ("bell\x07 and nul\x00", "bell and nul"),
         ("  trimmed\t \n", "trimmed"),
-        ("two\nlines\tand a tab", "two\nlines\tand a tab"),
         ("Société d’aide à l’enfance", "Société d’aide à l’enfance"),
     ],
 )
 def test_text_is_cleaned_of_control_sequences(raw, clean):
     assert clean_text(raw) == clean
     assert to_value(TEXT, raw) == clean
+
+
+def test_clean_text_keeps_line_breaks_and_tabs_for_the_box_to_decide():
+    assert clean_text("two\nlines\tand a tab") == "two\nlines\tand a tab"
+
+
+# A text box holds one line (a break or tab and the spaces around it become one space),
+# except a box of lines (a mailing address), which keeps each line, trimmed, blank lines dropped.
+ADDRESS = Box(id="1.1.mailing_address", label="Mailing address", kind="text", lines=True)
+
+
+@pytest.mark.parametrize(
+    "box,raw,value",
+    [
+        (TEXT, "two\nlines\tand a tab", "two lines and a tab"),
+        (TEXT, "Lakeshore \r\n  CAS\n", "Lakeshore CAS"),
+        (ADDRESS, "1 Main St  \r\n\n Suite 2\tB\nAnytown ON\n", "1 Main St\nSuite 2 B\nAnytown ON"),
+        (ADDRESS, "1 Main St, Anytown ON", "1 Main St, Anytown ON"),
+    ],
+)
+def test_only_a_box_of_lines_keeps_line_breaks(box, raw, value):
+    assert to_value(box, raw) == value
+
+
+@pytest.mark.parametrize(
+    "text,line",
+    [("1 Main St\nSuite 2\nAnytown ON", "1 Main St, Suite 2, Anytown ON"), ("Late files.\nA clerk starts", "Late files. A clerk starts"),
+     ("One line", "One line")],
+)
+def test_lines_are_said_on_one_line(text, line):
+    assert joined_lines(text) == line
 
 
 def test_c1_controls_are_removed():

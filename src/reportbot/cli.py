@@ -30,12 +30,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("reportbot.commands.import_", "store a reportbot/1 file as a draft, after checking it"),
     "history": ("reportbot.commands.history", "every change to a report, and what changed since its confirmation"),
     "delete": ("reportbot.commands.delete", "delete a report with its answers and history (asks first)"),
-    "log": ("reportbot.commands.log", "the request log: log template writes an empty one to keep all year"),
+    "log": ("reportbot.commands.log", "the request log: log template, log check, log count"),
 }
 
 
 # The commands that never open the database.
-WITHOUT_DB = {"check", "graph"}
+WITHOUT_DB = {"check", "graph", "log"}  # log only compares an output with the database path, by stat
 
 # Conversations resume garbage collection in their front end, once it is built (see reportbot.startup).
 CONVERSATIONS = {"new", "resume"}

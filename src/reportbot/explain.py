@@ -15,7 +15,7 @@ from reportbot.log.table import RowFinding
 if TYPE_CHECKING:
     from reportbot.log.count import LogSummary
 from reportbot.saying import say
-from reportbot.values import clean_text
+from reportbot.values import clean_text, joined_lines
 from reportbot.wording import Wording
 
 _RELATION = {"==": "relation.eq", "!=": "relation.ne", ">=": "relation.ge", "<=": "relation.le",
@@ -48,8 +48,10 @@ def box_kind(flow: CompiledFlow, box_id: str) -> str:
 
 
 def display(flow: CompiledFlow, words: Wording, box_id: str, value) -> str:
-    """A box's value as the filer reads it: a choice by its label, money as $1,234.50."""
+    """A box's value as the filer reads it: a choice by its label, money as $1,234.50, an address's lines on one."""
     info = flow.by_id[box_id]
+    if isinstance(value, str) and "\n" in value:  # said and shown a line at a time
+        return joined_lines(value)
     if info.box.kind == "choice" and isinstance(value, str):
         labels = (words.report.boxes[box_id].options if words.report and box_id in words.report.boxes else None) or {}
         return labels.get(value) or next((o.label for o in info.box.options or [] if o.id == value), value)
@@ -171,13 +173,19 @@ def source(flow: CompiledFlow, f: Finding) -> str:
     return check.source if check else ""
 
 
-def summary(flow: CompiledFlow, words: Wording, f: Finding) -> str:
-    """The numbers and the plain-words message, in one paragraph."""
+def headline(flow: CompiledFlow, words: Wording, f: Finding) -> str:
+    """The numbers behind a finding, its column named first: the short line the conversation says of an error."""
     text = numbers(flow, words, f).rstrip(".") + "."
     if f.type == "relation" and f.column is not None:
         # A relation's boxes are named without their column: say it once, first, in words.
         label = column_label(flow, words, f.column)
         text = words.t("finding.in_column", column=label[:1].upper() + label[1:], text=text)
+    return text
+
+
+def summary(flow: CompiledFlow, words: Wording, f: Finding) -> str:
+    """The numbers and the plain-words message, in one paragraph."""
+    text = headline(flow, words, f)
     msg = message(words, f)
     return f"{text} {msg}" if msg else text
 

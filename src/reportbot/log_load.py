@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from reportbot.flow.loader import CompiledFlow
+    from reportbot.log.cells import DateOrder
     from reportbot.log.count import LogCount
+    from reportbot.log.read import LogNotice
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A log counted, and what reading said about whole files or sheets (a sheet that holds no table)."""
+
+    count: LogCount
+    notices: list[LogNotice]
 
 
 def load(
     flow: CompiledFlow, paths: Sequence[Path], year: int, *, mapping: Path | None = None,
-    date_order: str | None = None, left_out: Collection[str] = (),
-) -> LogCount:
+    date_order: DateOrder | None = None, left_out: Collection[str] = (),
+) -> Loaded:
     """Read ``paths`` as ``flow``'s log and count it for ``year``, less the rows ``left_out`` (by file number).
 
     Raises a :class:`~reportbot.errors.ReportbotError` (area ``log``) for a file that cannot be read at all.
@@ -25,10 +36,10 @@ def load(
     from reportbot.log.table import without
     from reportbot.log_words import log_spec, vocabulary
 
-    tables = read_log(
-        list(paths), log_spec(flow), vocabulary(flow.id), year=year,
-        mapping=read_mapping(mapping) if mapping is not None else None, date_order=date_order,
+    spec = log_spec(flow)
+    read = read_log(
+        list(paths), spec, vocabulary(flow.id), year=year,
+        mapping=read_mapping(mapping, spec) if mapping is not None else None, date_order=date_order,
     )
-    if left_out:
-        tables = [without(t, set(left_out)) for t in tables]
-    return count_log(flow, tables, year)
+    tables = [without(t, set(left_out)) for t in read.tables] if left_out else read.tables
+    return Loaded(count_log(flow, tables, year), read.notices)

@@ -4,19 +4,38 @@ An export holds contact names, phones and e-mails, so every file reportbot
 creates is 0600 and every folder 0700. A file is written under a temporary
 name beside it (``.sheet.md.reportbot-tmp-<pid>``), synced, then renamed over
 its target; a temporary file whose process is gone (killed mid-write) is
-removed the next time reportbot writes into that folder.
+removed the next time reportbot writes into that folder. A file from outside
+(a report file, a request log) is read only when it is a regular file.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from reportbot.liveness import alive
 
 TEMP_MARK = ".reportbot-tmp-"
 _TEMP = re.compile(r"\..+" + re.escape(TEMP_MARK) + r"([0-9]{1,9})", re.S)
+
+
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """The first ``limit + 1`` bytes of ``path``, or None when it is not a regular file.
+
+    A FIFO, a device or a folder is refused before it can block or run on:
+    stat first (no open at all), then open without blocking and fstat what was
+    opened, in case the path was swapped in between.
+    """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        return None
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        # Read one byte past the limit rather than trust st_size, which a growing file outruns.
+        return f.read(limit + 1)
 
 
 def make_folders(folder: Path) -> None:

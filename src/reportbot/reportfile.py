@@ -14,9 +14,7 @@ from __future__ import annotations
 import json
 import json.decoder
 import json.scanner
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +24,7 @@ from reportbot.engine import Evaluation, Finding
 from reportbot.errors import ReportbotError
 from reportbot.findings import detail_rule
 from reportbot.flow.loader import Cell, CompiledFlow, FlowError, load_flow, report_ids
+from reportbot.ownfiles import read_regular
 from reportbot.values import MAX_TEXT, YEARS, Value, ValueProblem, clean_text, one_line, show, to_value
 from reportbot.wording import languages
 from reportbot.yamlio import NumberTooLong, YamlError, load_yaml, plain_number
@@ -72,7 +71,7 @@ def read_report_file(path: Path) -> ReportFile:
     """Read and parse ``path``; raises :class:`UnusableFile` with a one-line reason."""
     name = one_line(str(path))
     try:
-        raw = _read_regular(path)
+        raw = read_regular(path, MAX_BYTES)
     except OSError as e:
         raise UnusableFile("unreadable", name=name, detail=clean_text(e.strerror or str(e))) from None
     if raw is None:
@@ -80,23 +79,6 @@ def read_report_file(path: Path) -> ReportFile:
     if len(raw) > MAX_BYTES:
         raise UnusableFile("too_large", name=name, megabytes=MAX_BYTES >> 20)
     return parse_report_text(raw, name)
-
-
-def _read_regular(path: Path) -> bytes | None:
-    """The first ``MAX_BYTES + 1`` bytes of ``path``, or None when it is not a regular file.
-
-    A FIFO, a device or a folder is refused before it can block or run on:
-    stat first (no open at all), then open without blocking and fstat what was
-    opened, in case the path was swapped in between.
-    """
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        return None
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        # Read one byte past the limit rather than trust st_size, which a growing file outruns.
-        return f.read(MAX_BYTES + 1)
 
 
 def parse_report_text(raw: bytes, name: str) -> ReportFile:

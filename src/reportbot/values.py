@@ -38,6 +38,8 @@ _CONTROL = re.compile(
 _SEPARATOR = re.compile(r"[\u2028\u2029]")
 # What clean_text keeps but a one-line message cannot hold.
 _BREAKS = {ord("\n"): "?", ord("\t"): "?"}
+# A line break or tab with the spaces around it: one space in a one-line text box.
+_BREAK_RUN = re.compile(r"[ \t]*[\n\t][\s]*")
 
 MAX_TEXT = 2000
 MAX_COUNT = 10**9
@@ -62,6 +64,12 @@ def clean_text(text: str) -> str:
     return _SEPARATOR.sub(" ", _CONTROL.sub("", text)).strip()
 
 
+def joined_lines(text: str) -> str:
+    """A value's lines on one line, as one writes an address: "1 Main St, Anytown" ("Late. Sorry." after a stop)."""
+    *body, last = text.split("\n")
+    return " ".join([*(line if line[-1:] in ".,;:!?" else line + "," for line in body), last])
+
+
 def one_line(text: str) -> str:
     """``text`` cleaned for a one-line message: a line break or tab (in a file name, say) shows as "?"."""
     return clean_text(text).translate(_BREAKS)
@@ -75,7 +83,7 @@ def to_value(box: Box, raw: object) -> Value:
     if kind in ("money", "decimal"):
         return _amount(raw, money=kind == "money")
     if kind == "text":
-        return _text(raw)
+        return _text(raw, lines=box.lines)
     if kind == "choice":
         ids = [o.id for o in box.options or []]
         if not isinstance(raw, str) or raw not in ids:
@@ -119,10 +127,15 @@ def _amount(raw: object, money: bool) -> Decimal:
     return number.normalize() if number != number.to_integral() else number.quantize(Decimal(1))
 
 
-def _text(raw: object) -> str:
+def _text(raw: object, lines: bool = False) -> str:
+    """Cleaned text; only a box of ``lines`` (an address, an explanation) keeps its line breaks, each line trimmed."""
     if not isinstance(raw, str):
         raise ValueProblem("text_expected", got=show(raw))
     text = clean_text(raw)
+    if lines:  # blank lines dropped: an address pasted with a trailing line break ends with its last line
+        text = "\n".join(filter(None, (line.replace("\t", " ").strip() for line in text.split("\n"))))
+    else:  # a name, phone or e-mail split over lines would break every table and one-line message that shows it
+        text = _BREAK_RUN.sub(" ", text)
     if len(text) > MAX_TEXT:
         raise ValueProblem("text_too_long", limit=MAX_TEXT)
     return text

@@ -195,7 +195,10 @@ def _validate_log_words(dialog: ReportDialog, flow: CompiledFlow, where: str) ->
     columns = {c.id: c for t in spec.tables for c in t.columns}
     words = {k.id for c in columns.values() for k in c.codes or [] if k.id not in flow.by_id}
     log = dialog.log
-    for entry, have, need in (("column", set(log.columns), set(columns)), ("code", set(log.codes), words)):
+    sets = set(flow.log.sets) if flow.log else set()
+    for entry, have, need in (
+        ("column", set(log.columns), set(columns)), ("code", set(log.codes), words), ("set", set(log.sets), sets),
+    ):
         for missing in sorted(need - have):
             raise DialogError(f"{where}: log {entry} {missing}: has no text")
         for extra in sorted(have - need):

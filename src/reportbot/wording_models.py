@@ -66,10 +66,12 @@ class LogColumnText(_Strict):
 class LogText(_Strict):
     """The words of a report's request log."""
 
-    columns: dict[str, LogColumnText]
+    columns: dict[str, LogColumnText] = {}
     """Per column id of the flow's log: its label and note."""
     codes: dict[str, str] = {}
     """Per code that is not a box ("access", "personal"): its label (a box's code takes the box's label)."""
+    sets: dict[str, str] = {}
+    """Per row set of the flow's log section: the rows it holds, with {year} ("access requests completed in {year}")."""
 
 
 class ReportDialog(_Strict):
@@ -96,7 +98,7 @@ class ReportDialog(_Strict):
     column_labels: dict[str, str] = {}
     """Per column id: its label in this language."""
     log: LogText | None = None
-    """For a report counted from a request log: its columns' and codes' words."""
+    """For a report counted from a request log: its columns' and codes' words, and what each row set holds."""
 
 
 class CommonDialog(_Strict):

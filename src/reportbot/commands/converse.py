@@ -7,30 +7,20 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
+from reportbot.commands import linemode
 from reportbot.dialogue.conversation import Conversation
 from reportbot.language import choose_language
-
-
-def _set(name: str) -> bool:
-    """A variable that asks for something: set, not empty and not "0" (as gh and clack read ACCESSIBLE)."""
-    return os.environ.get(name, "") not in ("", "0")
 
 
 def plain_wanted(args: argparse.Namespace) -> str | None:
     """Why the line mode is chosen (a ``plain.chosen.*`` key's tail), or None for the TUI.
 
-    --plain, $REPORTBOT_PLAIN, $ACCESSIBLE (the variable screen-reader users set once for gh,
-    huh and clack), or input or output that is not a terminal.
+    Asked for (see :func:`reportbot.commands.linemode.asked`), or input or output that is not a terminal.
     """
-    if args.plain:
-        return "flag"
-    if _set("REPORTBOT_PLAIN"):
-        return "env"
-    if _set("ACCESSIBLE"):
-        return "accessible"
+    if (why := linemode.asked(args)) is not None:
+        return why
     return None if sys.stdin.isatty() and sys.stdout.isatty() else "not_terminal"
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 
+from reportbot.commands import linemode
 from reportbot.commands.store_errors import refused, say_notices
 from reportbot.export import progress_of
 from reportbot.language import choose_language
@@ -38,8 +38,7 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         print(words.t("list.empty"))
         return 0
-    plain = getattr(args, "plain", False) or os.environ.get("REPORTBOT_PLAIN") == "1"
-    if plain:
+    if linemode.asked(args) is not None:  # as the conversation reads --plain, $REPORTBOT_PLAIN and $ACCESSIBLE
         for row, done in rows:
             answered, needed = done or ("?", "?")
             print(words.t(

@@ -1,4 +1,4 @@
-"""``reportbot log COMMAND``: the request log's commands (``template``), each imported only when run."""
+"""``reportbot log COMMAND``: the request log's commands (template, check, count), each imported when run."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import importlib
 # command -> (module, one-line help); the module has add_arguments(parser) and run(args) -> int.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "template": ("reportbot.commands.log_template", "write an empty request log to keep all year: .xlsx or .csv"),
+    "check": ("reportbot.commands.log_check", "a request log's row problems, one per line, naming file number and row"),
+    "count": ("reportbot.commands.log_count", "the boxes a request log decides, as a reportbot/1 report file"),
 }
 
 

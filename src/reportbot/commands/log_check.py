@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from reportbot.flow.loader import report_ids
 
 if TYPE_CHECKING:
-    from reportbot.log.count import LogCount
+    from reportbot.log_load import Loaded
     from reportbot.wording import Wording
 
 
@@ -23,15 +23,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("report", choices=report_ids(), help="which report the log is counted for")
     parser.add_argument("files", nargs="+", metavar="FILE", help="the log: .csv, .xlsx, .xls or .ods files")
     parser.add_argument("--year", required=True, help="the reporting year (January to December)")
-    parser.add_argument("--map", metavar="MAP", help="a YAML file naming your columns and values (see docs/log-format.md)")
+    parser.add_argument("--map", metavar="MAP", help="a YAML file naming your columns and values")
     order = parser.add_mutually_exclusive_group()
-    order.add_argument("--day-first", dest="date_order", action="store_const", const="day",
+    order.add_argument("--day-first", dest="date_order", action="store_const", const="day_first",
                        help="dates such as 03/04/2025 are day/month/year")
-    order.add_argument("--month-first", dest="date_order", action="store_const", const="month",
+    order.add_argument("--month-first", dest="date_order", action="store_const", const="month_first",
                        help="dates such as 03/04/2025 are month/day/year")
 
 
-def counted(args: argparse.Namespace) -> tuple[LogCount | None, Wording, int]:
+def counted(args: argparse.Namespace) -> tuple[Loaded | None, Wording, int]:
     """The log counted (or None), the words to say it in, and the exit status so far (2: the year or a file)."""
     from reportbot.commands.new import year_of
     from reportbot.errors import ReportbotError
@@ -58,13 +58,15 @@ def counted(args: argparse.Namespace) -> tuple[LogCount | None, Wording, int]:
     return result, words, 0
 
 
-def say_findings(result: LogCount, words: Wording, out) -> int:
-    """Each row finding on its own line; 1 when any is an error or a warning, else 0."""
+def say_findings(loaded: Loaded, words: Wording, out) -> int:
+    """Each sheet notice and row finding on its own line; 1 when any is an error or a warning, else 0."""
     from reportbot import explain
 
-    for f in result.findings:
+    for n in loaded.notices:
+        print(words.t(f"log.notice.{n.code}", **n.facts), file=out)
+    for f in loaded.count.findings:
         print(explain.row_finding(words, f), file=out)
-    return 1 if any(f.severity in ("error", "warning") for f in result.findings) else 0
+    return 1 if any(f.severity in ("error", "warning") for f in loaded.count.findings) else 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,5 +76,5 @@ def run(args: argparse.Namespace) -> int:
     if result is None:
         return status
     status = say_findings(result, words, sys.stdout)
-    print(explain.log_summary(words, int(args.year), result.summary))
+    print(explain.log_summary(words, int(args.year), result.count.summary))
     return status

@@ -16,7 +16,7 @@ from reportbot.commands.log_check import add_arguments as _log_arguments
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     _log_arguments(parser)
-    parser.add_argument("-o", "--output", metavar="OUT", help="write to OUT (.json or .yaml) instead of standard output")
+    parser.add_argument("-o", "--output", metavar="OUT", help="write to OUT (.json or .yaml), not standard output")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     status = say_findings(result, words, sys.stderr)
     flow = load_flow(args.report)
     order = {cell: i for i, cell in enumerate(flow.cells)}  # questionnaire order, as a filer reads the file
-    values = dict(sorted(result.answers.items(), key=lambda item: order.get(item[0], len(order))))
+    values = dict(sorted(result.count.answers.items(), key=lambda item: order.get(item[0], len(order))))
     doc = reportfile.document(flow, int(args.year), values)
     text = reportfile.dumps(doc)
     if args.output in (None, "-"):

@@ -22,9 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from-log", nargs="+", metavar="FILE", help="count the report from your request log first")
     parser.add_argument("--map", metavar="MAP", help="with --from-log: a YAML file naming your columns and values")
     order = parser.add_mutually_exclusive_group()
-    order.add_argument("--day-first", dest="date_order", action="store_const", const="day",
+    order.add_argument("--day-first", dest="date_order", action="store_const", const="day_first",
                        help="with --from-log: dates such as 03/04/2025 are day/month/year")
-    order.add_argument("--month-first", dest="date_order", action="store_const", const="month",
+    order.add_argument("--month-first", dest="date_order", action="store_const", const="month_first",
                        help="with --from-log: dates such as 03/04/2025 are month/day/year")
 
 

@@ -28,6 +28,7 @@ class Spec(NamedTuple):
 
 COMMANDS: tuple[Spec, ...] = (
     Spec("help", ("alone",), launcher=True),
+    Spec("list", ("alone",), launcher=True),
     Spec("why", ("alone", "box")),
     Spec("back", ("alone",)),
     Spec("skip", ("alone",)),

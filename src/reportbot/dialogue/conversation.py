@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,10 +55,12 @@ class Conversation:
         year: int | None = None,
         read_only: bool = False,
         today: _dt.date | None = None,
+        front: str = "plain",
         log: LogSource | None = None,
     ) -> None:
         self.store = store
         self.language = language
+        self.front = front  # "tui": say the full-screen app's keys where the line mode names a command
         self.common = wording(language)
         self.form = form
         self.year = year
@@ -147,6 +150,8 @@ class Conversation:
 
     def launch_again(self, problem: str) -> list[Message]:
         """Not understood: say what is expected, and ask again."""
+        if self._prompt is not None:
+            self._prompt = replace(self._prompt, again=True)
         return [Message("error", self.common.t("error.line", text=problem))] + self._reprompt()
 
     def default_year(self) -> int:
@@ -175,7 +180,7 @@ class Conversation:
             except ReportLocked:
                 read_only = True
         report = OpenReport(self.store, row, self.language, read_only)
-        self.interview = interview = Interview(report, self)
+        self.interview = interview = Interview(report, self, front=self.front)
         if not read_only:
             interview.pending_log, self._log = self._log, None
         key = "start.resumed" if resumed else "start.created"
@@ -228,6 +233,18 @@ class Conversation:
         if self.interview is None:
             return [Message("help", self.common.t("help.start"))] + self._reprompt()
         return run.help_(self.interview)
+
+    def list_choices(self) -> list[Message]:
+        """The question under way again, with its choices read out."""
+        prompt = self.prompt
+        if prompt is None or not prompt.choices:
+            return [Message("say", self.words.t("list.no_choices"))] + self._reprompt()
+        listed = replace(prompt, again=False)
+        if self.interview is not None:
+            self.interview.prompt = listed
+        else:
+            self._prompt = listed
+        return [listed]
 
     def why(self, box: str | None = None) -> list[Message]:
         """Why a box (the one asked, when None) is asked, or skipped."""
@@ -294,6 +311,7 @@ class Conversation:
         if not report.read_only:
             self.store.set_language(report.id, wanted)
         report.section = None
+        self.interview.hinted.clear()  # the new words say again that both columns may be answered at once
         said = Message("say", report.words.t("language.now", language=report.words.common.language_name))
         return [said] + self.interview.repeat()
 
@@ -320,6 +338,7 @@ def _split(cmd: Command) -> tuple[str, str | None]:
 # Every command of the registry (reportbot.dialogue.commands), and what runs it.
 RUN: dict[str, Callable[[Conversation, Command], list[Message]]] = {
     "help": lambda conv, cmd: conv.help(),
+    "list": lambda conv, cmd: conv.list_choices(),
     "why": lambda conv, cmd: conv.why(cmd.box),
     "back": lambda conv, cmd: conv.back(),
     "skip": lambda conv, cmd: conv.skip(),

@@ -65,7 +65,11 @@ class Asking(Exchange):
         question = report.report.boxes[cell[0]].question
         current = report.answers.get(cell)
         offered = report.last_years_figure(cell) if current is None else None
-        if current is not None:
+        other = planner.partner(report.ev, cell)
+        if current is not None and other is not None and (also := report.answers.get(other)) is not None:
+            first, second = report.display(cell, current), report.display(other, also)
+            question = report.words.t("ask.with_current_both", question=question, first=first, second=second)
+        elif current is not None:
             question = report.words.t("ask.with_current", question=question, value=report.display(cell, current))
         elif offered is not None:
             self.last_year, then = offered
@@ -77,7 +81,10 @@ class Asking(Exchange):
         if info.box.kind == "choice":
             labels = report.option_labels(cell[0]) or {}
             choices = [labels.get(o.id, o.label) for o in info.box.options or []]
-        return report.section_intro(cell) + talk.ask_prompt(report.name(cell), question, choices, cell=cell)
+        intro = report.section_intro(cell)
+        if other is not None:
+            question = _both_hint(talk, cell, question)
+        return intro + talk.ask_prompt(report.name(cell), question, choices, cell=cell)
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
         cell = self.cell
@@ -89,8 +96,58 @@ class Asking(Exchange):
         try:
             value = understand.value_for(talk.words, box, text, talk.report.option_labels(cell[0]))
         except NotUnderstood as e:
-            return talk.again(str(e))
+            return _together(talk, cell, text, e)
         return _heard(talk, cell, text, value) + talk.set(cell, value, "said")
+
+
+def _column(talk: Interview, column: str | None) -> str:
+    """A column's label inside a sentence ("general records")."""
+    label = explain.column_label(talk.report.flow, talk.words, column)
+    return label[:1].lower() + label[1:]
+
+
+def _both_hint(talk: Interview, cell: Cell, question: str) -> str:
+    """The first two-column prompt of a section says, once, that both figures may be given together."""
+    section = talk.report.flow.section_of(cell[0]).id
+    if section in talk.hinted:
+        return question
+    talk.hinted.add(section)
+    columns = talk.report.flow.by_id[cell[0]].columns
+    first, second = _column(talk, columns[0]), _column(talk, columns[1])
+    return talk.words.t("ask.both_columns", question=question, first=first, second=second)
+
+
+def _together(talk: Interview, cell: Cell, text: str, problem: NotUnderstood) -> list[Message]:
+    """Both columns in one answer at the first column's prompt ("12 and 30"), each figure read as if typed alone;
+    else ``problem``, what was wrong with ``text`` as one figure."""
+    report, words = talk.report, talk.words
+    info = report.flow.by_id[cell[0]]
+    if len(info.columns) != 2 or info.box.kind not in _NUMBERS:
+        return talk.again(problem)
+    other = planner.partner(report.ev, cell)
+    try:
+        typed = understand.figures(words, text, info.columns)
+    except NotUnderstood as e:  # "12, 30": the forms that work, where two figures are taken
+        if other is not None:
+            return talk.again(e)
+        typed = {}
+    if typed is None:
+        return talk.again(problem)
+    if other is None:
+        return talk.again(words.t("understand.one_column", column=_column(talk, cell[1])))
+    values: dict[Cell, Value] = {}
+    for each in (cell, other):
+        try:
+            values[each] = understand.value_for(words, info.box, typed[each[1]])
+        except NotUnderstood as e:
+            label = explain.column_label(report.flow, words, each[1])
+            return talk.again(words.t("understand.in_column", column=label, text=str(e)))
+    heard: list[Message] = []
+    if any(understand.in_words(words, typed[c[1]]) for c in values):
+        first, second = (report.display(c, v) for c, v in values.items())
+        columns = {"first_column": _column(talk, cell[1]), "second_column": _column(talk, other[1])}
+        heard = [Message("say", words.t("ask.heard_both", first=first, second=second, **columns))]
+    return heard + talk.set_together(values)
 
 
 def _heard(talk: Interview, cell: Cell, text: str, value: Value) -> list[Message]:
@@ -130,7 +187,7 @@ class Proposing(Exchange):
         try:
             typed = understand.value_for(talk.words, talk.report.flow.by_id[cell[0]].box, text)
         except NotUnderstood as e:
-            return talk.again(str(e))
+            return _together(talk, cell, text, e)
         return _heard(talk, cell, text, typed) + talk.set(cell, typed, "said")
 
     def offered(self, talk: Interview) -> tuple[Cell, ...]:
@@ -185,7 +242,7 @@ class ChoosingGroup(Exchange):
             else:
                 picked = understand.pick(talk.words, options, text)
         except NotUnderstood as e:
-            return talk.again(str(e))
+            return talk.again(e)
         if report.read_only:
             return talk.refuse_read_only()
         for part in group.parts:
@@ -257,7 +314,7 @@ class ChoosingQuestionnaire(Exchange):
             box = report.flow.by_id[cell[0]].box
             picked = understand.value_for(talk.words, box, text, report.option_labels(cell[0]))
         except NotUnderstood as e:
-            return talk.again(str(e))
+            return talk.again(e)
         return talk.choose_questionnaire(str(picked))
 
 
@@ -290,7 +347,10 @@ class Resolving(Exchange):
         report, finding = talk.report, self.finding
         talk.finding = finding
         self.suggested = report.likeliest(finding)
-        out = [Message("error", report.words.t("error.line", text=explain.summary(report.flow, report.words, finding)))]
+        # One short line; the rule in plain words is one "why" away.
+        headline = explain.headline(report.flow, report.words, finding)
+        out = [Message("error", report.words.t("error.line", text=headline))]
+        talk.about = explain.message(report.words, finding) or None
         if fix := explain.fix(report.words, finding):
             out.append(Message("help", fix))
         boxes, column = _about(talk, finding)
@@ -339,6 +399,10 @@ class Accepting(Exchange):
         cell = talk.asking if talk.asking is not None and talk.asking[0] in finding.boxes else None
         cell = cell or cell_in_column(report.flow.by_id[finding.boxes[0]], finding.column) or (finding.boxes[0], None)
         question = report.words.t("accept.question", boxes=boxes, column=column, box=report.name(cell))
+        talk.about = text
+        if finding.key in report.said_warnings:  # said when the answer that raised it was given: once is enough
+            return talk.ask_prompt("accept", question)
+        report.said_warnings.add(finding.key)
         return [Message("warning", report.words.t("warning.line", text=text))] + talk.ask_prompt("accept", question)
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
@@ -387,7 +451,7 @@ class Confirming(Exchange):
         report.store.confirm(report.id)
         report.confirmed = True
         talk.finish()
-        return [Message("say", talk.words.t("confirm.done", id=report.id))] + confirmation.stale_sheets(report)
+        return [Message("say", talk.t_front("confirm.done", id=report.id))] + confirmation.stale_sheets(report)
 
 
 class Identifying(Exchange):

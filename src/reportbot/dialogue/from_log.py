@@ -25,8 +25,10 @@ from reportbot.saying import say
 if TYPE_CHECKING:
     from reportbot.dialogue.interview import Interview
     from reportbot.dialogue.report import OpenReport
+    from reportbot.log.cells import DateOrder
     from reportbot.log.count import LogCount
     from reportbot.log.table import RowFinding
+    from reportbot.log_load import Loaded
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class LogSource:
 
     paths: tuple[Path, ...]
     mapping: Path | None = None
-    date_order: str | None = None
+    date_order: DateOrder | None = None
 
 
 @dataclass
@@ -51,7 +53,7 @@ class LogRun:
     """A row was left out during this load: count again before filling."""
 
 
-def count(report: OpenReport, source: LogSource) -> LogCount:
+def count(report: OpenReport, source: LogSource) -> Loaded:
     """Read and count the log for ``report``, less the rows the filer left out (ReportbotError: a file unreadable)."""
     from reportbot.log_load import load
 
@@ -84,11 +86,13 @@ def begin(talk: Interview, source: LogSource) -> list[Message]:
     if report.read_only:
         return talk.refuse_read_only()
     try:
-        result = count(report, source)
+        loaded = count(report, source)
     except ReportbotError as e:
         return talk.again(say(e, talk.words))
+    result = loaded.count
     talk.log_run = LogRun(source, result, _rows(result), _typed(report, result))
-    said = [Message("say", explain.log_summary(talk.words, report.year, result.summary))]
+    said = [Message("notice", talk.words.t(f"log.notice.{n.code}", **n.facts)) for n in loaded.notices]
+    said.append(Message("say", explain.log_summary(talk.words, report.year, result.summary)))
     return said + step(talk)
 
 
@@ -97,7 +101,8 @@ def step(talk: Interview) -> list[Message]:
     run = talk.log_run
     assert run is not None
     if run.rows:
-        return talk.enter(LookingAtRow(run.rows[0]))
+        row = run.rows[0]
+        return talk.enter(LookingAtRow(row, (row[0].source, row[0].line) in run.result.rows_out))
     if run.typed:
         return talk.enter(KeepingAnswer(run.typed[0]))
     return fill(talk)
@@ -108,7 +113,7 @@ def fill(talk: Interview) -> list[Message]:
     report, run = talk.report, talk.log_run
     assert run is not None
     if run.left_out:
-        run.result = count(report, run.source)
+        run.result = count(report, run.source).count
     result = run.result
     before = dict(report.answers)
     logged_before = report.store.log_cells(report.id)
@@ -137,9 +142,10 @@ class LookingAtRow(Exchange):
 
     state, trigger = "looking_at_row", "look_at_row"
 
-    def __init__(self, findings: list[RowFinding]) -> None:
+    def __init__(self, findings: list[RowFinding], out: bool) -> None:
         self.findings = findings
-        self.blocking = any(f.severity == "error" for f in findings)
+        self.blocking = out  # left out of every count: a reason, or the log fixed
+        self.partial = not out and any(f.severity == "error" for f in findings)
 
     def begin(self, talk: Interview) -> list[Message]:
         words = talk.words
@@ -147,6 +153,8 @@ class LookingAtRow(Exchange):
         first = self.findings[0]
         # No file number: the row cannot be counted, nor named to leave out.
         key = "log.row.unnamed" if first.file is None else "log.row.error" if self.blocking else "log.row.warning"
+        if self.partial and first.file is not None:
+            key = "log.row.partial"
         text = words.t(key, file=first.file or "", line=first.line)
         return out + talk.ask_prompt("log", text)
 

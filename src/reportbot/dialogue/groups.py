@@ -76,5 +76,10 @@ def groups(flow: CompiledFlow) -> tuple[Group, ...]:
     return tuple(out)
 
 
+def same_as(flow: CompiledFlow, cell: Cell) -> list[Cell]:
+    """The cells the form defines as the same as ``cell`` (CYFSA 5.2, "same as box 4.3")."""
+    return [g.parts[0] for g in groups(flow) if g.total == cell and len(g.parts) == 1 and g.binding]
+
+
 def groups_of(flow: CompiledFlow, cell: Cell) -> list[Group]:
     return [g for g in groups(flow) if cell in g.parts]

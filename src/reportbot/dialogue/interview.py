@@ -7,12 +7,16 @@ the box last asked, the error being fixed, the errors put off.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
+from reportbot import explain
 from reportbot.dialogue import planner
 from reportbot.dialogue.exchanges import Asking, ChoosingQuestionnaire, Exchange, Resolving, for_plan
+from reportbot.dialogue.groups import same_as
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.report import OpenReport
+from reportbot.dialogue.understand import NotUnderstood
 from reportbot.engine import Finding
 from reportbot.flow.loader import Cell
 from reportbot.values import Value
@@ -33,9 +37,10 @@ class Machine(Protocol):
 class Interview:
     """The questions over ``report``, one exchange at a time."""
 
-    def __init__(self, report: OpenReport, machine: Machine) -> None:
+    def __init__(self, report: OpenReport, machine: Machine, front: str = "plain") -> None:
         self.report = report
         self.machine = machine
+        self.front = front
         self.exchange: Exchange | None = None  # None until the first question
         self.prompt: Message | None = None
         self.cursor: Cell | None = None  # where the filer is in the questionnaire
@@ -45,12 +50,21 @@ class Interview:
         self.deferred: set[tuple] = set()  # errors put off ("later")
         self.finding: Finding | None = None  # the error being fixed, or the warning being accepted
         self.filled: tuple[Cell, ...] = ()  # the boxes last filled without asking: "back" returns to the first
+        self.together: set[Cell] = set()  # second columns given with the first in one answer: "back" returns to it
+        self.hinted: set[str] = set()  # the sections whose prompt said both columns may be answered at once
+        self.more: str | None = None  # the full explanation of the error just said, for "why"
+        self.about: str | None = None  # the rule or warning a [resolve] or [accept] is about, in full, for "why"
         self.log_run: LogRun | None = None  # a request log being loaded
         self.pending_log: LogSource | None = None  # a log to load before the next question (new --from-log)
 
     @property
     def words(self) -> Wording:
         return self.report.words
+
+    def t_front(self, key: str, **fields) -> str:
+        """``key`` in words, as this front end acts: ``key.tui`` names the TUI's keys, not a shell command."""
+        variant = f"{key}.{self.front}"
+        return self.words.t(variant if variant in self.words.common.messages else key, **fields)
 
     # ----- exchanges ------------------------------------------------------------------------------
 
@@ -59,6 +73,7 @@ class Interview:
         if self.machine.state != exchange.state:
             self.machine.trigger(exchange.trigger)
         self.exchange = exchange
+        self.more = self.about = None
         return exchange.begin(self)
 
     def reply(self, text: str) -> list[Message]:
@@ -135,13 +150,46 @@ class Interview:
     def set(self, cell: Cell, value: Value, how: str) -> list[Message]:
         if self.report.read_only:
             return self.refuse_read_only()
+        was = self.report.answers.get(cell)
         self.report.write(cell, value, how)
-        return self.after_change(cell)
+        self.together.discard(cell)
+        return self.follow(cell, was) + self.after_change(cell)
+
+    def follow(self, cell: Cell, was: Value | None) -> list[Message]:
+        """A box the form defines as the same as ``cell`` (CYFSA 5.2, "same as box 4.3") follows its change, and says
+        so: it held ``was``, the old figure, so it is the copy, not a figure the filer gave against it."""
+        report = self.report
+        value = report.answers.get(cell)
+        out: list[Message] = []
+        for same in same_as(report.flow, cell):
+            if was is None or value is None or value == was or report.answers.get(same) != was:
+                continue
+            report.write(same, value, "derived")
+            names = {"cell": report.name(same), "total": report.name(cell)}
+            out.append(Message("say", self.words.t("fill.same_followed", value=report.display(cell, value), **names)))
+        return out
+
+    def set_together(self, values: dict[Cell, Value]) -> list[Message]:
+        """Both columns given in one answer: each stored and its consequences said in turn, as if typed alone."""
+        if self.report.read_only:
+            return self.refuse_read_only()
+        out: list[Message] = []
+        for cell, value in values.items():
+            self.report.write(cell, value, "said")
+            before = self.report.refresh()
+            out += self.report.announce(before, self.report.ev)
+        self.together.add(cell)
+        return out + self.after_answer(cell)
 
     def after_change(self, cell: Cell) -> list[Message]:
-        """Say what the change implies (totals, warnings, skips), then move on."""
+        """Say what the change implies (totals, warnings, skips, an error it put right), then move on."""
         before = self.report.refresh()
-        return self.report.announce(before, self.report.ev) + self.after_answer(cell)
+        out = self.report.announce(before, self.report.ev)
+        # A fix made outside the resolve step (go to, change, the TUI's review) is thanked as one made in it.
+        now = {f.key for f in self.report.ev.errors}
+        if not self.detour and any(f.key not in now for f in before.errors):
+            out.append(Message("say", self.words.t("resolve.fixed")))
+        return out + self.after_answer(cell)
 
     def after_answer(self, cell: Cell) -> list[Message]:
         if self.detour:
@@ -158,9 +206,16 @@ class Interview:
         """Ask ``cell`` to fix the error under way, then come back to where the filer was."""
         problem = self.report.not_here(cell)
         if problem is not None:
-            return self.again(problem)
+            return self.again(problem, self.skipped_why(cell))
         self.detour = True
         return self.ask(cell)
+
+    def skipped_why(self, cell: Cell) -> str | None:
+        """Why the route skips ``cell`` (said on "why" after "is skipped"); None when it does not."""
+        report = self.report
+        if report.ev.on_route(cell):
+            return None
+        return explain.route_reason(report.flow, self.words, report.ev.skipped_by[cell])
 
     def defer(self) -> list[Message]:
         assert self.finding is not None
@@ -221,9 +276,15 @@ class Interview:
     def reprompt(self) -> list[Message]:
         return [self.prompt] if self.prompt is not None else []
 
-    def again(self, problem: str) -> list[Message]:
-        """Not understood: say what is expected, and ask again. Nothing is stored."""
-        return [Message("error", self.words.t("error.line", text=problem))] + self.reprompt()
+    def again(self, problem: str | NotUnderstood, more: str | None = None) -> list[Message]:
+        """Not understood: say what is expected in one short line, and ask again (without reading its choices
+        again); ``more``, the full explanation, is said on "why". Nothing is stored."""
+        if isinstance(problem, NotUnderstood):
+            more = problem.more
+        self.more = more
+        if self.prompt is not None:
+            self.prompt = replace(self.prompt, again=True)
+        return [Message("error", self.words.t("error.line", text=str(problem)))] + self.reprompt()
 
     def refuse_read_only(self) -> list[Message]:
         return self.again(self.words.t("start.read_only"))

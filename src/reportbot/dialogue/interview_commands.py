@@ -28,6 +28,9 @@ def help_(talk: Interview) -> list[Message]:
 
 def why(talk: Interview, box_text: str | None) -> list[Message]:
     report = talk.report
+    if box_text is None and (talk.more or talk.about):  # the error just said, or the finding under way, in full
+        rest, talk.more = talk.more or talk.about, None
+        return [Message("help", rest or "")] + talk.reprompt()
     box = (box_text or "").split(" ")[0] or talk.current_box()
     if box is None:
         return [Message("help", talk.words.t("why.general"))] + talk.reprompt()
@@ -64,6 +67,9 @@ def back(talk: Interview) -> list[Message]:
     if target in talk.filled:
         # Boxes reportbot filled without asking: going back objects to them all, from the first.
         target, talk.filled = talk.filled[0], ()
+    elif target in talk.together:
+        # Both columns given in one answer: back to the prompt that took them, to give both again.
+        target = (target[0], report.flow.by_id[target[0]].columns[0])
     talk.cursor = target
     talk.detour = False
     return talk.ask(target)
@@ -72,7 +78,7 @@ def back(talk: Interview) -> list[Message]:
 def skip(talk: Interview) -> list[Message]:
     cell = talk.asking if isinstance(talk.exchange, Asking) else None
     if cell is None or not talk.report.flow.by_id[cell[0]].box.optional:
-        return [Message("say", talk.words.t("skip.not_optional", id=talk.report.id))] + talk.reprompt()
+        return [Message("say", talk.t_front("skip.not_optional", id=talk.report.id))] + talk.reprompt()
     return talk.set(cell, "", "said")
 
 
@@ -96,7 +102,7 @@ def left(talk: Interview) -> list[Message]:
     """The errors and unaccepted warnings first, then the boxes still to answer (as many as progress counts)."""
     report, words = talk.report, talk.words
     ev = report.ev
-    out = [Message("error", words.t("error.line", text=explain.summary(report.flow, words, f))) for f in ev.errors]
+    out = [Message("error", words.t("error.line", text=explain.headline(report.flow, words, f))) for f in ev.errors]
     accepted = report.acknowledged()
     out += [
         Message("warning", words.t("warning.line", text=explain.summary(report.flow, words, f)))
@@ -125,13 +131,13 @@ def go_to(talk: Interview, target: str) -> list[Message]:
         if not cells:
             first = report.flow.by_id[section.boxes[0].id].cells()[0]
             why_ = explain.route_reason(report.flow, talk.words, report.ev.skipped_by[first])
-            return talk.again(talk.words.t("goto.section_skipped", section=section.id, why=why_))
+            return talk.again(talk.words.t("goto.section_skipped", section=section.id, why=why_), why_)
         cell = cells[0]
     elif cell[1] is None and report.flow.by_id[cell[0]].columns != (None,):
         cell = (cell[0], report.flow.by_id[cell[0]].columns[0])
     problem = report.not_here(cell)
     if problem is not None:
-        return talk.again(problem)
+        return talk.again(problem, talk.skipped_why(cell))
     talk.cursor = cell
     talk.detour = False
     talk.declined = cell
@@ -154,22 +160,24 @@ def change(talk: Interview, target: str, typed: str | None) -> list[Message]:
         try:  # a figure that cannot be read is refused before its column is asked
             value = understand.value_for(talk.words, info.box, typed, report.option_labels(cell[0]))
         except NotUnderstood as e:
-            return talk.again(str(e))
+            return talk.again(e)
         return talk.enter(ChoosingColumn(cell[0], typed, talk.words.value(value, info.box.kind)))
     if typed is None:
         return go_to(talk, report.name(cell))
     try:
         value = understand.value_for(talk.words, info.box, typed, report.option_labels(cell[0]))
     except NotUnderstood as e:
-        return talk.again(str(e))
+        return talk.again(e)
     if report.read_only:
         return talk.refuse_read_only()
     if cell == report.questionnaire():
         return talk.choose_questionnaire(str(value), changed=True)
+    was = report.answers.get(cell)
     report.write(cell, value, "said")
+    followed = talk.follow(cell, was)
     before = report.refresh()
     done = talk.words.t("change.done", box=report.name(cell), value=talk.words.value(value, info.box.kind))
-    return [Message("say", done)] + report.announce(before, report.ev) + _after_change(talk, cell)
+    return [Message("say", done), *followed] + report.announce(before, report.ev) + _after_change(talk, cell)
 
 
 def _after_change(talk: Interview, cell: Cell) -> list[Message]:
@@ -211,5 +219,5 @@ class ChoosingColumn(Exchange):
         try:
             column = understand.pick(talk.words, self._options(talk), text)
         except NotUnderstood as e:
-            return talk.again(str(e))
+            return talk.again(e)
         return change(talk, talk.report.name((self.box, column)), self.typed)

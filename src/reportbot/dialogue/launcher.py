@@ -76,7 +76,9 @@ class ChoosingReport(Launching):
     def reply(self, conv: Conversation, text: str) -> list[Message]:
         ids = report_ids()
         try:
-            conv.form = understand.pick(conv.common, [*zip(ids, self.shown, strict=True), *((r, r) for r in ids)], text)
+            # By number, title, or words of the id ("fippa"): the id is a name, not a numbered choice.
+            shown = list(zip(ids, self.shown, strict=True))
+            conv.form = understand.pick(conv.common, shown, text, aliases=[(r, r) for r in ids])
         except NotUnderstood as e:
             return conv.launch_again(str(e))
         return conv.create() if conv.year is not None else conv.launch(ChoosingYear())

@@ -22,3 +22,5 @@ class Message:
     tag: str | None = None
     choices: tuple[str, ...] = field(default=())
     cell: tuple[str, str | None] | None = None
+    again: bool = False
+    """The question asked again after a wrong answer: its choices are not read out again (``list`` does that)."""

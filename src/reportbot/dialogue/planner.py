@@ -135,6 +135,15 @@ def next_cell(ev: Evaluation, cursor: Cell | None) -> Cell | None:
     return open_cells[0]
 
 
+def partner(ev: Evaluation, cell: Cell) -> Cell | None:
+    """The second column's cell that the first column's prompt also takes ("12 and 30"), when on the route."""
+    info = ev.flow.by_id[cell[0]]
+    if len(info.columns) != 2 or cell[1] != info.columns[0] or info.box.kind not in ("count", "money", "decimal"):
+        return None
+    other = (cell[0], info.columns[1])
+    return other if ev.on_route(other) else None
+
+
 def group_due(ev: Evaluation, cell: Cell) -> Group | None:
     """The breakdown starting at ``cell`` whose total is 1 and none of whose parts is answered."""
     for g in groups_of(ev.flow, cell):

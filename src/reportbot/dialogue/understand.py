@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -25,7 +26,11 @@ if TYPE_CHECKING:
 
 
 class NotUnderstood(ValueError):
-    """The answer could not be read; the message says what is expected."""
+    """The answer could not be read; the message says what is expected, ``more`` (said on "why") the rule behind it."""
+
+    def __init__(self, problem: str, more: str | None = None) -> None:
+        super().__init__(problem)
+        self.more = more
 
 
 def normalize(text: str) -> str:
@@ -120,7 +125,8 @@ def _digits(words: Wording, text: str) -> str | None:
     grouped = _DECIMAL_COMMA if words.t("understand.decimal_mark") == "," else _DECIMAL_POINT
     m = grouped.fullmatch(t)
     if m is None:
-        raise NotUnderstood(words.t("understand.not_one_number", text=_excerpt(text)))
+        problem = words.t("understand.not_one_number", text=_excerpt(text))
+        raise NotUnderstood(problem, words.t("understand.not_one_number_why"))
     whole = m["whole"].replace(m["sep"], "") if m["sep"] else m["whole"]
     return m["sign"] + whole + ("." + m["decimals"] if m["decimals"] else "")
 
@@ -163,6 +169,53 @@ def in_words(words: Wording, text: str) -> bool:
         return False
 
 
+def figures(words: Wording, text: str, columns: tuple[str | None, ...]) -> dict[str | None, str] | None:
+    """One answer for both columns, as typed, by column: "12 and 30", "12 / 30", "personal 12 general 30"
+    (French "12 et 30"); None when ``text`` is not two figures. Call it once ``text`` is not one number:
+    "two hundred and ten" and "vingt et un" are never split.
+
+    "12, 30" and "12 30" are refused (they read as one number in some habits), naming the forms that work.
+    """
+    raw = normalize(text)
+    first, second = columns
+    labelled = _labelled(words).fullmatch(_fold(raw))  # column words are matched without accents ("general")
+    if labelled is not None:
+        named = _column_words(words)
+        by_column: dict[str | None, str] = {named[labelled[f"c{i}"]]: labelled[f"v{i}"] for i in (1, 2)}
+        return by_column if set(by_column) == {first, second} else None
+    if raw.count("/") == 1:
+        left, right = raw.split("/")
+        return {first: left.strip(), second: right.strip()} if left.strip() and right.strip() else None
+    joined = "|".join(re.escape(w) for w in _vocab(words, "both_and"))
+    splits = [(raw[: m.start()], raw[m.end() :]) for m in re.finditer(rf"\s+(?:{joined})\s+", raw)]
+    if len(splits) > 1:  # "one hundred and five and six": the split where both sides are numbers
+        splits = [s for s in splits if _is_number(words, s[0]) and _is_number(words, s[1])]
+    if len(splits) == 1:
+        return {first: splits[0][0], second: splits[0][1]}
+    pair = re.fullmatch(r"(\S+?)\s*,\s*(\S+)|(\S+)\s+(\S+)", raw)
+    if pair is not None and all(_is_number(words, p) for p in pair.groups() if p is not None):
+        raise NotUnderstood(words.t("understand.two_figures", text=_excerpt(text)))
+    return None
+
+
+def _is_number(words: Wording, text: str) -> bool:
+    try:
+        number(words, text)
+    except NotUnderstood:
+        return False
+    return True
+
+
+@lru_cache(maxsize=16)
+def _labelled(words: Wording) -> re.Pattern[str]:
+    """"personal 12 general 30" (either order, an "and" or a comma between them allowed)."""
+    named = "|".join(re.escape(w) for w in sorted(_column_words(words), key=len, reverse=True))
+    joined = "|".join(re.escape(w) for w in _vocab(words, "both_and"))
+    return re.compile(
+        rf"(?P<c1>{named})\s*:?\s*(?P<v1>.+?)\s*(?:[,;]\s*|\s(?:{joined})\s+|\s+)(?P<c2>{named})\s*:?\s*(?P<v2>.+)"
+    )
+
+
 def value_for(words: Wording, box: Box, text: str, option_labels: dict[str, str] | None = None) -> Value:
     """The value of ``box`` that ``text`` gives, checked against the box's kind."""
     kind = box.kind
@@ -193,21 +246,22 @@ def choice(words: Wording, box: Box, text: str, option_labels: dict[str, str] | 
     return pick(words, [(o.id, labels[o.id]) for o in options], text)
 
 
-def pick(words: Wording, options: list[tuple[str, str]], text: str) -> str:
-    """One of ``options`` (id, label) by number, id or label words."""
+def pick(words: Wording, options: list[tuple[str, str]], text: str, aliases: Sequence[tuple[str, str]] = ()) -> str:
+    """One of ``options`` (id, label) by number, id or label words; ``aliases`` (id, name) are matched by words only."""
     said = _fold(text).strip(" .")
     if not said:
         raise NotUnderstood(words.t("understand.choose", count=len(options)))
     # A choice number has a few digits; int() refuses more than 4,300 (and none is needed).
     if said.isascii() and said.isdigit() and len(said) <= 4 and 1 <= int(said) <= len(options):
         return options[int(said) - 1][0]
-    for oid, label in options:
+    named = [*options, *aliases]
+    for oid, label in named:
         if said in (oid, _fold(label), _fold(oid.replace("_", " "))):
             return oid
     said_words = set(re.findall(r"[\w']+", said))
-    matches = [oid for oid, label in options if said_words and said_words <= set(re.findall(r"[\w']+", _fold(label)))]
+    matches = {oid for oid, label in named if said_words and said_words <= set(re.findall(r"[\w']+", _fold(label)))}
     if len(matches) == 1:
-        return matches[0]
+        return matches.pop()
     raise NotUnderstood(words.t("understand.choose", count=len(options)))
 
 

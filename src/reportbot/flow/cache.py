@@ -59,6 +59,8 @@ ALLOWED: set[tuple[str, str]] = {
         "CompiledNotice", "CompiledFlow",
     )),
     *(("reportbot.flow.expr", n) for n in ("Linear", "Relation", "Choice", "Condition", "Bounds")),
+    *(("reportbot.flow.logcheck", n) for n in ("LogRule", "BoxRule", "CompiledLog")),
+    *(("reportbot.flow.logexpr", n) for n in ("Name", "Number", "Has", "Not", "AllOf", "AnyOf", "Compare")),
     ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "PurePosixPath"), ("pathlib", "PureWindowsPath"),
     ("decimal", "Decimal"), ("fractions", "Fraction"),
     ("copyreg", "_reconstructor"), ("builtins", "object"), ("builtins", "set"), ("builtins", "frozenset"),

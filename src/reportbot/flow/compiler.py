@@ -25,6 +25,7 @@ from reportbot.flow.loader import (
     Side,
     cell_in_column,
 )
+from reportbot.flow.logcheck import compile_log
 
 if TYPE_CHECKING:
     from reportbot.flow.models import Box, CarriedForward, Check, Flow, FromLastYear, Section
@@ -80,8 +81,11 @@ class _Compiler:
         _reject_unreachable(self.path, self.infos, routes_at)
         notices = self.notices()
         self.report_fields()
+        log = compile_log(self.flow, self.infos, self.err)
         cells = [c for i in self.infos for c in i.cells()]
-        return CompiledFlow(self.flow, self.path, self.infos, self.by_id, checks, routes_at, routes, notices, cells)
+        return CompiledFlow(
+            self.flow, self.path, self.infos, self.by_id, checks, routes_at, routes, notices, cells, log
+        )
 
     def err(self, where: str, problem: str) -> FlowError:
         return _err(self.path, where, problem)

@@ -18,6 +18,7 @@ from reportbot.resources import flows_dir
 from reportbot.yamlio import YamlError, load_yaml
 
 if TYPE_CHECKING:
+    from reportbot.flow.logcheck import CompiledLog
     from reportbot.flow.models import Box, Check, Flow, Notice, Route, Section
 
 END = "end"
@@ -135,6 +136,8 @@ class CompiledFlow:
     routes: dict[str, CompiledRoute]
     notices: list[CompiledNotice]
     cells: list[Cell]
+    log: CompiledLog | None = None
+    """The log section's counting rules, checked; None when the report is not counted from a log."""
 
     @property
     def id(self) -> str:

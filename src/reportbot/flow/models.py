@@ -71,8 +71,14 @@ class Box(Provisional):
     """Why this box lacks a column: the workbook's own words, shown when a file fills the missing one."""
     optional: bool = False
     """An optional box may be left empty; it is never reported missing."""
+    lines: bool = False
+    """For a text box: its value may keep several lines (an address, an explanation); any other text is one line."""
     note: str | None = None
     """A remark for whoever maintains this file: a slip in the workbook and how it is handled."""
+    count: str | None = None
+    """Counted from a request log: the rows this box counts ("C and days <= 30"), in the log section's rule language."""
+    sum: str | None = None
+    """Counted from a request log: a count or money column summed over rows ("notices_sent over K")."""
 
 
 class Section(Provisional):
@@ -212,6 +218,8 @@ class LogSpec(_Strict):
     """The log's tables."""
     split_by: str | None = None
     """The requests column whose code picks the report column a row counts in (FIPPA: ``records``)."""
+    sets: dict[str, str] = {}
+    """Named row sets the boxes' rules use (``C``: access requests completed in the year), each a rule on one table."""
 
 
 class Flow(_Strict):

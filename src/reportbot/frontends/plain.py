@@ -30,7 +30,7 @@ def render(messages: list[Message], out: IO[str]) -> None:
 
 
 def ask(prompt: Message, out: IO[str]) -> None:
-    for number, choice in enumerate(prompt.choices, 1):
+    for number, choice in enumerate(() if prompt.again else prompt.choices, 1):
         out.write(f"  {number}. {choice}\n")
     out.write(f"[{prompt.tag}] {prompt.text} ")
     out.flush()

@@ -82,6 +82,9 @@ class Sheet:
 def value_text(flow: CompiledFlow, words: Wording, box_id: str, value: Value) -> tuple[str, str]:
     """(as a filer reads it, as a spreadsheet reads it): a choice by its label, a number as the language writes it
     for the filer and plainly (1234.5) for a spreadsheet."""
+    if isinstance(value, str) and "\n" in value:  # an address's lines: a sheet has room for them
+        text = clean_text(value)
+        return text, text
     if flow.by_id[box_id].box.kind == "choice" or isinstance(value, str):
         text = clean_text(explain.display(flow, words, box_id, value))
         return text, text

@@ -68,8 +68,8 @@ class ReportbotApp(App[int]):
         self.refusal: str | None = None  # the store's one line, when it refused an answer
         self.hung_up = False
         localize_bindings(self, self.words)
-        self.register_theme(themes.HIGH_CONTRAST_THEME)
-        self.register_theme(themes.NO_COLOR_THEME)
+        for offered in themes.REGISTERED:
+            self.register_theme(offered)
         self._start_theme(self._first_theme(theme))
         # Animations off unless the filer asks for them (TEXTUAL_ANIMATIONS=full).
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -83,6 +83,7 @@ class ReportbotApp(App[int]):
             stored = self.store.get_setting(THEME_SETTING)
         except Exception:  # an unreadable setting never stops the app
             stored = None
+        stored = themes.RENAMED.get(stored, stored) if isinstance(stored, str) else stored
         if self.no_color:  # NO_COLOR wins over a remembered choice
             return themes.NO_COLOR
         if stored in names:
@@ -132,7 +133,7 @@ class ReportbotApp(App[int]):
             self.opening = self.conversation.start()
 
     def _conversation(self, **where) -> Conversation:
-        return Conversation(self.store, language=self.language, today=self.today, **where)
+        return Conversation(self.store, language=self.language, today=self.today, front="tui", **where)
 
     def get_default_screen(self) -> Screen:
         if self.where:
@@ -280,16 +281,26 @@ class ReportbotApp(App[int]):
         self.search_commands(commands, placeholder=self.words.t("tui.command.goto_placeholder"))
 
     def search_exports(self) -> None:
-        """The export formats; choosing one writes the report into the current folder."""
+        """The export formats; choosing one asks where to write it (a name in the current folder proposed)."""
         conv = self.conversation
         if conv is None or conv.report_id is None or _export() is None:
             return
         row = self.store.get(conv.report_id)
         commands = []
         for fmt in ("md", "html", "csv", "json"):
-            path = Path.cwd() / f"reportbot-{row.id}-{row.form}-{row.year}.{fmt}"
-            commands.append((self.words.t(f"tui.export.{fmt}", path=path.name), partial(self.export_report, fmt, path)))
+            name = f"reportbot-{row.id}-{row.form}-{row.year}.{fmt}"
+            commands.append((self.words.t(f"tui.export.{fmt}", path=name), partial(self.ask_export_path, fmt, name)))
         self.search_commands(commands, placeholder=self.words.t("tui.command.export_placeholder"))
+
+    def ask_export_path(self, fmt: str, name: str) -> None:
+        """Ask where to write the ``fmt`` export (``name`` proposed), then write it there."""
+        from .exporting import ExportPathScreen
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.export_report(fmt, path)
+
+        self.push_screen(ExportPathScreen(self.words, Path(name)), chosen)
 
     def export_report(self, fmt: str, path: Path) -> None:
         """Write the current report as ``fmt`` to ``path``, as ``reportbot export`` does."""
@@ -303,7 +314,7 @@ class ReportbotApp(App[int]):
             text = export.render(fmt, export.subject_from_store(self.store, row.id), words)
             export.write_kept(self.store, row.id, path, text)
         except export.IsTheDatabase:
-            self.notify(words.t("export.is_database", path=str(path)), severity="error", markup=False)
+            self.notify(words.t("tui.export.is_database", path=str(path)), severity="error", markup=False)
             return
         except OSError as e:
             self.notify(
@@ -323,9 +334,8 @@ class ReportbotApp(App[int]):
             if self.conversation.report_id is not None and _export() is not None:
                 yield SystemCommand(t("tui.command.export"), t("tui.command.export_help"), self.search_exports)
         for name, key in themes.CHOICES:
-            yield SystemCommand(
-                t("tui.command.theme", name=t(key)), t("tui.command.theme_help"), partial(self.set_theme, name)
-            )
+            title = "tui.command.theme_current" if name == self.theme else "tui.command.theme"
+            yield SystemCommand(t(title, name=t(key)), t("tui.command.theme_help"), partial(self.set_theme, name))
         if screen.query("HelpPanel"):
             yield SystemCommand(t("tui.command.keys"), t("tui.command.keys_help"), self.action_hide_help_panel)
         else:

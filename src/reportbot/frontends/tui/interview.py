@@ -17,11 +17,12 @@ from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.messages import Message
 from reportbot.flow.loader import Cell
 from reportbot.store import StoreError
-from reportbot.values import clean_text
+from reportbot.values import clean_text, joined_lines
 from reportbot.wording import Wording, words_for
 
+from .answer import AnswerInput
 from .app import ReportbotApp
-from .widgets import AnswerInput, ChatLog, FormPanel, ProgressLine
+from .widgets import ChatLog, FormPanel, ProgressLine
 from .words import first_word, localize_bindings, report_name
 
 
@@ -88,7 +89,8 @@ class InterviewScreen(Screen):
             return
         log = self.query_one(ChatLog)
         # As stored: an escape or a bidi override typed or pasted must not reach the screen either.
-        shown = clean_text(text) or self.words.t("tui.enter")
+        # The lines of a pasted address on one line, as the form shows them.
+        shown = joined_lines(clean_text(text)) or self.words.t("tui.enter")
         log.echo(self.words.t("tui.you", text=shown))
         try:
             messages = act()
@@ -113,8 +115,10 @@ class InterviewScreen(Screen):
         progress.set(answered, total)
         # The question first: the form follows in the next frame.
         self.call_after_refresh(self.query_one(FormPanel).show, conv)
-        answer = self.query_one("#answer", Input)
+        answer = self.query_one(AnswerInput)
         prompt = conv.prompt
+        lines_box = conv.flow.by_id.get(prompt.cell[0]) if prompt and prompt.cell and conv.flow else None
+        answer.holds_lines = lines_box is not None and lines_box.box.lines
         if conv.finished or prompt is None:
             self.query_one(ChatLog).show([Message("notice", self.words.t("tui.ended"))])
             answer.placeholder = self.words.t("tui.answer.ended")

@@ -147,9 +147,27 @@ class ReviewScreen(Screen[Cell | None]):
     def _choose(self, box_id: str | None, column: str | None) -> None:
         if not box_id or box_id.startswith(SECTION):
             return
-        if column is not None and (box_id, column) not in self.conversation.flow.by_id[box_id].cells():
+        info = self.conversation.flow.by_id[box_id]
+        if column is not None and (box_id, column) not in info.cells():
             column = None  # the box's first column
+        if info.formula is not None:  # a total is not asked: say where it comes from, and stay
+            self._explain_total((box_id, column) if column is not None else info.cells()[0])
+            return
         self.dismiss((box_id, column))
+
+    def _explain_total(self, chosen: Cell) -> None:
+        conv = self.conversation
+        flow, w = conv.flow, conv.words
+        view = view_of(conv)
+        row = next(r for r in view.rows if r.box == chosen[0])
+        shown = row.cell(chosen[1]) if chosen[1] is not None else row.cells[0]
+        text = self.words.t(
+            "tui.review.total",
+            box=explain.cell_name(flow, w, chosen),
+            formula=explain.formula_text(flow, w, chosen[0]),
+            value=render_text.value(view, w, shown) if shown is not None else "",
+        )
+        self.query_one("#review-hint", Static).update(Content(text))
 
     def action_back(self) -> None:
         self.dismiss(None)

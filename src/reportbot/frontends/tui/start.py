@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import getters, on
+from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -33,6 +33,7 @@ class StartScreen(Screen):
 
     AUTO_FOCUS = "#reports"
     BINDINGS = [
+        Binding("f1", "help", "tui.key.help"),
         Binding("n", "new", "tui.key.new"),
         Binding("q", "app.quit", "tui.key.quit", show=False),
     ]
@@ -45,6 +46,7 @@ class StartScreen(Screen):
     def compose(self) -> ComposeResult:
         t = self.words.t
         yield Static(Content(t("tui.start.title")), id="title")
+        yield Static(Content(t("tui.welcome")), id="start-help", classes="-hidden")
         yield Static(Content(t("tui.start.hint")), id="start-hint")
         table = ReportsTable(id="reports", cursor_type="row", zebra_stripes=False)
         localize_bindings(table, self.words)
@@ -98,8 +100,14 @@ class StartScreen(Screen):
         if event.row_key.value is not None:  # every row of the table is keyed by its report's number
             self.app.open_report(report_id=int(event.row_key.value))
 
+    def action_help(self) -> None:
+        """F1: what reportbot does and its keys, shown or hidden above the list."""
+        self.query_one("#start-help").toggle_class("-hidden")
+
     def action_new(self) -> None:
-        self.app.push_screen(NewReportScreen(self.words), self._chosen)
+        # A first start (no report yet) is welcomed in the chooser it opens on.
+        first = not self.app.store.reports()
+        self.app.push_screen(NewReportScreen(self.words, welcome=first), self._chosen)
 
     def _chosen(self, form: str | None) -> None:
         if form:
@@ -112,19 +120,26 @@ class NewReportScreen(ModalScreen[str | None]):
     app = getters.app(ReportbotApp)
 
     AUTO_FOCUS = "#forms"
-    BINDINGS = [Binding("escape", "cancel", "tui.key.back")]
+    BINDINGS = [
+        Binding("f1", "help", "tui.key.help"),
+        Binding("escape", "cancel", "tui.key.back"),
+    ]
 
-    def __init__(self, words: Wording) -> None:
+    def __init__(self, words: Wording, welcome: bool = False) -> None:
         super().__init__()
         self.words = words
+        self.welcome = welcome
+        self.forms = report_ids()
         localize_bindings(self, words)
 
     def compose(self) -> ComposeResult:
         t = self.words.t
+        # Numbered, as the line mode numbers them: a digit picks one.
         options = [
-            Option(Content(report_title(self.words, form)), id=form) for form in report_ids()
+            Option(Content(f"{n}. {report_title(self.words, form)}"), id=form) for n, form in enumerate(self.forms, 1)
         ]
         with Vertical(id="new-dialog"):
+            yield Static(Content(t("tui.welcome")), id="new-welcome", classes="" if self.welcome else "-hidden")
             yield Static(Content(t("start.report_question")), id="new-question")
             yield OptionList(*options, id="forms")
             yield Static(Content(t("tui.new.hint")), id="new-hint")
@@ -133,6 +148,14 @@ class NewReportScreen(ModalScreen[str | None]):
     @on(OptionList.OptionSelected, "#forms")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character.isdigit() and 1 <= int(event.character) <= len(self.forms):
+            event.stop()
+            self.dismiss(self.forms[int(event.character) - 1])
+
+    def action_help(self) -> None:
+        self.query_one("#new-welcome").toggle_class("-hidden")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

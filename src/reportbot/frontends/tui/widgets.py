@@ -7,13 +7,11 @@ skips and the findings ``check`` shows). Nothing here decides anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.text import Text
-from textual import events
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -21,7 +19,6 @@ from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.visual import Visual
 from textual.widget import Widget
-from textual.widgets import Input
 
 from reportbot.dialogue.messages import Message
 from reportbot.flow.loader import Cell
@@ -80,7 +77,7 @@ def message_entries(message: Message) -> list[Entry]:
     text = f"[{message.tag}] {message.text}" if message.role == "prompt" and message.tag else message.text
     first = Entry(Content.styled(text, style), Content.styled(symbol, "bold " + style), message.role in SPACED)
     entries = [first]
-    for number, choice in enumerate(message.choices, 1):
+    for number, choice in enumerate(() if message.again else message.choices, 1):
         entries.append(Entry(Content(choice), Content.styled(f"{number}.".rjust(4) + " ", "bold")))
     return entries
 
@@ -183,37 +180,6 @@ class ChatLog(ScrollView, can_focus=False):
             return Strip.blank(width, self.rich_style)
         strip = self._strips[index]
         return strip if strip.cell_length == width else strip.crop_extend(0, width, self.rich_style)
-
-
-class AnswerInput(Input):
-    """The answer line: each Enter sends exactly what was typed before it, in the order typed.
-
-    Textual runs a widget's key bindings once the key has bubbled up to the app,
-    behind the keys typed after it: keys typed while the app was busy were
-    edited and sent out of order (Enter sent the next answers' digits too).
-    Here the line's own keys (Enter, Backspace, arrows) act as they arrive.
-    """
-
-    def __init__(self, send: Callable[[str], None], **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._send = send
-
-    async def _on_key(self, event: events.Key) -> None:
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await self.app.run_action(binding.action, self):
-                event.stop()
-                event.prevent_default()
-                return
-
-    async def action_submit(self) -> None:
-        """Empty the line and send what it held: keys typed after this Enter begin the next answer.
-
-        Sent here rather than in a Submitted message: the message's trip up to
-        the screen let the emptied line be drawn a frame before the reply.
-        """
-        text = self.value
-        self.clear()
-        self._send(text)
 
 
 class ProgressLine(Widget):

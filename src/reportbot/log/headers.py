@@ -1,0 +1,103 @@
+"""Which table a sheet is, and which of its columns are the flow's: header names matched loosely.
+
+A header names a column when it equals the column's id, one of its aliases, one
+of its labels (any language) or the ``--map`` file's name for it, compared
+without case, accents, spaces, underscores, hyphens, line breaks or other
+punctuation ("TOTAL_AMOUNT\\n_OF_FEES_WAIVED" is "total amount of fees waived").
+A header naming no column is ignored, and its cells are never read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reportbot.flow.models import LogSpec, LogTable
+from reportbot.log.cells import shown
+from reportbot.log.files import HEAD, LogError
+from reportbot.log.mapping import LogMap
+from reportbot.log.vocabulary import Vocabulary
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=4096)
+def header_key(text: str) -> str:
+    """``text`` as headers are compared: lower case, no accents, only letters and digits."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_ALNUM.sub("", bare.casefold())
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a sheet's table is: its kind, its header row and each column id's position."""
+
+    table: LogTable
+    header: int
+    """Index of the header row; data starts after it (and after a second row of labels, if any)."""
+    first: int
+    """Index of the first data row."""
+    positions: dict[str, int]
+
+
+def names(table: LogTable, vocabulary: Vocabulary, mapping: LogMap | None) -> dict[str, str | None]:
+    """Header key → column id (None: a header the map says to ignore) for ``table``."""
+    found: dict[str, str | None] = {}
+    # Later sources win: labels, then aliases, then ids, then the filer's own map.
+    for column in table.columns:
+        for label in vocabulary.columns.get(column.id, ()):
+            found[header_key(label)] = column.id
+    for column in table.columns:
+        for alias in column.aliases:
+            found[header_key(alias)] = column.id
+    for column in table.columns:
+        found[header_key(column.id)] = column.id
+    if mapping is not None:
+        ids = {c.id for c in table.columns}
+        for header, target in mapping.columns.items():
+            if target is None or target in ids:
+                found[header_key(header)] = target
+    found.pop("", None)
+    return found
+
+
+def layout(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Vocabulary,
+           mapping: LogMap | None) -> Layout | None:
+    """The table whose header is in ``rows`` (a sheet's first rows), found by its key column; None when none is.
+
+    The last of ``HEAD`` rows is not searched: it may be the second header row of one found just above it.
+    """
+    tables = [(t, names(t, vocabulary, mapping)) for t in spec.tables]
+    for index, row in enumerate(rows[:-1] if len(rows) == HEAD else rows):
+        keys = [header_key(c) if isinstance(c, str) else "" for c in row]
+        for table, known in tables:
+            if table.key in (known.get(k) for k in keys):
+                positions = _positions(keys, row, known, source)
+                return Layout(table, index, index + 1 + _labels_row(rows, index + 1, positions, known), positions)
+    return None
+
+
+def _positions(keys: list[str], row: list[object], known: dict[str, str | None], source: str) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for at, key in enumerate(keys):
+        column = known.get(key)
+        if column is None:
+            continue
+        if column in positions:
+            raise LogError("same_column", name=source, column=column,
+                           first=shown(row[positions[column]]), second=shown(row[at]))
+        positions[column] = at
+    return positions
+
+
+def _labels_row(rows: list[list[object]], at: int, positions: dict[str, int], known: dict[str, str | None]) -> int:
+    """1 when row ``at`` repeats the header as labels (the template's second header row), else 0."""
+    if at >= len(rows):
+        return 0
+    row = rows[at]
+    cells = [(column, row[p]) for column, p in positions.items() if p < len(row) and row[p] != ""]
+    named = all(isinstance(c, str) and known.get(header_key(c)) == column for column, c in cells)
+    return 1 if cells and named else 0

@@ -1,0 +1,93 @@
+"""The ``--map`` file: how one organization's log names its columns and values, kept for next year.
+
+    columns: {date_accepted: received, date: completed, decision: outcome, notes: null}
+    values:
+      outcome: {all disclosed: "7.1", disclosed in part: "7.2"}
+
+``columns`` maps a header as the log writes it to a column id (null: ignore that
+header); ``values`` maps, per coded column, a cell as written to a code. Read
+strictly, like a report file (no aliases, tags or repeated keys).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from reportbot.flow.models import LogSpec
+from reportbot.log.files import LogError
+from reportbot.ownfiles import read_regular
+from reportbot.values import clean_text, one_line
+from reportbot.yamlio import YamlError, load_yaml
+
+MAX_BYTES = 1024 * 1024  # a map is a few hundred bytes
+
+
+class LogMap(BaseModel):
+    """A log's own names for the flow's columns and codes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    columns: dict[str, str | None] = {}
+    """Header as written → column id, or None to ignore a header that would otherwise name a column."""
+    values: dict[str, dict[str, str]] = {}
+    """Column id → (cell as written → code id)."""
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _codes_as_text(cls, v: object) -> object:
+        """An unquoted box number (``7.10``) is read as a number: its text is the code."""
+        if not isinstance(v, dict):
+            return v
+        text = {c: {w: str(k) if isinstance(k, int | Decimal) else k for w, k in m.items()} for c, m in v.items()
+                if isinstance(m, dict)}
+        return {**v, **text}
+
+
+def read_mapping(path: Path, spec: LogSpec) -> LogMap:
+    """The map file ``path``, checked against ``spec``; raises :class:`LogError` when it cannot be used."""
+    name = one_line(str(path))
+    try:
+        data = read_regular(path, MAX_BYTES)
+    except FileNotFoundError:
+        raise LogError("missing", name=name) from None
+    except OSError as e:
+        raise LogError("unreadable", name=name, detail=clean_text(e.strerror or str(e))) from None
+    if data is None:
+        raise LogError("not_regular", name=name)
+    if len(data) > MAX_BYTES:
+        raise LogError("too_large", name=name, megabytes=MAX_BYTES >> 20)
+    try:
+        raw = load_yaml(data.decode("utf-8-sig")) or {}
+    except UnicodeDecodeError:
+        raise LogError("not_utf8", name=name) from None
+    except YamlError as e:
+        raise LogError("map_invalid", name=name, detail=one_line(str(e))) from None
+    try:
+        mapping = LogMap.model_validate(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "-"
+        raise LogError("map_field", name=name, field=one_line(where), detail=one_line(first["msg"])) from None
+    return _checked(mapping, spec, name)
+
+
+def _checked(mapping: LogMap, spec: LogSpec, name: str) -> LogMap:
+    """Every column and code the map names exists in the flow: a typo is said, never silently ignored."""
+    columns = {c.id: c for t in spec.tables for c in t.columns}
+    for target in mapping.columns.values():
+        if target is not None and target not in columns:
+            raise LogError("map_column", name=name, column=one_line(target), known=", ".join(columns))
+    for column_id, words in mapping.values.items():
+        column = columns.get(column_id)
+        if column is None or not column.codes:
+            raise LogError("map_column", name=name, column=one_line(column_id), known=", ".join(
+                c for c, col in columns.items() if col.codes))
+        allowed = {c.id for c in column.codes}
+        for code in words.values():
+            if code not in allowed:
+                raise LogError("map_code", name=name, column=column_id, value=one_line(code),
+                               known=", ".join(sorted(allowed)))
+    return mapping

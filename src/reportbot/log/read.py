@@ -1,0 +1,138 @@
+"""Reading a request log: files to :class:`~reportbot.log.table.Table` s, column by column.
+
+Only the columns the flow names are taken from each row; every other cell is
+dropped as the row is read, so names and descriptions are never kept.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+
+from reportbot.flow.models import LogColumn, LogSpec
+from reportbot.log import cells
+from reportbot.log.cells import Bad, CodeBook, DateOrder
+from reportbot.log.files import HEAD, read_sheets
+from reportbot.log.headers import Layout, layout
+from reportbot.log.mapping import LogMap
+from reportbot.log.table import RowFinding, Table
+from reportbot.log.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class LogNotice:
+    """Something about a whole file or sheet worth saying (``log.notice.<code>``)."""
+
+    code: str
+    facts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LogRead:
+    """What reading a log gave: its tables, and notices about the sheets that held none."""
+
+    tables: list[Table]
+    notices: list[LogNotice]
+
+
+def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, year: int,
+             mapping: LogMap | None = None, date_order: DateOrder | None = None) -> LogRead:
+    """Every table of every file in ``paths``; a file that cannot be read raises :class:`~reportbot.log.files.LogError`.
+
+    Dates after the end of ``year`` + 1 (and before 1990) are row findings.
+    """
+    last = _dt.date(year + 1, 12, 31).toordinal()
+    tables, notices = [], []
+    for path in paths:
+        for sheet in read_sheets(path):
+            rows = iter(sheet.rows)
+            head = list(itertools.islice(rows, HEAD))
+            found = layout(head, sheet.source, spec, vocabulary, mapping)
+            if found is not None:
+                data = itertools.chain(head[found.first:], rows)
+                tables.append(_table(sheet.source, data, found, vocabulary, mapping, last, date_order))
+            elif any(any(c != "" and c is not None for c in row) for row in head):
+                notices.append(LogNotice("not_a_table", {"name": sheet.source}))
+    return LogRead(tables, notices)
+
+
+def _table(source: str, rows: Iterator[list[object]], found: Layout, vocabulary: Vocabulary, mapping: LogMap | None,
+           last: int, order: DateOrder | None) -> Table:
+    ids = list(found.positions)
+    picked = _pick(rows, [found.positions[c] for c in ids])
+    keep = [i for i, row in enumerate(picked) if any(row)]  # a row blank in every used column is no row
+    raw = dict(zip(ids, zip(*(picked[i] for i in keep), strict=True), strict=True)) if keep else {c: () for c in ids}
+    table = Table(found.table.id, source, [found.first + i + 1 for i in keep], {})
+    columns = {c.id: c for c in found.table.columns}
+    unread: list[str] = []
+    # A column read "within" another is read after it: its shared words need the other's code.
+    for column in sorted((columns[c] for c in ids), key=lambda c: c.within is not None):
+        within = table.values.get(column.within) if column.within else None
+        if within is not None:  # an unreadable code decides nothing (its own finding says why)
+            within = [None if type(v) is Bad else v for v in within]
+        if column.within and within is None and column.within in columns:
+            within = [columns[column.within].blank] * len(keep)
+        values, bad = _column(column, list(raw[column.id]), within, vocabulary, mapping, last, order, source)
+        table.values[column.id] = values
+        if bad:
+            unread.append(column.id)
+    _findings(table, found.table.key, unread)
+    return table
+
+
+def _pick(rows: Iterator[list[object]], positions: list[int]) -> list[tuple[object, ...]]:
+    """Only the used cells of each row, as tuples: the rest of the row is dropped as it is read."""
+    width = max(positions) + 1
+    padded = (r if len(r) >= width else [*r, *[""] * (width - len(r))] for r in rows)
+    getter = itemgetter(*positions)
+    if len(positions) == 1:
+        return [(c,) for c in map(getter, padded)]
+    return list(map(getter, padded))
+
+
+def _column(column: LogColumn, raw: list[object], within: list[object] | None, vocabulary: Vocabulary,
+            mapping: LogMap | None, last: int, order: DateOrder | None, source: str) -> tuple[list[object], bool]:
+    """The column's typed values, and whether any cell is :class:`~reportbot.log.cells.Bad`."""
+    kind = column.value
+    if kind == "date":
+        parsed = {c: cells.date_cell(c) for c in set(raw) if not cells.blank(c)}
+        decided = cells.date_order(list(parsed.values()), order, source, column.id)
+        final = {c: cells.settle_date(p, decided, last, c) for c, p in parsed.items()}
+        return list(map(final.get, raw)), any(type(v) is Bad for v in final.values())
+    if kind in ("code", "codes"):
+        own = mapping.values.get(column.id, {}) if mapping else {}
+        book = CodeBook.build(column, dict(vocabulary.codes), own)
+        if within is None:
+            return cells.memo(raw, lambda c: book.read(c, None))
+        # One cache per code of the deciding column: a shared word reads differently in each.
+        caches: dict[object, dict[object, object]] = {w: {} for w in set(within)}
+        for c, w in set(zip(raw, within, strict=True)):
+            caches[w][c] = book.read(c, w)  # type: ignore[arg-type]
+        bad = any(type(v) is Bad for cache in caches.values() for v in cache.values())
+        return [caches[w][c] for c, w in zip(raw, within, strict=True)], bad
+    if kind == "text":
+        return cells.text_column(raw)
+    parse = {"yesno": cells.yesno, "count": cells.count, "money": cells.money}[kind]
+    return cells.memo(raw, parse)
+
+
+def _findings(table: Table, key: str, unread: list[str]) -> None:
+    """Each unreadable cell: its value becomes None, its row joins ``invalid``, and a row finding names it."""
+    keys = table.values.get(key, [None] * len(table))
+    numbers = [k if isinstance(k, str) else None for k in keys]
+    for column in unread:
+        values = table.values[column]
+        bad = [i for i, v in enumerate(values) if type(v) is Bad]
+        table.invalid[column] = set(bad)
+        for i in bad:
+            problem = values[i]
+            assert isinstance(problem, Bad)
+            table.findings.append(RowFinding("error", problem.code, table.source, table.lines[i], numbers[i], column,
+                                             problem.facts))
+            values[i] = None
+    order = {c: n for n, c in enumerate(table.values)}
+    table.findings.sort(key=lambda f: (f.line, order.get(f.column or "", 0)))

@@ -1,0 +1,116 @@
+"""The request log in the conversation: the summary, each row with a problem, typed answers kept, reloads said."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import sys
+from pathlib import Path
+
+from reportbot.dialogue.conversation import Conversation
+from reportbot.dialogue.from_log import LogSource
+
+LOGS = Path(__file__).parent / "data" / "logs"
+TODAY = datetime.date(2026, 3, 1)
+HEAD = "file,received,completed,extension,outcome\n"
+
+
+def _texts(messages):
+    return [m.text for m in messages]
+
+
+def _log(tmp_path, rows, name="log.csv"):
+    path = tmp_path / name
+    path.write_text(HEAD + rows, encoding="utf-8")
+    return path
+
+
+def test_a_log_is_summed_up_its_problem_rows_looked_at_and_its_boxes_filled(store, tmp_path):
+    path = _log(tmp_path, "A-1,2025-01-10,2025-01-20,no,6.1\nA-2,2025-02-01,2025-04-15,no,6.9\n"
+                          "A-3,1301-01-01,2025-03-01,no,6.1\nA-4,2025-03-01,,no,\n")
+    conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
+    said = _texts(conv.start())
+    try:
+        assert any(t.startswith("From the log: rows read: 4 (access requests: 4)") for t in said)
+        assert "row 4, file A-3, received: error:" in said[-2] and conv.prompt.tag == "log"
+        assert conv.reply("")[0].role == "error"  # a row out of every count needs a reason, or the log fixed
+        said = _texts(conv.reply("a test entry, not a request"))
+        assert "Row A-3 is left out of every count; the history keeps your reason." in said
+        assert "Boxes filled from the log: " in " ".join(said)
+        answers = store.answers(conv.report_id)
+        assert answers[("3.1", None)] == 3 and answers[("4.1", None)] == 1 and answers[("4.3", None)] == 1
+        assert store.answer_sources(conv.report_id)[("3.1", None)] == "log"
+        assert store.left_out(conv.report_id) == {"A-3": "a test entry, not a request"}
+        assert ("1.1.organization", None) not in answers  # what the log cannot tell is asked next
+    finally:
+        conv.close()
+
+
+def test_an_answer_the_filer_typed_is_replaced_only_when_they_say(store, tmp_path):
+    path = _log(tmp_path, "A-1,2025-01-10,2025-01-20,no,6.1\nA-2,2025-02-01,2025-02-15,no,6.1\n")
+    rid = store.create_report("cyfsa-part-x", 2025, "CAS")
+    store.set_answer(rid, ("3.1", None), 5)
+    store.set_answer(rid, ("4.1", None), 9)
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    conv.start()
+    try:
+        said = conv.from_log(str(path))
+        assert said[-1].tag == "keep 3.1" and "You typed 5 for 3.1; the log counts 2." in said[-1].text
+        said = conv.reply("")  # keep 5
+        assert said[-1].tag == "keep 4.1"
+        conv.reply("log")  # take the log's 2
+        answers, sources = store.answers(rid), store.answer_sources(rid)
+        assert (answers[("3.1", None)], sources[("3.1", None)]) == (5, "said")
+        assert (answers[("4.1", None)], sources[("4.1", None)]) == (2, "log")
+    finally:
+        conv.close()
+
+
+def test_a_reload_of_a_changed_log_says_what_changed(store, tmp_path):
+    path = _log(tmp_path, "A-1,2025-01-10,2025-01-20,no,6.1\n")
+    conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
+    conv.start()
+    try:
+        path.write_text(HEAD + "A-1,2025-01-10,2025-01-20,no,6.1\nA-2,2025-02-01,2025-02-15,no,6.1\n", encoding="utf-8")
+        said = " ".join(_texts(conv.from_log(f'"{path}"')))
+        assert "Changed since the last load: 3.1: 1 → 2; 4.1: 1 → 2" in said
+    finally:
+        conv.close()
+
+
+def test_a_row_out_of_some_boxes_only_is_counted_as_it_is_with_enter(store, tmp_path):
+    path = _log(tmp_path, "A-1,2025-01-10,2025-01-20,no,Withdrawm\n")
+    conv = Conversation(store, language="fr", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
+    said = conv.start()
+    try:
+        assert said[-1].tag == "log" and "sauf dans les cases que décide sa cellule fautive" in said[-1].text
+        conv.reply("")
+        answers = store.answers(conv.report_id)
+        assert answers[("3.1", None)] == 1 and answers[("4.1", None)] == 1 and answers[("6.9", None)] == 0
+    finally:
+        conv.close()
+
+
+def test_a_log_that_cannot_be_read_is_said_and_nothing_is_filled(store, tmp_path):
+    conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025, today=TODAY)
+    conv.start()
+    try:
+        said = conv.reply(f"from log {tmp_path / 'missing.xlsx'}")
+        assert said[0].role == "error" and "missing.xlsx: no such file" in said[0].text
+        assert store.answers(conv.report_id) == {}
+    finally:
+        conv.close()
+
+
+def test_new_from_log_in_the_line_mode_reads_a_line_at_a_time(tmp_path):
+    path = _log(tmp_path, "A-1,2025-01-10,2025-01-20,no,6.1\nA-2,2025-02-01,,no,\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "reportbot", "--db", str(tmp_path / "r.sqlite3"), "--lang", "en", "--plain", "new",
+         "cyfsa-part-x", "--year", "2025", "--from-log", str(path)],
+        input="quit\n", capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    lines = run.stdout.splitlines()
+    assert run.returncode == 0, run.stderr
+    assert any(line.startswith("From the log: rows read: 2 (access requests: 2)") for line in lines)
+    assert any(line.startswith("Boxes filled from the log: ") for line in lines)

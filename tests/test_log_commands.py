@@ -1,0 +1,81 @@
+"""The request log end to end: log check and log count on the example logs, whose counts a person checked by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reportbot.cli import main
+from reportbot.flow.loader import load_flow
+from reportbot.log_load import load
+from reportbot.store import Store
+
+LOGS = Path(__file__).parent / "data" / "logs"
+EXPECTED = yaml.safe_load((LOGS / "expected.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _no_real_database(never_the_real_database):
+    """No command here may touch the filer's own database."""
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_box_counted_by_hand_is_what_log_count_writes_with_the_same_files(name, capsys):
+    example = EXPECTED[name]
+    year = str(example["year"])
+    assert main(["log", "count", example["report"], str(LOGS / name), "--year", year]) == 1  # the log has errors
+    answers = json.loads(capsys.readouterr().out)["answers"]
+    loaded = load(load_flow(example["report"]), [LOGS / name], example["year"])
+    for box in example["boxes"]:
+        cell = (box["box"], box.get("column"))
+        value = answers[box["box"]] if cell[1] is None else answers[box["box"]][cell[1]]
+        assert value == (box["value"] if "value" in box else box["count"]), cell
+        assert loaded.count.files[cell] == box["files"], cell
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_log_check_names_each_row_problem_by_file_number_and_row(name, capsys):
+    example = EXPECTED[name]
+    assert main(["--lang", "en", "log", "check", example["report"], str(LOGS / name), "--year",
+                 str(example["year"])]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    for entry in example.get("left_out", []) + example.get("refused_codes", []):
+        assert any(f"row {entry['line']}, file {entry['file']}" in line and ": error: " in line for line in lines)
+    for entry in example.get("repeated", []) + example.get("other_years", []):
+        assert any(f"row {entry['line']}, file {entry['file']}" in line and ": notice: " in line for line in lines)
+    assert lines[-1].startswith("From the log: rows read: ")
+
+
+def test_a_clean_log_passes_and_an_unreadable_one_exits_2(tmp_path, capsys):
+    clean = tmp_path / "clean.csv"
+    clean.write_text("file,received,completed,outcome\nA-1,2025-02-03,2025-02-20,6.1\n", encoding="utf-8")
+    assert main(["log", "check", "cyfsa-part-x", str(clean), "--year", "2025"]) == 0
+    assert main(["log", "check", "cyfsa-part-x", str(tmp_path / "nowhere.csv"), "--year", "2025"]) == 2
+    assert "nowhere.csv" in capsys.readouterr().err
+    assert main(["log", "check", "cyfsa-part-x", str(clean), "--year", "20x5"]) == 2
+
+
+def test_a_counted_report_file_is_taken_unchanged_by_check_and_import(tmp_path, capsys):
+    out = tmp_path / "counted.yaml"
+    assert main(["log", "count", "fippa-year-end", str(LOGS / "fippa-2025.csv"), "--year", "2025", "-o", str(out)]) == 1
+    assert "FOI2025-013" in capsys.readouterr().err  # the row findings go to standard error
+    assert main(["check", str(out)]) == 1  # the identification is still to come, and the log's own gaps show
+    db = tmp_path / "r.sqlite3"
+    assert main(["--db", str(db), "import", str(out)]) == 0
+    counted = yaml.safe_load(out.read_text(encoding="utf-8"))["answers"]
+    with Store.open(db) as store:
+        answers = store.answers(store.latest().id)
+    assert answers[("3.1", "general")] == counted["3.1"]["general"] == 24
+    assert answers[("11.1", None)] == counted["11.1"] == 7
+
+
+def test_log_count_never_writes_over_the_database(tmp_path, capsys):
+    db = tmp_path / "r.sqlite3"
+    Store.open(db).close()
+    before = db.read_bytes()
+    assert main(["--db", str(db), "log", "count", "fippa-year-end", str(LOGS / "fippa-2025.csv"), "--year", "2025",
+                 "-o", str(db)]) == 2
+    assert db.read_bytes() == before
