@@ -79,3 +79,24 @@ def test_log_count_never_writes_over_the_database(tmp_path, capsys):
     assert main(["--db", str(db), "log", "count", "fippa-year-end", str(LOGS / "fippa-2025.csv"), "--year", "2025",
                  "-o", str(db)]) == 2
     assert db.read_bytes() == before
+
+
+def test_the_appendix_lists_the_files_behind_each_box_from_the_log_and_nothing_else(tmp_path, capsys):
+    db = tmp_path / "r.sqlite3"
+    with Store.open(db) as store:
+        rid = store.create_report("cyfsa-part-x", 2025, "CAS")
+        cells = {("3.1", None): 2, ("4.1", None): 0}
+        store.fill_from_log(rid, cells, {("3.1", None): "received in the year", ("4.1", None): "C and days <= 30"},
+                            {("3.1", None): ["A-1", "A-2"], ("4.1", None): []}, ["log.csv"], {})
+        store.set_answer(rid, ("4.1", None), 1)  # typed since: no longer the log's
+    assert main(["--db", str(db), "--lang", "en", "export", str(rid), "--appendix", "--format", "csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows == ["box,column,value,rule,file", "3.1,,2,received in the year,A-1", "3.1,,2,received in the year,A-2"]
+    assert main(["--db", str(db), "--lang", "fr", "export", str(rid), "--appendix"]) == 0
+    sheet = capsys.readouterr().out
+    assert "pas pour le CIPVP" in sheet and "| 3.1 | 2 | received in the year | A-1, A-2 |" in sheet
+    assert main(["--db", str(db), "export", str(rid), "--appendix", "--format", "json"]) == 2
+    with Store.open(db) as store:
+        other = store.create_report("fippa-year-end", 2025)
+    assert main(["--db", str(db), "--lang", "en", "export", str(other), "--appendix"]) == 1
+    assert "has no appendix" in capsys.readouterr().err

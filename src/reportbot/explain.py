@@ -6,6 +6,7 @@ dialogs/<lang>/; this module only assembles them.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from reportbot.engine import Evaluation, Finding
@@ -198,6 +199,14 @@ def route_reason(flow: CompiledFlow, words: Wording, route_id: str) -> str:
 
 
 FILES_SHOWN = 12  # a line a screen reader can still hear whole; the export's appendix lists every file
+
+
+def rule_text(words: Wording, rule: str, year: int) -> str:
+    """A counting rule with its row sets said ("C and days <= 30; C: access requests completed in 2025")."""
+    sets = words.report.log.sets if words.report and words.report.log else {}
+    named = [name for name in sets if re.search(rf"\b{re.escape(name)}\b", rule)]
+    said = [words.t("log.set_means", set=name, means=sets[name].format(year=year)) for name in named]
+    return "; ".join([rule, *said])
 
 
 def from_log(flow: CompiledFlow, words: Wording, cell: Cell, value: object, rule: str, files: tuple[str, ...]) -> str:

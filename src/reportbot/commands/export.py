@@ -36,6 +36,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output (-: standard output)"
     )
+    parser.add_argument(
+        "--appendix", action="store_true",
+        help="instead of the report: the files behind each box counted from the request log (md or csv), to keep",
+    )
+
+
+def _appendix(store: Store, row, fmt: str, words) -> str | None:
+    """The files behind each box counted from the log, or None when no box of the report comes from a log."""
+    from reportbot import appendix
+    from reportbot.flow.loader import load_flow
+
+    sources = store.answer_sources(row.id)
+    cells = {c: v for c, v in store.log_cells(row.id).items() if sources.get(c) == "log"}
+    if not cells:
+        return None
+    flow, answers = load_flow(row.form), store.answers(row.id)
+    if fmt == "csv":
+        return appendix.to_csv(flow, words, cells, answers, row.year)
+    title = words.t("appendix.title", id=row.id, year=row.year)
+    return appendix.to_markdown(flow, words, cells, answers, row.year, title)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,7 +71,16 @@ def run(args: argparse.Namespace) -> int:
                 return 1
             language = args.lang or (row.language if row.language in languages() else None)
             report_words = words_for(language, row.form)
-            text = export.render(fmt, export.subject_from_store(store, row.id), report_words)
+            if args.appendix and fmt not in ("md", "csv"):
+                print(f"reportbot: {words.t('appendix.format', format=fmt)}", file=sys.stderr)
+                return 2
+            if args.appendix:
+                text = _appendix(store, row, fmt, report_words)
+                if text is None:
+                    print(words.t("appendix.none", id=row.id), file=sys.stderr)
+                    return 1
+            else:
+                text = export.render(fmt, export.subject_from_store(store, row.id), report_words)
             _say_stale(store, row.id, output, words)
             if output is None:
                 sys.stdout.write(text)

@@ -50,7 +50,8 @@ def why(talk: Interview, box_text: str | None) -> list[Message]:
     for cell in info.cells():
         if cell in logged and sources.get(cell) == "log":
             facts = logged[cell]
-            line = explain.from_log(report.flow, talk.words, cell, report.answers.get(cell), facts.rule, facts.files)
+            rule = explain.rule_text(talk.words, facts.rule, report.year)
+            line = explain.from_log(report.flow, talk.words, cell, report.answers.get(cell), rule, facts.files)
             said.append(Message("help", line))
     return said + talk.reprompt()
 
