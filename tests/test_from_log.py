@@ -32,7 +32,7 @@ def test_a_log_is_summed_up_its_problem_rows_looked_at_and_its_boxes_filled(stor
     said = _texts(conv.start())
     try:
         assert any(t.startswith("From the log: rows read: 4 (access requests: 4)") for t in said)
-        assert "row 4, file A-3, received: error:" in said[-2] and conv.prompt.tag == "log"
+        assert "row 4, file A-3, Date received: error:" in said[-2] and conv.prompt.tag == "log"  # the column by its label
         assert conv.reply("")[0].role == "error"  # a row out of every count needs a reason, or the log fixed
         said = _texts(conv.reply("a test entry, not a request"))
         assert "Row A-3 is left out of every count; the history keeps your reason." in said

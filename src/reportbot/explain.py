@@ -226,7 +226,10 @@ def row_finding(words: Wording, finding: RowFinding) -> str:
     if finding.file is not None:
         where = words.t("log.where_file", where=where, file=finding.file)
     if finding.column is not None:
-        where = words.t("log.where_column", where=where, column=finding.column)
+        log = words.report.log if words.report else None
+        text = log.columns.get(finding.column) if log else None
+        column = text.label if text else finding.column  # the column as the template heads it, in the filer's words
+        where = words.t("log.where_column", where=where, column=column)
     message = words.t(f"log.finding.{finding.code}", **finding.facts)
     return words.t("log.finding_line", where=where, severity=words.t(f"severity.{finding.severity}"), message=message)
 
