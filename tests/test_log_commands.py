@@ -46,6 +46,8 @@ def test_log_check_names_each_row_problem_by_file_number_and_row(name, capsys):
         assert any(f"row {entry['line']}, file {entry['file']}" in line and ": error: " in line for line in lines)
     for entry in example.get("repeated", []) + example.get("other_years", []):
         assert any(f"row {entry['line']}, file {entry['file']}" in line and ": notice: " in line for line in lines)
+    for entry in example.get("gaps", []):
+        assert any(f"row {entry['line']}, file {entry['file']}, {entry['column']}: warning: " in line for line in lines)
     assert lines[-1].startswith("From the log: rows read: ")
 
 

@@ -121,7 +121,7 @@ def test_the_hand_counts_name_real_boxes_and_real_files():
             assert len(set(entry["files"])) == len(entry["files"])
             assert "value" in entry or entry["count"] == len(entry["files"]), entry["box"]
         tables = _tables(name)
-        for kind in ("left_out", "refused_codes", "repeated", "other_years"):
+        for kind in ("left_out", "refused_codes", "repeated", "other_years", "gaps"):
             for row in example.get(kind, []):
                 sheet = tables[row.get("sheet", "requests").lower()]
                 assert str(sheet[row["line"] - 1][0]).strip() == row["file"], (kind, row)

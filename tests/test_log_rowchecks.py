@@ -21,6 +21,7 @@ CYFSA, FIPPA = "cyfsa-part-x", "fippa-year-end"
 DONE = {"received": "2025-02-01", "completed": "2025-02-20"}  # an access request completed in 19 days
 OK_C = DONE | {"outcome": {"6.1"}}
 OK_F = DONE | {"records": "personal", "source": "4.1", "outcome": "7.1"}
+LOST = {"category": "12.1", "cause": "12.2.4", "affected": 3}  # a breach with every fact its boxes need
 
 
 def _count(report, rows, **kw):
@@ -190,7 +191,7 @@ def test_the_summary_counts_rows_kinds_years_and_problems():
         OK_C | {"file": "E", "completed": "2025-01-01"},
         OK_C | {"file": "F", "provisions": {"7.1"}},
     ]
-    breaches = table(CYFSA, "breaches", [{"incident": "I-1", "date": "2025-05-05", "category": "12.1"}])
+    breaches = table(CYFSA, "breaches", [{"incident": "I-1", "date": "2025-05-05", **LOST}])
     got = count_log(load_flow(CYFSA), [table(CYFSA, "requests", rows), breaches], YEAR)
     s = got.summary
     assert (s.rows, s.access, s.corrections, s.incidents) == (7, 5, 1, 1)
@@ -224,9 +225,9 @@ def test_a_dialog_without_a_row_sets_words_is_refused():
 
 
 def test_a_breach_of_another_year_is_counted_nowhere():
-    rows = [{"incident": "I-1", "date": "2024-12-31", "category": "12.1"},
-            {"incident": "I-2", "date": "2026-01-01", "category": "12.1"},
-            {"incident": "I-3", "date": "2025-06-01", "category": "12.1"}]
+    rows = [{"incident": "I-1", "date": "2024-12-31", **LOST},
+            {"incident": "I-2", "date": "2026-01-01", **LOST},
+            {"incident": "I-3", "date": "2025-06-01", **LOST}]
     got = count_log(load_flow(CYFSA), [table(CYFSA, "breaches", rows)], YEAR)
     assert [(f.code, f.file) for f in got.findings] == [("before_year", "I-1"), ("after_year", "I-2")]
     assert got.files[("12.1", None)] == ["I-3"] and (got.summary.before, got.summary.after) == (1, 1)

@@ -14,6 +14,7 @@ from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from reportbot.flow import logexpr as lx
+from reportbot.log.gaps import breakdown_gaps
 from reportbot.log.rowchecks import Checked, RowChecker
 from reportbot.log.rules import Evaluator, Rows, bits_of, flags
 
@@ -75,8 +76,12 @@ def count_log(flow: CompiledFlow, tables: list[Table], year: int) -> LogCount:
             continue
         rows = joined[table_spec.id] = Rows.join(table_spec, mine)
         evaluator = Evaluator(rows, flow.log.sets, year)
-        checked[table_spec.id] = RowChecker(flow, evaluator, year).run()
-        _count(flow, evaluator, checked[table_spec.id], (answers, files, rules))
+        done = checked[table_spec.id] = RowChecker(flow, evaluator, year).run()
+        counted = _count(flow, evaluator, done, (answers, files, rules))
+        for column, bad in rows.invalid.items():
+            for i in bad:
+                done.said.setdefault(i, set()).add(column)
+        done.findings.extend(breakdown_gaps(flow, rows, counted, done.said))
     order = {t.source: n for n, t in reversed(list(enumerate(tables)))}
     findings = [f for t in tables for f in t.findings] + [f for c in checked.values() for f in c.findings]
     findings.sort(key=lambda f: (order.get(f.source, len(order)), f.line))
@@ -89,7 +94,8 @@ def count_log(flow: CompiledFlow, tables: list[Table], year: int) -> LogCount:
 def _count(
     flow: CompiledFlow, evaluator: Evaluator, checked: Checked,
     out: tuple[dict[Cell, Value], FileLists, dict[Cell, str]],
-) -> None:
+) -> dict[Cell, int]:
+    """Count every box the table decides into ``out``; return the rows of each counted (not summed) box."""
     assert flow.log is not None
     answers, files, rules = out
     rows = evaluator.rows
@@ -101,6 +107,7 @@ def _count(
     if split and split in rows.values:
         columns = {k: evaluator.bits(lx.Has(split, (k,))) for k in flow.column_ids}
     keys = rows.values[rows.spec.key]
+    counted: dict[Cell, int] = {}
     for box in flow.log.boxes:
         if box.rule.table != rows.spec.id or any(c not in rows.values for c in box.rule.needs):
             continue
@@ -117,6 +124,9 @@ def _count(
             answers[cell] = _total(box, chosen, rows)
             files.add(cell, keys, chosen, total)
             rules[cell] = box.rule.text if box.total is None else f"{box.total} over {box.rule.text}"
+            if box.total is None:
+                counted[cell] = chosen
+    return counted
 
 
 def _total(box: BoxRule, bits: int, rows: Rows) -> Value:

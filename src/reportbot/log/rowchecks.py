@@ -36,6 +36,8 @@ class Checked:
     after: set[int] = field(default_factory=set)
     copies: set[int] = field(default_factory=set)
     """Repeats of an identical row: counted once, at the first."""
+    said: dict[int, set[str]] = field(default_factory=dict)
+    """The columns each row has a finding on, by row index."""
 
     def universe(self, n: int) -> int:
         """The rows that count, as a bitset."""
@@ -56,6 +58,8 @@ class RowChecker:
 
     def say(self, i: int, severity: Severity, finding: str, column: str | None = None, **facts: Any) -> None:
         file = self.key[i] if isinstance(self.key[i], str) else None
+        if column:
+            self.out.said.setdefault(i, set()).add(column)
         self.out.findings.append(
             RowFinding(severity, finding, self.rows.sources[i], self.rows.lines[i], file, column,
                        {k: str(v) for k, v in facts.items()} if facts else {})
