@@ -12,6 +12,7 @@ from reportbot.cli import main
 from reportbot.flow.loader import load_flow
 from reportbot.log_load import load
 from reportbot.store import Store
+from reportbot.wording import wording
 
 LOGS = Path(__file__).parent / "data" / "logs"
 EXPECTED = yaml.safe_load((LOGS / "expected.yaml").read_text(encoding="utf-8"))
@@ -46,8 +47,10 @@ def test_log_check_names_each_row_problem_by_file_number_and_row(name, capsys):
         assert any(f"row {entry['line']}, file {entry['file']}" in line and ": error: " in line for line in lines)
     for entry in example.get("repeated", []) + example.get("other_years", []):
         assert any(f"row {entry['line']}, file {entry['file']}" in line and ": notice: " in line for line in lines)
+    labels = wording("en", example["report"]).report.log.columns
     for entry in example.get("gaps", []):
-        assert any(f"row {entry['line']}, file {entry['file']}, {entry['column']}: warning: " in line for line in lines)
+        where = f"row {entry['line']}, file {entry['file']}, {labels[entry['column']].label}: warning: "
+        assert any(where in line for line in lines)
     assert lines[-1].startswith("From the log: rows read: ")
 
 

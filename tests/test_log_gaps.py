@@ -168,6 +168,6 @@ def test_log_check_names_the_example_logs_file_without_a_source(capsys):
     assert main(["--lang", "en", "log", "check", FIPPA, log, "--year", "2025"]) == 1
     lines = [line for line in capsys.readouterr().out.splitlines() if "not add up" in line]
     assert [line.split(": warning: ")[0] for line in lines] == [
-        f"{log}, row 14, file FOI2025-012, source", f"{log}, row 27, file FOI2025-025, source",
+        f"{log}, row 14, file FOI2025-012, Source of request", f"{log}, row 27, file FOI2025-025, Source of request",
     ]
     assert all("counted in 3.8" in line and "make up 4.9" in line for line in lines)
