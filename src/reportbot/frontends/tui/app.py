@@ -302,6 +302,20 @@ class ReportbotApp(App[int]):
 
         self.push_screen(ExportPathScreen(self.words, Path(name)), chosen)
 
+    def ask_log_path(self) -> None:
+        """Ask which request log to count the report from, then read it in the conversation ("from log FILE")."""
+        from .log_path import LogPathScreen
+
+        interview = self._interview()
+        if interview is None:
+            return
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                interview.from_log(path)
+
+        self.push_screen(LogPathScreen(self.words), chosen)
+
     def export_report(self, fmt: str, path: Path) -> None:
         """Write the current report as ``fmt`` to ``path``, as ``reportbot export`` does."""
         export = _export()
@@ -331,6 +345,8 @@ class ReportbotApp(App[int]):
             if self.conversation.flow is not None:
                 yield SystemCommand(t("tui.command.goto"), t("tui.command.goto_help"), self.search_boxes)
                 yield SystemCommand(t("tui.command.review"), t("tui.command.review_help"), interview.action_review)
+            if self.conversation.report_id is not None and not self.conversation.read_only:
+                yield SystemCommand(t("tui.command.from_log"), t("tui.command.from_log_help"), self.ask_log_path)
             if self.conversation.report_id is not None and _export() is not None:
                 yield SystemCommand(t("tui.command.export"), t("tui.command.export_help"), self.search_exports)
         for name, key in themes.CHOICES:
