@@ -15,6 +15,7 @@ from textual.keys import _character_to_key
 from textual.widgets import DataTable, Input, Static
 
 from reportbot.dialogue.conversation import Conversation
+from reportbot.dialogue.from_log import LogSource
 from reportbot.engine import evaluate
 from reportbot.flow.loader import load_flow
 from reportbot.frontends import plain
@@ -851,6 +852,18 @@ async def test_counting_from_a_request_log_through_the_command_palette(store, tm
         await pilot.pause()
     assert store.answers(rid)[("3.1", None)] == 1 and store.answer_sources(rid)[("3.1", None)] == "log"
     assert store.left_out(rid) == {"A-2": "a test entry"}
+
+
+async def test_new_from_log_opens_the_tui_on_the_logs_first_question(store, tmp_path):
+    # reportbot new REPORT --from-log FILE without --plain: the log is read as the report opens.
+    log = tmp_path / "log.csv"
+    log.write_text("file,received,completed,extension,outcome\nA-1,03/04/2025,10/04/2025,no,6.1\n", encoding="utf-8")
+    app = app_for(store, form="cyfsa-part-x", year=2025, log=LogSource((log,)))
+    async with app.run_test(size=SMALL) as pilot:
+        assert app.conversation.prompt.tag == "dates"
+        await say(pilot, "day first")
+        assert "Boxes filled from the log: " in "\n".join(app.screen.query_one(ChatLog).lines())
+    assert store.answers(1)[("4.1", None)] == 1
 
 
 async def test_the_request_log_path_is_not_read_on_escape(store, tmp_path):

@@ -25,6 +25,8 @@ from reportbot.wording import words_for
 from . import themes
 
 if TYPE_CHECKING:  # imported when first shown: the app module is read before any screen
+    from reportbot.dialogue.from_log import LogSource
+
     from .interview import InterviewScreen
 from .words import localize_bindings
 
@@ -51,6 +53,7 @@ class ReportbotApp(App[int]):
         report_id: int | None = None,
         form: str | None = None,
         year: int | None = None,
+        log: LogSource | None = None,
         theme: str | None = None,
         today: _dt.date | None = None,
         cursor_blink: bool = True,
@@ -61,7 +64,9 @@ class ReportbotApp(App[int]):
         self.words = words_for(language)
         self.today = today
         self.cursor_blink = cursor_blink
-        self.where = {k: v for k, v in (("report_id", report_id), ("form", form), ("year", year)) if v is not None}
+        # log: new --from-log, counted once the report is open.
+        where = (("report_id", report_id), ("form", form), ("year", year), ("log", log))
+        self.where = {k: v for k, v in where if v is not None}
         self.conversation: Conversation | None = None
         self.opening: list[Message] | None = None
         self.farewell: str | None = None
