@@ -114,3 +114,66 @@ def test_new_from_log_in_the_line_mode_reads_a_line_at_a_time(tmp_path):
     assert run.returncode == 0, run.stderr
     assert any(line.startswith("From the log: rows read: 2 (access requests: 2)") for line in lines)
     assert any(line.startswith("Boxes filled from the log: ") for line in lines)
+
+
+# 3 April or March 4, 10 April or October 3: no day over 12 in either column. Day first, 7 days; month first, 214.
+UNORDERED = "A-1,03/04/2025,10/04/2025,no,6.1\n"
+
+
+def test_dates_that_cannot_say_their_order_are_asked_and_the_log_read_so(store, tmp_path):
+    path = _log(tmp_path, UNORDERED)
+    conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
+    said = conv.start()
+    try:
+        assert conv.state == "choosing_date_order" and said[-1].tag == "dates"
+        assert said[-1].text == "The dates of column received (such as 3/4/2025): day first (3 April) or month first (March 4)?"
+        assert said[-1].choices == ("Day first", "Month first")
+        assert conv.reply("sideways")[0].role == "error" and conv.state == "choosing_date_order"
+        said = _texts(conv.reply("day first"))
+        assert "Boxes filled from the log: " in " ".join(said)
+        answers = store.answers(conv.report_id)
+        assert (answers[("4.1", None)], answers[("4.3", None)]) == (1, 0)
+    finally:
+        conv.close()
+
+
+def test_month_first_is_chosen_by_its_number_in_french(store, tmp_path):
+    path = _log(tmp_path, UNORDERED)
+    conv = Conversation(store, language="fr", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
+    said = conv.start()
+    try:
+        assert said[-1].text == ("Les dates de la colonne received (comme 3/4/2025) : le jour d'abord (le 3 avril) "
+                                 "ou le mois d'abord (le 4 mars)?")
+        conv.reply("2")
+        answers = store.answers(conv.report_id)
+        assert (answers[("4.1", None)], answers[("4.3", None)]) == (0, 1)
+    finally:
+        conv.close()
+
+
+def test_the_date_order_said_is_kept_for_reload(store, tmp_path):
+    path = _log(tmp_path, UNORDERED + "A-2,1301-01-01,,no,\n")
+    conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
+    conv.start()
+    try:
+        assert conv.reply("month")[-1].tag == "log"  # row A-2's date, looked at
+        path.write_text(HEAD + UNORDERED + "A-2,02/01/2025,,no,\n", encoding="utf-8")
+        said = conv.reply("reload")
+        assert not any(m.tag == "dates" for m in said)  # not asked again
+        answers = store.answers(conv.report_id)
+        assert (answers[("3.1", None)], answers[("4.3", None)]) == (2, 1)  # month first: A-1 took 214 days
+    finally:
+        conv.close()
+
+
+def test_the_date_order_is_asked_in_the_line_mode(tmp_path):
+    path = _log(tmp_path, UNORDERED)
+    run = subprocess.run(
+        [sys.executable, "-m", "reportbot", "--db", str(tmp_path / "r.sqlite3"), "--lang", "en", "--plain", "new",
+         "cyfsa-part-x", "--year", "2025", "--from-log", str(path)],
+        input="day first\nquit\n", capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert "  1. Day first\n  2. Month first\n[dates] The dates of column received (such as 3/4/2025): " in run.stdout
+    assert "Boxes filled from the log: " in run.stdout

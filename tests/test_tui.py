@@ -15,6 +15,7 @@ from textual.keys import _character_to_key
 from textual.widgets import DataTable, Input, Static
 
 from reportbot.dialogue.conversation import Conversation
+from reportbot.dialogue.from_log import LogSource
 from reportbot.engine import evaluate
 from reportbot.flow.loader import load_flow
 from reportbot.frontends import plain
@@ -816,6 +817,66 @@ async def test_export_asks_where_and_replaces_a_file_only_when_told_twice(store,
         await pilot.pause()
         assert isinstance(app.screen, InterviewScreen)
     assert not (tmp_path / "gone.csv").exists()
+
+
+async def test_counting_from_a_request_log_through_the_command_palette(store, tmp_path, monkeypatch):
+    # The palette asks for the log's path, then the conversation's [log] and [keep] prompts show as any other.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my log.csv").write_text(
+        "file,received,completed,extension,outcome\nA-1,2025-01-10,2025-01-20,no,6.1\nA-2,1301-01-01,,no,\n",
+        encoding="utf-8",
+    )
+    rid = store.create_report("cyfsa-part-x", 2025, "CAS")
+    store.set_answer(rid, ("3.1", None), 5)
+    app = app_for(store, report_id=rid)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"request log")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        ask = app.screen
+        path = ask.query_one("#log-path", Input)
+        assert path.has_focus and path.value == ""
+        path.value = "my log.csv"  # a name alone, with a space: read in the current folder
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        answer = app.screen.query_one("#answer", Input)
+        assert answer.has_focus and app.conversation.prompt.tag == "log" and "[log]" in str(answer.border_title)
+        shown = "\n".join(app.screen.query_one(ChatLog).lines())
+        assert "from log '" in shown and "From the log: rows read: 2" in shown and "file A-2" in shown
+        await say(pilot, "a test entry")
+        assert app.conversation.prompt.tag == "keep 3.1" and "[keep 3.1]" in str(answer.border_title)
+        await say(pilot, "log")
+        await pilot.pause()
+    assert store.answers(rid)[("3.1", None)] == 1 and store.answer_sources(rid)[("3.1", None)] == "log"
+    assert store.left_out(rid) == {"A-2": "a test entry"}
+
+
+async def test_new_from_log_opens_the_tui_on_the_logs_first_question(store, tmp_path):
+    # reportbot new REPORT --from-log FILE without --plain: the log is read as the report opens.
+    log = tmp_path / "log.csv"
+    log.write_text("file,received,completed,extension,outcome\nA-1,03/04/2025,10/04/2025,no,6.1\n", encoding="utf-8")
+    app = app_for(store, form="cyfsa-part-x", year=2025, log=LogSource((log,)))
+    async with app.run_test(size=SMALL) as pilot:
+        assert app.conversation.prompt.tag == "dates"
+        await say(pilot, "day first")
+        assert "Boxes filled from the log: " in "\n".join(app.screen.query_one(ChatLog).lines())
+    assert store.answers(1)[("4.1", None)] == 1
+
+
+async def test_the_request_log_path_is_not_read_on_escape(store, tmp_path):
+    rid = store.create_report("cyfsa-part-x", 2025, "CAS")
+    app = app_for(store, report_id=rid)
+    async with app.run_test(size=SMALL) as pilot:
+        prompt = app.conversation.prompt
+        app.ask_log_path()
+        await pilot.pause()
+        app.screen.query_one("#log-path", Input).value = str(tmp_path / "log.csv")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen) and app.conversation.prompt is prompt
 
 
 async def test_changing_language_mid_conversation_changes_the_tuis_own_words(store):

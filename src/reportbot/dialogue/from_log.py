@@ -10,14 +10,15 @@ load is said, and the interview goes on with what the log cannot tell.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from reportbot import explain
 from reportbot.dialogue import understand
 from reportbot.dialogue.exchanges import Exchange
 from reportbot.dialogue.messages import Message
+from reportbot.dialogue.understand import NotUnderstood
 from reportbot.errors import ReportbotError
 from reportbot.flow.loader import Cell
 from reportbot.saying import say
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from reportbot.log.count import LogCount
     from reportbot.log.table import RowFinding
     from reportbot.log_load import Loaded
+    from reportbot.wording import Wording
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ def begin(talk: Interview, source: LogSource) -> list[Message]:
     try:
         loaded = count(report, source)
     except ReportbotError as e:
+        if e.key == "log.error.date_order":  # the filer knows the order the log's dates cannot say
+            return talk.enter(ChoosingDateOrder(source, e.facts))
         return talk.again(say(e, talk.words))
     result = loaded.count
     talk.log_run = LogRun(source, result, _rows(result), _typed(report, result))
@@ -202,3 +206,36 @@ class KeepingAnswer(Exchange):
             return talk.again(talk.words.t("log.keep.expected"))
         run.typed.pop(0)
         return step(talk)
+
+
+class ChoosingDateOrder(Exchange):
+    """[dates] a date column the log's values cannot order (3/4/2025): day or month first, then the log read so."""
+
+    state, trigger = "choosing_date_order", "ask_date_order"
+
+    def __init__(self, source: LogSource, facts: dict[str, object]) -> None:
+        self.source = source
+        self.facts = facts  # the refusal's: the column, an example and its two numbers
+
+    @staticmethod
+    def _orders(words: Wording) -> list[tuple[str, str]]:
+        return [(order, words.t(f"log.dates.{order}")) for order in ("day_first", "month_first")]
+
+    def begin(self, talk: Interview) -> list[Message]:
+        words, facts = talk.words, self.facts
+        months = words.t("log.dates.months").split()
+        first, second = cast(int, facts["first"]), cast(int, facts["second"])
+        text = words.t(
+            "log.dates.question", column=facts["column"], example=facts["example"],
+            day_first=words.t("log.dates.day_first_date", day=first, month=months[second - 1]),
+            month_first=words.t("log.dates.month_first_date", day=second, month=months[first - 1]),
+        )
+        return talk.ask_prompt("dates", text, [label for _, label in self._orders(words)])
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        try:
+            order = understand.pick(talk.words, self._orders(talk.words), text)
+        except NotUnderstood as e:
+            return talk.again(e)
+        # Kept in the source, so that reload reads the log in the same order.
+        return begin(talk, replace(self.source, date_order=cast("DateOrder", order)))

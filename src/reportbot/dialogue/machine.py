@@ -35,6 +35,7 @@ INTERVIEW = [
     "confirming",  # [confirm] the report as final
     "looking_at_row",  # [log] a row of the request log with a problem
     "keeping_answer",  # [keep 4.1] an answer typed that the log counts differently
+    "choosing_date_order",  # [dates] a date column of the log that reads day or month first
 ]
 STATES = [*LAUNCH, *INTERVIEW, "done"]
 
@@ -60,6 +61,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "wrap_up", "source": _NEXT, "dest": "confirming"},
     {"trigger": "look_at_row", "source": _NEXT, "dest": "looking_at_row"},
     {"trigger": "keep_or_take", "source": _NEXT, "dest": "keeping_answer"},
+    {"trigger": "ask_date_order", "source": _NEXT, "dest": "choosing_date_order"},
     {"trigger": "finish", "source": [*LAUNCH, *INTERVIEW], "dest": "done"},
 ]
 

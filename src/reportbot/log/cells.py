@@ -209,7 +209,8 @@ def date_order(parsed: Sequence[object], given: DateOrder | None, source: str, c
     if month_first:
         return "month_first"
     if any(a != b for a, b, _ in pairs):
-        raise LogError("date_order", name=source, column=column, example=_slashed(pairs[0]))
+        a, b, _ = pairs[0]  # the example's two readings, for the conversation to offer
+        raise LogError("date_order", name=source, column=column, example=_slashed(pairs[0]), first=a, second=b)
     return "day_first"  # every date reads the same either way (5/5/2025)
 
 

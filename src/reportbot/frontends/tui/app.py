@@ -25,6 +25,8 @@ from reportbot.wording import words_for
 from . import themes
 
 if TYPE_CHECKING:  # imported when first shown: the app module is read before any screen
+    from reportbot.dialogue.from_log import LogSource
+
     from .interview import InterviewScreen
 from .words import localize_bindings
 
@@ -51,6 +53,7 @@ class ReportbotApp(App[int]):
         report_id: int | None = None,
         form: str | None = None,
         year: int | None = None,
+        log: LogSource | None = None,
         theme: str | None = None,
         today: _dt.date | None = None,
         cursor_blink: bool = True,
@@ -61,7 +64,9 @@ class ReportbotApp(App[int]):
         self.words = words_for(language)
         self.today = today
         self.cursor_blink = cursor_blink
-        self.where = {k: v for k, v in (("report_id", report_id), ("form", form), ("year", year)) if v is not None}
+        # log: new --from-log, counted once the report is open.
+        where = (("report_id", report_id), ("form", form), ("year", year), ("log", log))
+        self.where = {k: v for k, v in where if v is not None}
         self.conversation: Conversation | None = None
         self.opening: list[Message] | None = None
         self.farewell: str | None = None
@@ -302,6 +307,20 @@ class ReportbotApp(App[int]):
 
         self.push_screen(ExportPathScreen(self.words, Path(name)), chosen)
 
+    def ask_log_path(self) -> None:
+        """Ask which request log to count the report from, then read it in the conversation ("from log FILE")."""
+        from .log_path import LogPathScreen
+
+        interview = self._interview()
+        if interview is None:
+            return
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                interview.from_log(path)
+
+        self.push_screen(LogPathScreen(self.words), chosen)
+
     def export_report(self, fmt: str, path: Path) -> None:
         """Write the current report as ``fmt`` to ``path``, as ``reportbot export`` does."""
         export = _export()
@@ -331,6 +350,8 @@ class ReportbotApp(App[int]):
             if self.conversation.flow is not None:
                 yield SystemCommand(t("tui.command.goto"), t("tui.command.goto_help"), self.search_boxes)
                 yield SystemCommand(t("tui.command.review"), t("tui.command.review_help"), interview.action_review)
+            if self.conversation.report_id is not None and not self.conversation.read_only:
+                yield SystemCommand(t("tui.command.from_log"), t("tui.command.from_log_help"), self.ask_log_path)
             if self.conversation.report_id is not None and _export() is not None:
                 yield SystemCommand(t("tui.command.export"), t("tui.command.export_help"), self.search_exports)
         for name, key in themes.CHOICES:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
+from pathlib import Path
 
 from textual import getters
 from textual.app import ComposeResult
@@ -167,6 +169,11 @@ class InterviewScreen(Screen):
         conv = self.conversation
         name = explain.cell_name(conv.flow, conv.words, cell) if conv.flow is not None else cell[0]
         self._exchange(f"{first_word(self.words, 'goto')} {name}", lambda: conv.go_to(*cell))
+
+    def from_log(self, path: Path) -> None:
+        """Count the report from the request log at ``path``; the log shows it as "from log FILE"."""
+        quoted = shlex.quote(str(path))  # the conversation reads the names as a shell would: spaces kept
+        self._exchange(f"{first_word(self.words, 'fromlog')} {quoted}", lambda: self.conversation.from_log(quoted))
 
     def action_goto(self) -> None:
         self.app.search_boxes()
