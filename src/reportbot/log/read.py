@@ -22,6 +22,8 @@ from reportbot.log.mapping import LogMap
 from reportbot.log.table import RowFinding, Table
 from reportbot.log.vocabulary import Vocabulary
 
+_CHUNK = 4096  # rows read at once: few enough that their unused cells cost little memory
+
 
 @dataclass(frozen=True)
 class LogNotice:
@@ -63,9 +65,9 @@ def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, ye
 def _table(source: str, rows: Iterator[list[object]], found: Layout, vocabulary: Vocabulary, mapping: LogMap | None,
            last: int, order: DateOrder | None) -> Table:
     ids = list(found.positions)
-    picked = _pick(rows, [found.positions[c] for c in ids])
-    keep = [i for i, row in enumerate(picked) if any(row)]  # a row blank in every used column is no row
-    raw = dict(zip(ids, zip(*(picked[i] for i in keep), strict=True), strict=True)) if keep else {c: () for c in ids}
+    keep, picked = _pick(rows, [found.positions[c] for c in ids])
+    raw = dict(zip(ids, picked, strict=True))
+    del picked
     table = Table(found.table.id, source, [found.first + i + 1 for i in keep], {})
     columns = {c.id: c for c in found.table.columns}
     unread: list[str] = []
@@ -76,7 +78,7 @@ def _table(source: str, rows: Iterator[list[object]], found: Layout, vocabulary:
             within = [None if type(v) is Bad else v for v in within]
         if column.within and within is None and column.within in columns:
             within = [columns[column.within].blank] * len(keep)
-        values, bad = _column(column, list(raw[column.id]), within, vocabulary, mapping, last, order, source)
+        values, bad = _column(column, raw.pop(column.id), within, vocabulary, mapping, last, order, source)
         table.values[column.id] = values
         if bad:
             unread.append(column.id)
@@ -84,14 +86,29 @@ def _table(source: str, rows: Iterator[list[object]], found: Layout, vocabulary:
     return table
 
 
-def _pick(rows: Iterator[list[object]], positions: list[int]) -> list[tuple[object, ...]]:
-    """Only the used cells of each row, as tuples: the rest of the row is dropped as it is read."""
+def _pick(rows: Iterator[list[object]], positions: list[int]) -> tuple[list[int], list[list[object]]]:
+    """The indexes of the rows not blank in every used column, and those rows' used cells, column by column.
+
+    Rows are read a chunk at a time and the rest of each row dropped; a column's equal text cells are made one
+    object (at C speed), so a log's dates and codes, repeated down 100,000 rows, are kept once and not per cell.
+    """
     width = max(positions) + 1
-    padded = (r if len(r) >= width else [*r, *[""] * (width - len(r))] for r in rows)
     getter = itemgetter(*positions)
-    if len(positions) == 1:
-        return [(c,) for c in map(getter, padded)]
-    return list(map(getter, padded))
+    keep: list[int] = []
+    columns: list[list[object]] = [[] for _ in positions]
+    seen: list[dict[object, object]] = [{} for _ in positions]
+    start = 0
+    while chunk := list(itertools.islice(rows, _CHUNK)):
+        if min(map(len, chunk)) < width:
+            chunk = [r if len(r) >= width else [*r, *[""] * (width - len(r))] for r in chunk]
+        picked = [(c,) for c in map(getter, chunk)] if len(positions) == 1 else list(map(getter, chunk))
+        used = list(map(any, picked))  # a row blank in every used column is no row
+        keep.extend(itertools.compress(range(start, start + len(chunk)), used))
+        start += len(chunk)
+        for column, cells, same in zip(columns, zip(*itertools.compress(picked, used)), seen, strict=False):
+            # Only text: a spreadsheet's 1, 1.0 and TRUE are equal keys, but read differently.
+            column.extend(map(same.setdefault, cells, cells) if set(map(type, cells)) == {str} else cells)
+    return keep, columns
 
 
 def _column(column: LogColumn, raw: list[object], within: list[object] | None, vocabulary: Vocabulary,
