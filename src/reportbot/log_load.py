@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +38,17 @@ def load(
     from reportbot.log_words import log_spec, vocabulary
 
     spec = log_spec(flow)
-    read = read_log(
-        list(paths), spec, vocabulary(flow.id), year=year,
-        mapping=read_mapping(mapping, spec) if mapping is not None else None, date_order=date_order,
-    )
-    tables = [without(t, set(left_out)) for t in read.tables] if left_out else read.tables
-    return Loaded(count_log(flow, tables, year), read.notices)
+    # Reading makes millions of objects and no reference cycles: the cyclic collector, run again and again
+    # over them all, only costs time (a fifth of a 100,000-row count's).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        read = read_log(
+            list(paths), spec, vocabulary(flow.id), year=year,
+            mapping=read_mapping(mapping, spec) if mapping is not None else None, date_order=date_order,
+        )
+        tables = [without(t, set(left_out)) for t in read.tables] if left_out else read.tables
+        return Loaded(count_log(flow, tables, year), read.notices)
+    finally:
+        if collecting:
+            gc.enable()
