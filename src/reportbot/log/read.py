@@ -16,7 +16,7 @@ from pathlib import Path
 from reportbot.flow.models import LogColumn, LogSpec
 from reportbot.log import cells
 from reportbot.log.cells import Bad, CodeBook, DateOrder
-from reportbot.log.files import HEAD, read_sheets
+from reportbot.log.files import HEAD, Sheet, read_sheets
 from reportbot.log.headers import Layout, layout
 from reportbot.log.mapping import LogMap
 from reportbot.log.table import RowFinding, Table
@@ -56,16 +56,16 @@ def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, ye
             found = layout(head, sheet.source, spec, vocabulary, mapping)
             if found is not None:
                 data = itertools.chain(head[found.first:], rows)
-                tables.append(_table(sheet.source, data, found, vocabulary, mapping, last, date_order))
+                tables.append(_table(sheet, data, found, vocabulary, mapping, last, date_order))
             elif any(any(c != "" and c is not None for c in row) for row in head):
                 notices.append(LogNotice("not_a_table", {"name": sheet.source}))
     return LogRead(tables, notices)
 
 
-def _table(source: str, rows: Iterator[list[object]], found: Layout, vocabulary: Vocabulary, mapping: LogMap | None,
+def _table(sheet: Sheet, rows: Iterator[list[object]], found: Layout, vocabulary: Vocabulary, mapping: LogMap | None,
            last: int, order: DateOrder | None) -> Table:
-    ids = list(found.positions)
-    keep, picked = _pick(rows, [found.positions[c] for c in ids])
+    ids, source = list(found.positions), sheet.source
+    keep, picked = _pick(rows, [found.positions[c] for c in ids], sheet.text)
     raw = dict(zip(ids, picked, strict=True))
     del picked
     table = Table(found.table.id, source, [found.first + i + 1 for i in keep], {})
@@ -86,11 +86,12 @@ def _table(source: str, rows: Iterator[list[object]], found: Layout, vocabulary:
     return table
 
 
-def _pick(rows: Iterator[list[object]], positions: list[int]) -> tuple[list[int], list[list[object]]]:
+def _pick(rows: Iterator[list[object]], positions: list[int], text: bool) -> tuple[list[int], list[list[object]]]:
     """The indexes of the rows not blank in every used column, and those rows' used cells, column by column.
 
-    Rows are read a chunk at a time and the rest of each row dropped; a column's equal text cells are made one
-    object (at C speed), so a log's dates and codes, repeated down 100,000 rows, are kept once and not per cell.
+    Rows are read a chunk at a time and the rest of each row dropped; in a CSV file (``text``), a column's equal
+    cells are made one object at C speed, so its dates and codes, repeated down 100,000 rows, are kept once.
+    A spreadsheet's cells are kept as read: its 1, 1.0 and TRUE are equal, but read differently.
     """
     width = max(positions) + 1
     getter = itemgetter(*positions)
@@ -106,8 +107,7 @@ def _pick(rows: Iterator[list[object]], positions: list[int]) -> tuple[list[int]
         keep.extend(itertools.compress(range(start, start + len(chunk)), used))
         start += len(chunk)
         for column, cells, same in zip(columns, zip(*itertools.compress(picked, used)), seen, strict=False):
-            # Only text: a spreadsheet's 1, 1.0 and TRUE are equal keys, but read differently.
-            column.extend(map(same.setdefault, cells, cells) if set(map(type, cells)) == {str} else cells)
+            column.extend(map(same.setdefault, cells, cells) if text else cells)
     return keep, columns
 
 
