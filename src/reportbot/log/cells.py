@@ -14,11 +14,13 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import not_
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from reportbot.flow.models import LogCode, LogColumn
 from reportbot.log.files import LogError
 from reportbot.values import MAX_COUNT, one_line
+
+if TYPE_CHECKING:  # pydantic's models: a log count from the flow cache never imports them
+    from reportbot.flow.models import LogCode, LogColumn
 
 DateOrder = Literal["day_first", "month_first"]
 FIRST_DATE = _dt.date(1990, 1, 1).toordinal()
@@ -64,7 +66,7 @@ _FORMULA = ("=", "+", "-", "@")
 
 
 # A cell :func:`text` returns unchanged: printable ASCII, single spaces inside only, no formula, 1 to 100 long.
-_CLEAN = re.compile(r"[!-*,.-<>-?A-~](?:[!-~]| (?=[!-~])){0,%d}" % (MAX_FILE_NUMBER - 1))
+_CLEAN = re.compile(rf"[!-*,.-<>-?A-~](?:[!-~]| (?=[!-~])){{0,{MAX_FILE_NUMBER - 1}}}")
 
 
 def text_column(cells: list[object]) -> tuple[list[object], bool]:
@@ -73,7 +75,7 @@ def text_column(cells: list[object]) -> tuple[list[object], bool]:
         return memo(cells, text)
     values = list(cells)
     rest = list(compress(range(len(values)), map(not_, map(_CLEAN.fullmatch, values))))  # type: ignore[arg-type]
-    read, _ = memo([values[i] for i in rest], text)  # type: ignore[misc]
+    read, _ = memo([values[i] for i in rest], text)
     for i, value in zip(rest, read, strict=True):
         values[i] = value
     return values, any(type(v) is Bad for v in read)

@@ -12,15 +12,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportbot.flow.models import LogColumn, LogSpec
 from reportbot.log import cells
 from reportbot.log.cells import Bad, CodeBook, DateOrder
 from reportbot.log.files import HEAD, Sheet, read_sheets
 from reportbot.log.headers import Layout, layout
-from reportbot.log.mapping import LogMap
 from reportbot.log.table import RowFinding, Table
 from reportbot.log.vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # pydantic's models: a log count from the flow cache never imports them
+    from reportbot.flow.models import LogColumn, LogSpec
+    from reportbot.log.mapping import LogMap
 
 _CHUNK = 4096  # rows read at once: few enough that their unused cells cost little memory
 
@@ -106,8 +109,9 @@ def _pick(rows: Iterator[list[object]], positions: list[int], text: bool) -> tup
         used = list(map(any, picked))  # a row blank in every used column is no row
         keep.extend(itertools.compress(range(start, start + len(chunk)), used))
         start += len(chunk)
-        for column, cells, same in zip(columns, zip(*itertools.compress(picked, used)), seen, strict=False):
-            column.extend(map(same.setdefault, cells, cells) if text else cells)
+        chosen = zip(*itertools.compress(picked, used), strict=True)  # nothing when no row of the chunk is used
+        for column, given, same in zip(columns, chosen, seen, strict=False):
+            column.extend(map(same.setdefault, given, given) if text else given)
     return keep, columns
 
 
