@@ -70,3 +70,21 @@ def test_the_garbage_collector_rests_while_a_log_is_read_and_counted_and_is_back
     assert gc.isenabled()
     load(load_flow("fippa-year-end"), [LOGS / "fippa-2025.csv"], 2025)
     assert during == [False] and gc.isenabled()
+
+
+def test_the_findings_are_said_in_one_write_line_by_line():
+    # Standard error is line buffered: a write per line was a system call per finding.
+    from reportbot import explain
+    from reportbot.commands.log_check import say_findings
+    from reportbot.wording import words_for
+
+    loaded = load(load_flow("fippa-year-end"), [LOGS / "fippa-2025.csv"], 2025)
+    words = words_for("en", "fippa-year-end")
+    writes: list[str] = []
+
+    class Out:
+        write = writes.append
+
+    assert say_findings(loaded, words, Out()) == 1
+    assert len(loaded.count.findings) > 1
+    assert writes == ["".join(f"{explain.row_finding(words, f)}\n" for f in loaded.count.findings)]
