@@ -12,12 +12,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from operator import methodcaller
-from typing import Literal
+from itertools import compress
+from operator import not_
+from typing import TYPE_CHECKING, Literal
 
-from reportbot.flow.models import LogCode, LogColumn
 from reportbot.log.files import LogError
 from reportbot.values import MAX_COUNT, one_line
+
+if TYPE_CHECKING:  # pydantic's models: a log count from the flow cache never imports them
+    from reportbot.flow.models import LogCode, LogColumn
 
 DateOrder = Literal["day_first", "month_first"]
 FIRST_DATE = _dt.date(1990, 1, 1).toordinal()
@@ -62,16 +65,20 @@ def memo(cells: Sequence[Hashable], parse: Callable[[Hashable], object]) -> tupl
 _FORMULA = ("=", "+", "-", "@")
 
 
+# A cell :func:`text` returns unchanged: printable ASCII, single spaces inside only, no formula, 1 to 100 long.
+_CLEAN = re.compile(rf"[!-*,.-<>-?A-~](?:[!-~]| (?=[!-~])){{0,{MAX_FILE_NUMBER - 1}}}")
+
+
 def text_column(cells: list[object]) -> tuple[list[object], bool]:
-    """:func:`text` of each cell; a column of clean file numbers is checked whole, at C speed."""
-    if cells and set(map(type, cells)) == {str}:
-        joined = "".join(cells)  # type: ignore[arg-type]
-        if (joined.isascii() and joined.isprintable() and "  " not in joined
-                and min(map(len, cells)) > 0 and max(map(len, cells)) <= MAX_FILE_NUMBER  # type: ignore[arg-type]
-                and not any(map(methodcaller("startswith", (*_FORMULA, " ")), cells))
-                and not any(map(methodcaller("endswith", " "), cells))):
-            return list(cells), False
-    return memo(cells, text)
+    """:func:`text` of each cell; clean file numbers are told by one regex at C speed, only the rest are read."""
+    if not cells or set(map(type, cells)) != {str}:
+        return memo(cells, text)
+    values = list(cells)
+    rest = list(compress(range(len(values)), map(not_, map(_CLEAN.fullmatch, values))))  # type: ignore[arg-type]
+    read, _ = memo([values[i] for i in rest], text)
+    for i, value in zip(rest, read, strict=True):
+        values[i] = value
+    return values, any(type(v) is Bad for v in read)
 
 
 def text(cell: object) -> object:

@@ -13,12 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from reportbot.flow.models import LogSpec, LogTable
 from reportbot.log.cells import shown
 from reportbot.log.files import HEAD, LogError
-from reportbot.log.mapping import LogMap
 from reportbot.log.vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # pydantic's models: a log count from the flow cache never imports them
+    from reportbot.flow.models import LogSpec, LogTable
+    from reportbot.log.mapping import LogMap
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 

@@ -12,15 +12,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportbot.flow.models import LogColumn, LogSpec
 from reportbot.log import cells
 from reportbot.log.cells import Bad, CodeBook, DateOrder
-from reportbot.log.files import HEAD, read_sheets
+from reportbot.log.files import HEAD, Sheet, read_sheets
 from reportbot.log.headers import Layout, layout
-from reportbot.log.mapping import LogMap
 from reportbot.log.table import RowFinding, Table
 from reportbot.log.vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # pydantic's models: a log count from the flow cache never imports them
+    from reportbot.flow.models import LogColumn, LogSpec
+    from reportbot.log.mapping import LogMap
+
+_CHUNK = 4096  # rows read at once: few enough that their unused cells cost little memory
 
 
 @dataclass(frozen=True)
@@ -54,18 +59,18 @@ def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, ye
             found = layout(head, sheet.source, spec, vocabulary, mapping)
             if found is not None:
                 data = itertools.chain(head[found.first:], rows)
-                tables.append(_table(sheet.source, data, found, vocabulary, mapping, last, date_order))
+                tables.append(_table(sheet, data, found, vocabulary, mapping, last, date_order))
             elif any(any(c != "" and c is not None for c in row) for row in head):
                 notices.append(LogNotice("not_a_table", {"name": sheet.source}))
     return LogRead(tables, notices)
 
 
-def _table(source: str, rows: Iterator[list[object]], found: Layout, vocabulary: Vocabulary, mapping: LogMap | None,
+def _table(sheet: Sheet, rows: Iterator[list[object]], found: Layout, vocabulary: Vocabulary, mapping: LogMap | None,
            last: int, order: DateOrder | None) -> Table:
-    ids = list(found.positions)
-    picked = _pick(rows, [found.positions[c] for c in ids])
-    keep = [i for i, row in enumerate(picked) if any(row)]  # a row blank in every used column is no row
-    raw = dict(zip(ids, zip(*(picked[i] for i in keep), strict=True), strict=True)) if keep else {c: () for c in ids}
+    ids, source = list(found.positions), sheet.source
+    keep, picked = _pick(rows, [found.positions[c] for c in ids], sheet.text)
+    raw = dict(zip(ids, picked, strict=True))
+    del picked
     table = Table(found.table.id, source, [found.first + i + 1 for i in keep], {})
     columns = {c.id: c for c in found.table.columns}
     unread: list[str] = []
@@ -76,7 +81,7 @@ def _table(source: str, rows: Iterator[list[object]], found: Layout, vocabulary:
             within = [None if type(v) is Bad else v for v in within]
         if column.within and within is None and column.within in columns:
             within = [columns[column.within].blank] * len(keep)
-        values, bad = _column(column, list(raw[column.id]), within, vocabulary, mapping, last, order, source)
+        values, bad = _column(column, raw.pop(column.id), within, vocabulary, mapping, last, order, source)
         table.values[column.id] = values
         if bad:
             unread.append(column.id)
@@ -84,14 +89,30 @@ def _table(source: str, rows: Iterator[list[object]], found: Layout, vocabulary:
     return table
 
 
-def _pick(rows: Iterator[list[object]], positions: list[int]) -> list[tuple[object, ...]]:
-    """Only the used cells of each row, as tuples: the rest of the row is dropped as it is read."""
+def _pick(rows: Iterator[list[object]], positions: list[int], text: bool) -> tuple[list[int], list[list[object]]]:
+    """The indexes of the rows not blank in every used column, and those rows' used cells, column by column.
+
+    Rows are read a chunk at a time and the rest of each row dropped; in a CSV file (``text``), a column's equal
+    cells are made one object at C speed, so its dates and codes, repeated down 100,000 rows, are kept once.
+    A spreadsheet's cells are kept as read: its 1, 1.0 and TRUE are equal, but read differently.
+    """
     width = max(positions) + 1
-    padded = (r if len(r) >= width else [*r, *[""] * (width - len(r))] for r in rows)
     getter = itemgetter(*positions)
-    if len(positions) == 1:
-        return [(c,) for c in map(getter, padded)]
-    return list(map(getter, padded))
+    keep: list[int] = []
+    columns: list[list[object]] = [[] for _ in positions]
+    seen: list[dict[object, object]] = [{} for _ in positions]
+    start = 0
+    while chunk := list(itertools.islice(rows, _CHUNK)):
+        if min(map(len, chunk)) < width:
+            chunk = [r if len(r) >= width else [*r, *[""] * (width - len(r))] for r in chunk]
+        picked = [(c,) for c in map(getter, chunk)] if len(positions) == 1 else list(map(getter, chunk))
+        used = list(map(any, picked))  # a row blank in every used column is no row
+        keep.extend(itertools.compress(range(start, start + len(chunk)), used))
+        start += len(chunk)
+        chosen = zip(*itertools.compress(picked, used), strict=True)  # nothing when no row of the chunk is used
+        for column, given, same in zip(columns, chosen, seen, strict=False):
+            column.extend(map(same.setdefault, given, given) if text else given)
+    return keep, columns
 
 
 def _column(column: LogColumn, raw: list[object], within: list[object] | None, vocabulary: Vocabulary,

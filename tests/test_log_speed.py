@@ -1,0 +1,90 @@
+"""What keeps ``log count`` of a 100,000-row log fast and small (issue 14's Speed section).
+
+The results themselves are checked by the other test_log_* files; these check the means.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from reportbot.flow import cache
+from reportbot.flow.loader import load_flow
+from reportbot.log import cells, read
+from reportbot.log_load import load
+
+LOGS = Path(__file__).parent / "data" / "logs"
+
+
+def test_a_log_count_from_a_warm_flow_cache_imports_no_pydantic(tmp_path):
+    # pydantic's models are a tenth of a second of a count's start; a --map file alone needs them.
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from reportbot.cli import main\n"
+        f"status = main(['log', 'count', 'fippa-year-end', {str(LOGS / 'fippa-2025.csv')!r}, '--year', '2025',"
+        f" '-o', {str(tmp_path / 'out.json')!r}])\n"
+        "print(status, sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core')))\n"
+    )
+    env = {**os.environ, cache.ENV_DIR: str(tmp_path / "cache"), "REPORTBOT_DB": str(tmp_path / "r.db")}
+    env.pop(cache.ENV_SWITCH, None)
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+            for _ in range(2)]  # the first fills the cache
+    assert runs[1].stdout.strip() == "1 []"
+
+
+def test_clean_file_numbers_are_not_read_one_by_one(monkeypatch):
+    column: list[object] = [f"FOI2025-{n:05}" for n in range(1000)] + ["=HYPERLINK()", " FOI 7 ", "a  b", "", "é"]
+    expected = list(map(_plain, map(cells.text, column)))
+    seen = []
+    real = cells.text
+    monkeypatch.setattr(cells, "text", lambda c: seen.append(c) or real(c))
+    values, bad = cells.text_column(column)
+    assert list(map(_plain, values)) == expected and bad
+    assert sorted(seen) == sorted(column[1000:])
+
+
+def _plain(value: object) -> object:
+    return (value.code, value.facts) if isinstance(value, cells.Bad) else value
+
+
+def test_a_csv_column_keeps_each_value_once_and_a_spreadsheet_its_cells_as_read():
+    rows = [[f"FOI-{n}", "".join(["2025-01-0", str(n % 2)]), "x"] for n in range(5000)]
+    rows.insert(3, ["", "", "x"])  # blank in both used columns: no row
+    keep, (files, dates) = read._pick(iter(rows), [0, 1], text=True)
+    assert keep == [i for i in range(5001) if i != 3]
+    assert dates == [r[1] for i, r in enumerate(rows) if i != 3]
+    assert len({id(d) for d in dates}) == 2 and len({id(f) for f in files}) == 5000
+    numbers: list[list[object]] = [[1], [True], [1.0]]  # equal, but a spreadsheet's 1 and TRUE read differently
+    _, (kept,) = read._pick(iter(numbers), [0], text=False)
+    assert [type(v) for v in kept] == [int, bool, float]
+
+
+def test_the_garbage_collector_rests_while_a_log_is_read_and_counted_and_is_back_after(monkeypatch):
+    during = []
+    real = read.read_log
+    monkeypatch.setattr(read, "read_log", lambda *a, **k: during.append(gc.isenabled()) or real(*a, **k))
+    assert gc.isenabled()
+    load(load_flow("fippa-year-end"), [LOGS / "fippa-2025.csv"], 2025)
+    assert during == [False] and gc.isenabled()
+
+
+def test_the_findings_are_said_in_one_write_line_by_line():
+    # Standard error is line buffered: a write per line was a system call per finding.
+    from reportbot import explain
+    from reportbot.commands.log_check import say_findings
+    from reportbot.wording import words_for
+
+    loaded = load(load_flow("fippa-year-end"), [LOGS / "fippa-2025.csv"], 2025)
+    words = words_for("en", "fippa-year-end")
+    writes: list[str] = []
+
+    class Out:
+        write = writes.append
+
+    assert say_findings(loaded, words, Out()) == 1
+    assert len(loaded.count.findings) > 1
+    assert writes == ["".join(f"{explain.row_finding(words, f)}\n" for f in loaded.count.findings)]
