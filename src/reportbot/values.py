@@ -48,6 +48,15 @@ MAX_MONEY = Decimal(10) ** 12
 YEARS = range(1990, 2201)
 
 
+def year_of(text: str) -> int | None:
+    """The reporting year ``text`` names, or None for one a report file could not hold (0, -5, 2201, 10**25)."""
+    # Four ASCII digits before int(): a 5,000-digit year must not reach int()'s own limit.
+    if not re.fullmatch(r"[0-9]{4}", text.strip()):
+        return None
+    year = int(text)
+    return year if year in YEARS else None
+
+
 def due_year(today: _dt.date) -> int:
     """The reporting year whose report is due next: last year's until the end of March, this year's from April."""
     return today.year - 1 if today.month <= 3 else today.year

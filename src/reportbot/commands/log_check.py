@@ -33,13 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def counted(args: argparse.Namespace) -> tuple[Loaded | None, Wording, int]:
     """The log counted (or None), the words to say it in, and the exit status so far (2: the year or a file)."""
-    from reportbot.commands.new import year_of
     from reportbot.errors import ReportbotError
     from reportbot.flow.loader import load_flow
     from reportbot.language import choose_language
     from reportbot.log_load import load
     from reportbot.saying import say
-    from reportbot.values import YEARS, due_year
+    from reportbot.values import YEARS, due_year, year_of
     from reportbot.wording import words_for
 
     words = words_for(choose_language(args.lang), args.report)

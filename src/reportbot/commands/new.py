@@ -7,13 +7,12 @@ With ``--from-log``, the report is counted from the filer's request log first
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from datetime import date
 
 from reportbot.commands.converse import converse
 from reportbot.flow.loader import report_ids
-from reportbot.values import YEARS, due_year
+from reportbot.values import YEARS, due_year, year_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,15 +25,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="with --from-log: dates such as 03/04/2025 are day/month/year")
     order.add_argument("--month-first", dest="date_order", action="store_const", const="month_first",
                        help="with --from-log: dates such as 03/04/2025 are month/day/year")
-
-
-def year_of(text: str) -> int | None:
-    """The reporting year ``text`` names, or None for one a report file could not hold (0, -5, 2201, 10**25)."""
-    # Four ASCII digits before int(): a 5,000-digit year must not reach int()'s own limit.
-    if not re.fullmatch(r"[0-9]{4}", text.strip()):
-        return None
-    year = int(text)
-    return year if year in YEARS else None
 
 
 def run(args: argparse.Namespace) -> int:
