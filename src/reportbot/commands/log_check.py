@@ -23,12 +23,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("report", choices=report_ids(), help="which report the log is counted for")
     parser.add_argument("files", nargs="+", metavar="FILE", help="the log: .csv, .xlsx, .xls or .ods files")
     parser.add_argument("--year", required=True, help="the reporting year (January to December)")
-    parser.add_argument("--map", metavar="MAP", help="a YAML file naming your columns and values")
+    reading_arguments(parser)
+
+
+def reading_arguments(parser: argparse.ArgumentParser) -> None:
+    """How to read a log: a map of its columns and values, and the order of dates that cannot say it."""
+    parser.add_argument("--map", metavar="MAP", help="a YAML file naming your log's columns and values")
     order = parser.add_mutually_exclusive_group()
     order.add_argument("--day-first", dest="date_order", action="store_const", const="day_first",
-                       help="dates such as 03/04/2025 are day/month/year")
+                       help="the log's dates such as 03/04/2025 are day/month/year")
     order.add_argument("--month-first", dest="date_order", action="store_const", const="month_first",
-                       help="dates such as 03/04/2025 are month/day/year")
+                       help="the log's dates such as 03/04/2025 are month/day/year")
 
 
 def counted(args: argparse.Namespace) -> tuple[Loaded | None, Wording, int]:

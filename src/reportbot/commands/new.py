@@ -11,6 +11,7 @@ import sys
 from datetime import date
 
 from reportbot.commands.converse import converse
+from reportbot.commands.log_check import reading_arguments
 from reportbot.flow.loader import report_ids
 from reportbot.values import YEARS, due_year, year_of
 
@@ -19,12 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("report", choices=report_ids(), help="which report")
     parser.add_argument("--year", help="the reporting year (January to December)")
     parser.add_argument("--from-log", nargs="+", metavar="FILE", help="count the report from your request log first")
-    parser.add_argument("--map", metavar="MAP", help="with --from-log: a YAML file naming your columns and values")
-    order = parser.add_mutually_exclusive_group()
-    order.add_argument("--day-first", dest="date_order", action="store_const", const="day_first",
-                       help="with --from-log: dates such as 03/04/2025 are day/month/year")
-    order.add_argument("--month-first", dest="date_order", action="store_const", const="month_first",
-                       help="with --from-log: dates such as 03/04/2025 are month/day/year")
+    reading_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -51,19 +51,27 @@ class Sheet:
     """Every cell is a str (a CSV file): equal cells may then be made one object, their types being one."""
 
 
-def read_sheets(path: Path) -> list[Sheet]:
-    """Every sheet of the log file ``path``; raises :class:`LogError` for a file that cannot be read."""
+def read_file(path: Path, limit: int | None = None) -> tuple[bytes, str]:
+    """The bytes of a log or map file (a log's size limit by default) and its name as shown; :class:`LogError`
+    when it is no file to read."""
+    limit = MAX_BYTES if limit is None else limit
     name = one_line(str(path))
     try:
-        data = read_regular(path, MAX_BYTES)
+        data = read_regular(path, limit)
     except FileNotFoundError:
         raise LogError("missing", name=name) from None
     except OSError as e:
         raise LogError("unreadable", name=name, detail=clean_text(e.strerror or str(e))) from None
     if data is None:
         raise LogError("not_regular", name=name)
-    if len(data) > MAX_BYTES:
-        raise LogError("too_large", name=name, megabytes=MAX_BYTES >> 20)
+    if len(data) > limit:
+        raise LogError("too_large", name=name, megabytes=limit >> 20)
+    return data, name
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of the log file ``path``; raises :class:`LogError` for a file that cannot be read."""
+    data, name = read_file(path)
     if data.startswith(_ZIP):
         _check_zip(data, name)
         return _spreadsheet(data, name)

@@ -17,9 +17,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from reportbot.flow.models import LogSpec
-from reportbot.log.files import LogError
-from reportbot.ownfiles import read_regular
-from reportbot.values import clean_text, one_line
+from reportbot.log.files import LogError, read_file
+from reportbot.values import one_line
 from reportbot.yamlio import YamlError, load_yaml
 
 MAX_BYTES = 1024 * 1024  # a map is a few hundred bytes
@@ -48,17 +47,7 @@ class LogMap(BaseModel):
 
 def read_mapping(path: Path, spec: LogSpec) -> LogMap:
     """The map file ``path``, checked against ``spec``; raises :class:`LogError` when it cannot be used."""
-    name = one_line(str(path))
-    try:
-        data = read_regular(path, MAX_BYTES)
-    except FileNotFoundError:
-        raise LogError("missing", name=name) from None
-    except OSError as e:
-        raise LogError("unreadable", name=name, detail=clean_text(e.strerror or str(e))) from None
-    if data is None:
-        raise LogError("not_regular", name=name)
-    if len(data) > MAX_BYTES:
-        raise LogError("too_large", name=name, megabytes=MAX_BYTES >> 20)
+    data, name = read_file(path, MAX_BYTES)
     try:
         raw = load_yaml(data.decode("utf-8-sig")) or {}
     except UnicodeDecodeError:
