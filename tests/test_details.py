@@ -123,3 +123,4 @@ def test_last_years_identification_reads_in_the_forms_order(tmp_path):
         offered = carry.offer(store, "cyfsa-part-x", 2025)
     assert [c[0] for c in offered.answers] == ["1.1.organization", "1.1.contact_name", "1.1.phone", "1.1.email",
                                               "1.1.mailing_address", "1.2"]
+

@@ -73,3 +73,16 @@ def test_the_tui_collects_again_before_its_first_frame(tmp_path):
         f"app.run_tui(Store.open({str(tmp_path / 'r.sqlite3')!r}), form='cyfsa-part-x', year=2025)\n"
     )
     assert out.splitlines()[0] == "collecting"
+
+
+def test_opening_a_draft_never_confirmed_loads_no_sheet_code(tmp_path):
+    """Start-up does without the transcription sheets: only a report once confirmed needs their time format."""
+    code = (
+        "import io, sys\n"
+        "from reportbot.cli import main\n"
+        "sys.stdin = io.StringIO('quit\\n')\n"
+        f"main(['--db', {str(tmp_path / 'r.sqlite3')!r}, '--plain', 'new', 'cyfsa-part-x', '--year', '2025'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('reportbot.render', 'reportbot.export'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert out.strip().splitlines()[-1] == "[]"

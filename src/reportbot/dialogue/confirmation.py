@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 def on_opening(report: OpenReport, row: ReportRow) -> list[Message]:
     """A confirmed report says so and when, a changed one that it waits for confirmation; then the sheets on disk
     that no longer match it."""
-    from reportbot.render.sheet import local_time  # only for a report once confirmed: start-up does without
-
     out = []
     if row.confirmed_at is not None:
+        from reportbot.render.sheet import local_time  # only for a report once confirmed: start-up does without
+
         key = "start.confirmed" if row.status == "confirmed" else "start.changed"
         out.append(Message("notice", report.words.t(key, id=report.id, when=local_time(row.confirmed_at))))
     return out + stale_sheets(report)
