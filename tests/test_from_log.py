@@ -7,8 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.from_log import LogSource
+from reportbot.flow.loader import load_flow
+from reportbot.log.files import LogError
+from reportbot.log.mapping import LogMap, read_mapping, write_mapping
+from reportbot.log_words import log_spec
 
 LOGS = Path(__file__).parent / "data" / "logs"
 TODAY = datetime.date(2026, 3, 1)
@@ -83,6 +89,8 @@ def test_a_row_out_of_some_boxes_only_is_counted_as_it_is_with_enter(store, tmp_
     conv = Conversation(store, language="fr", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
     said = conv.start()
     try:
+        assert said[-1].tag == "map outcome"  # the misspelt value is asked first (issue 14); Enter leaves it
+        said = conv.reply("")
         assert said[-1].tag == "log" and "sauf dans les cases que décide sa cellule fautive" in said[-1].text
         conv.reply("")
         answers = store.answers(conv.report_id)
@@ -177,3 +185,55 @@ def test_the_date_order_is_asked_in_the_line_mode(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "  1. Day first\n  2. Month first\n[dates] The dates of column received (such as 3/4/2025): " in run.stdout
     assert "Boxes filled from the log: " in run.stdout
+
+
+MISSPELT = "A-1,2025-01-10,2025-01-20,no,Withdrawm\nA-2,2025-02-01,2025-02-15,no,withdrawm\nA-3,2025-02-01,2025-02-15,no,qqq\n"
+
+
+def test_an_unknown_value_is_asked_once_saved_in_a_map_beside_the_log_and_found_there_next_time(store, tmp_path):
+    path = _log(tmp_path, MISSPELT)
+    conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
+    said = conv.start()
+    try:
+        ask = said[-1]
+        assert ask.tag == "map outcome" and "Your Outcome column has 'Withdrawm' on 2 rows." in ask.text
+        assert ask.choices[0].endswith("(6.9)") and len(ask.choices) <= 8  # the likeliest first
+        said = conv.reply("1")
+        assert said[-1].tag == "map outcome" and "'qqq' on 1 row." in said[-1].text
+        said = _texts(conv.reply("skip"))  # left as it is: not mapped
+        assert "Saved your answers in log.map.yaml; it is read again next time." in said
+        saved = tmp_path / "log.map.yaml"
+        assert read_mapping(saved, log_spec(load_flow("cyfsa-part-x"))).values == {"outcome": {"Withdrawm": "6.9"}}
+        assert saved.stat().st_mode & 0o777 == 0o600
+        assert conv.prompt.tag == "log" and "row 4, file A-3" in said[-2]  # only the skipped row is left to look at
+        conv.reply("")
+        assert store.answers(conv.report_id)[("6.9", None)] == 2
+        said = conv.from_log(f'"{path}"')  # a later load, with no map named
+        assert said[-1].tag == "map outcome" and "'qqq'" in said[-1].text  # Withdrawm is read from the map
+    finally:
+        conv.close()
+
+
+def test_a_value_is_mapped_by_its_code_in_french_keeping_what_the_map_held(store, tmp_path):
+    path = _log(tmp_path, "A-1,2025-01-10,2025-01-20,no,Retirée par erreur\nA-2,2025-02-01,2025-02-15,no,zzz\n")
+    (tmp_path / "log.map.yaml").write_text('values:\n  outcome: {zzz: "6.1"}\n', encoding="utf-8")
+    conv = Conversation(store, language="fr", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
+    said = conv.start()
+    try:
+        assert said[-1].text.startswith("Votre colonne Résultat contient « Retirée par erreur » dans 1 ligne.")
+        said = conv.reply("quoi")
+        assert said[0].role == "error" and "Veuillez taper un nombre de 1 à 8 ou un code, ou passer." in said[0].text
+        said = _texts(conv.reply("6.9"))
+        assert "Vos réponses sont enregistrées dans log.map.yaml; ce fichier sera relu la prochaine fois." in said
+        mapped = read_mapping(tmp_path / "log.map.yaml", log_spec(load_flow("cyfsa-part-x"))).values
+        assert mapped == {"outcome": {"zzz": "6.1", "Retirée par erreur": "6.9"}}
+        answers = store.answers(conv.report_id)
+        assert (answers[("6.1", None)], answers[("6.9", None)]) == (1, 1)
+    finally:
+        conv.close()
+
+
+def test_a_map_is_never_written_over_the_database(store):
+    with pytest.raises(LogError) as e:
+        write_mapping(store.path, LogMap(values={"outcome": {"x": "6.1"}}), store.path)
+    assert e.value.key == "log.error.map_database"

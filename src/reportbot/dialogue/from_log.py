@@ -1,6 +1,8 @@
 """Counting the report from the filer's request log, in the conversation: ``from log FILE`` and ``new --from-log``.
 
-The log is read and counted; what it found is said in one line; each row with
+The log is read and counted; what it found is said in one line; each value a
+coded column cannot read is asked once (the answers kept in a map file beside
+the log, read again next time); each row with
 a problem is looked at, one at a time (fix the log and ``reload``, or leave the
 row out with a reason the history keeps); an answer the filer typed that the
 log counts differently is kept or replaced only as the filer says; then every
@@ -50,6 +52,10 @@ class LogRun:
     result: LogCount
     rows: list[list[RowFinding]]
     typed: list[Cell]
+    values: list[tuple[str, str, int]] = field(default_factory=list)
+    """Each cell text a coded column refused: (column, text, rows), asked before the rows."""
+    mapped: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The filer's answers so far: column → (text → code)."""
     keep: set[Cell] = field(default_factory=set)
     left_out: bool = False
     """A row was left out during this load: count again before filling."""
@@ -60,8 +66,35 @@ def count(report: OpenReport, source: LogSource) -> Loaded:
     from reportbot.log_load import load
 
     left_out = report.store.left_out(report.id)
-    return load(report.flow, source.paths, report.year, mapping=source.mapping, date_order=source.date_order,
+    return load(report.flow, source.paths, report.year, mapping=_map_file(source), date_order=source.date_order,
                 left_out=left_out)
+
+
+def _map_file(source: LogSource) -> Path | None:
+    """The map given, or else the one an earlier load wrote beside the log."""
+    from reportbot.log.mapping import beside
+
+    found = beside(source.paths[0]) if source.mapping is None and source.paths else None
+    return found if found is not None and found.is_file() else source.mapping
+
+
+def _values(result: LogCount) -> list[tuple[str, str, int]]:
+    """The distinct texts a coded column refused, by column, with the rows that hold each.
+
+    A cell of several codes, or one shortened to be said, is left to its row: a map names one whole cell.
+    """
+    from reportbot.log.cells import word_key
+
+    found: dict[tuple[str, str], int] = {}
+    texts: dict[tuple[str, str], str] = {}
+    for f in result.findings:
+        text = f.facts.get("cell", "")
+        whole = ";" not in text and not (len(text) == 40 and text.endswith("..."))
+        if f.code in ("code", "code_unknown") and f.column is not None and whole:
+            key = (f.column, word_key(text))  # "Withdrawm" and "withdrawm" read alike: asked once
+            texts.setdefault(key, text)
+            found[key] = found.get(key, 0) + 1
+    return [(key[0], texts[key], rows) for key, rows in found.items()]
 
 
 def _rows(result: LogCount) -> list[list[RowFinding]]:
@@ -82,8 +115,8 @@ def _typed(report: OpenReport, result: LogCount) -> list[Cell]:
     ]
 
 
-def begin(talk: Interview, source: LogSource) -> list[Message]:
-    """Read the log, say what it holds, and start looking at its rows."""
+def begin(talk: Interview, source: LogSource, ask_values: bool = True) -> list[Message]:
+    """Read the log, say what it holds, and start asking its unknown values (unless just asked), then its rows."""
     report = talk.report
     if report.read_only:
         return talk.refuse_read_only()
@@ -94,7 +127,8 @@ def begin(talk: Interview, source: LogSource) -> list[Message]:
             return talk.enter(ChoosingDateOrder(source, e.facts))
         return talk.again(say(e, talk.words))
     result = loaded.count
-    talk.log_run = LogRun(source, result, _rows(result), _typed(report, result))
+    talk.log_run = LogRun(source, result, _rows(result), _typed(report, result),
+                          _values(result) if ask_values else [])
     said = [Message("notice", talk.words.t(f"log.notice.{n.code}", **n.facts)) for n in loaded.notices]
     said.append(Message("say", explain.log_summary(talk.words, report.year, result.summary)))
     return said + step(talk)
@@ -104,12 +138,39 @@ def step(talk: Interview) -> list[Message]:
     """The next row to look at, the next typed answer to settle, or the filling."""
     run = talk.log_run
     assert run is not None
+    if run.values:
+        return talk.enter(MappingValue(*run.values[0]))
+    if run.mapped:
+        return _save_map(talk, run)
     if run.rows:
         row = run.rows[0]
         return talk.enter(LookingAtRow(row, (row[0].source, row[0].line) in run.result.rows_out))
     if run.typed:
         return talk.enter(KeepingAnswer(run.typed[0]))
     return fill(talk)
+
+
+def _save_map(talk: Interview, run: LogRun) -> list[Message]:
+    """Keep the answers in the map beside the log (with what a map already held), and read the log again with it."""
+    from reportbot.log.mapping import LogMap, beside, read_mapping, write_mapping
+    from reportbot.log_words import log_spec
+
+    path = beside(run.source.paths[0])
+    try:
+        old = _map_file(run.source)
+        base = read_mapping(old, log_spec(talk.report.flow)) if old is not None else LogMap()
+        columns = dict.fromkeys([*base.values, *run.mapped])
+        values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
+        write_mapping(path, LogMap(columns=base.columns, values=values), talk.report.store.path)
+    except ReportbotError as e:
+        run.mapped = {}
+        return [Message("error", say(e, talk.words))] + step(talk)
+    except OSError as e:
+        run.mapped = {}
+        detail = e.strerror or str(e)
+        return [Message("error", talk.words.t("log.map.unsaved", name=path.name, detail=detail))] + step(talk)
+    said = [Message("say", talk.words.t("log.map.saved", name=path.name))]
+    return said + begin(talk, replace(run.source, mapping=path), ask_values=False)
 
 
 def fill(talk: Interview) -> list[Message]:
@@ -178,6 +239,52 @@ class LookingAtRow(Exchange):
         run.left_out = True
         out = [Message("say", talk.words.t("log.row.left_out", file=first.file))]
         return out + step(talk)
+
+
+class MappingValue(Exchange):
+    """[map outcome] a value a coded column cannot read: which code it is, likeliest first, or skip."""
+
+    state, trigger = "mapping_value", "ask_value"
+    LIMIT = 8  # choices offered: the likeliest few, not the whole column
+
+    def __init__(self, column: str, text: str, rows: int) -> None:
+        self.column, self.text, self.rows = column, text, rows
+
+    def _options(self, talk: Interview) -> list[tuple[str, str]]:
+        """The column's codes, as like the text first (rapidfuzz over the code, its words and labels)."""
+        from rapidfuzz import fuzz
+
+        from reportbot.log.cells import word_key
+        from reportbot.log_words import code_label, log_spec, vocabulary
+
+        flow = talk.report.flow
+        column = next(c for t in log_spec(flow).tables for c in t.columns if c.id == self.column)
+        labels, said = vocabulary(flow.id).codes, word_key(self.text)
+        codes = {c.id: c for c in column.codes or []}
+        scores = {i: max(fuzz.WRatio(said, word_key(w)) for w in (i, *c.words, *labels.get(i, ())))
+                  for i, c in codes.items()}
+        ranked = sorted(codes, key=lambda i: -scores[i])[: self.LIMIT]
+        return [(i, talk.words.t("log.map.choice", label=code_label(flow, talk.words, i), code=i)) for i in ranked]
+
+    def begin(self, talk: Interview) -> list[Message]:
+        log = talk.words.report.log if talk.words.report else None
+        named = log.columns.get(self.column) if log else None
+        text = talk.words.plural("log.map.question", self.rows, column=named.label if named else self.column,
+                                 cell=self.text)
+        return talk.ask_prompt(f"map {self.column}", text, [label for _, label in self._options(talk)])
+
+    def reply(self, talk: Interview, text: str) -> list[Message]:
+        run = talk.log_run
+        assert run is not None
+        if text.strip() and not understand.is_word(talk.words, "skip", text):
+            options = self._options(talk)
+            try:
+                code = understand.pick(talk.words, options, text)
+            except NotUnderstood:
+                return talk.again(talk.words.t("log.map.expected", count=len(options)))
+            run.mapped.setdefault(self.column, {})[self.text] = code
+        run.values.pop(0)
+        return step(talk)
 
 
 class KeepingAnswer(Exchange):

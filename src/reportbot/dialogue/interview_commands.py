@@ -9,6 +9,7 @@ from __future__ import annotations
 from reportbot import explain
 from reportbot.dialogue import planner, understand
 from reportbot.dialogue.exchanges import Asking, ChoosingGroup, Exchange, Proposing, Resolving
+from reportbot.dialogue.from_log import MappingValue
 from reportbot.dialogue.interview import Interview
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
@@ -77,6 +78,8 @@ def back(talk: Interview) -> list[Message]:
 
 
 def skip(talk: Interview) -> list[Message]:
+    if isinstance(talk.exchange, MappingValue):  # a log's value left unmapped: its rows stay as they are
+        return talk.reply("skip")
     cell = talk.asking if isinstance(talk.exchange, Asking) else None
     if cell is None or not talk.report.flow.by_id[cell[0]].box.optional:
         return [Message("say", talk.t_front("skip.not_optional", id=talk.report.id))] + talk.reprompt()

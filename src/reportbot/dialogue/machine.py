@@ -33,6 +33,7 @@ INTERVIEW = [
     "accepting",  # [accept] a warning, accepted with a reason
     "choosing_column",  # [10.3] change 10.3 to 1 in a two-column box: which column
     "confirming",  # [confirm] the report as final
+    "mapping_value",  # [map outcome] a value of the log's coded column it cannot read: which code
     "looking_at_row",  # [log] a row of the request log with a problem
     "keeping_answer",  # [keep 4.1] an answer typed that the log counts differently
     "choosing_date_order",  # [dates] a date column of the log that reads day or month first
@@ -59,6 +60,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "accept_warning", "source": _NEXT, "dest": "accepting"},
     {"trigger": "which_column", "source": INTERVIEW, "dest": "choosing_column"},
     {"trigger": "wrap_up", "source": _NEXT, "dest": "confirming"},
+    {"trigger": "ask_value", "source": _NEXT, "dest": "mapping_value"},
     {"trigger": "look_at_row", "source": _NEXT, "dest": "looking_at_row"},
     {"trigger": "keep_or_take", "source": _NEXT, "dest": "keeping_answer"},
     {"trigger": "ask_date_order", "source": _NEXT, "dest": "choosing_date_order"},

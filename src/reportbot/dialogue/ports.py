@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from reportbot.carry import Reports
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
 
 class ReportStore(Reports, Protocol):
     """The store as the conversation uses it (:class:`reportbot.store.Store` is one)."""
+
+    path: Path
+    """The database file: a file the conversation writes (a log's map) must never replace it."""
 
     def create_report(
         self, form: str, year: int, organization: str | None = None, language: str | None = None

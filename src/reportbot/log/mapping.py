@@ -11,6 +11,7 @@ strictly, like a report file (no aliases, tags or repeated keys).
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from reportbot.flow.models import LogSpec
 from reportbot.log.files import LogError, read_file
+from reportbot.ownfiles import is_the_database, write_atomic
 from reportbot.values import one_line
 from reportbot.yamlio import YamlError, load_yaml
 
@@ -61,6 +63,29 @@ def read_mapping(path: Path, spec: LogSpec) -> LogMap:
         where = ".".join(str(p) for p in first["loc"]) or "-"
         raise LogError("map_field", name=name, field=one_line(where), detail=one_line(first["msg"])) from None
     return _checked(mapping, spec, name)
+
+
+def beside(log: Path) -> Path:
+    """Where the map of ``log`` is kept, and found again next year: ``<log stem>.map.yaml`` beside it."""
+    return log.with_name(f"{log.stem}.map.yaml")
+
+
+def write_mapping(path: Path, mapping: LogMap, database: Path) -> None:
+    """Write ``mapping`` to ``path``, owner-only and whole; :class:`LogError` rather than over ``database``."""
+    if is_the_database(path, database):
+        raise LogError("map_database", name=one_line(str(path)))
+    # JSON strings are YAML double-quoted scalars: any cell text is written back exactly as it was read.
+    lines = []
+    for part, table in (("columns", mapping.columns), ("values", mapping.values)):
+        if table:
+            lines.append(f"{part}:")
+            for key, value in table.items():
+                if isinstance(value, dict):
+                    lines.append(f"  {json.dumps(key, ensure_ascii=False)}:")
+                    lines += [f"    {json.dumps(w, ensure_ascii=False)}: {json.dumps(c)}" for w, c in value.items()]
+                else:
+                    lines.append(f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value)}")
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def _checked(mapping: LogMap, spec: LogSpec, name: str) -> LogMap:
