@@ -105,3 +105,15 @@ def test_the_appendix_lists_the_files_behind_each_box_from_the_log_and_nothing_e
         other = store.create_report("fippa-year-end", 2025)
     assert main(["--db", str(db), "--lang", "en", "export", str(other), "--appendix"]) == 1
     assert "has no appendix" in capsys.readouterr().err
+
+
+def test_log_check_and_count_read_the_map_a_conversation_left_beside_the_log(tmp_path, capsys):
+    log = tmp_path / "log.csv"
+    log.write_text("file,received,completed,outcome\nA-1,2025-02-03,2025-02-20,Withdrawm\n", encoding="utf-8")
+    assert main(["log", "count", "cyfsa-part-x", str(log), "--year", "2025"]) == 1  # "Withdrawm" is refused
+    assert json.loads(capsys.readouterr().out)["answers"]["6.9"] == 0
+    (tmp_path / "log.map.yaml").write_text('values:\n  outcome: {"Withdrawm": "6.9"}\n', encoding="utf-8")
+    assert main(["log", "check", "cyfsa-part-x", str(log), "--year", "2025"]) == 0
+    capsys.readouterr()
+    assert main(["log", "count", "cyfsa-part-x", str(log), "--year", "2025"]) == 0
+    assert json.loads(capsys.readouterr().out)["answers"]["6.9"] == 1

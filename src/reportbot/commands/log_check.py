@@ -54,7 +54,10 @@ def counted(args: argparse.Namespace) -> tuple[Loaded | None, Wording, int]:
         return None, words, 2
     try:
         flow = load_flow(args.report)
-        mapping = Path(args.map) if args.map else None
+        from reportbot.log.files import map_for
+
+        # The map a conversation wrote beside the log is read here too, so check and count agree with it.
+        mapping = map_for([Path(f) for f in args.files], Path(args.map) if args.map else None)
         result = load(flow, [Path(f) for f in args.files], year, mapping=mapping, date_order=args.date_order)
     except ReportbotError as e:
         print(f"reportbot: {say(e, words)}", file=sys.stderr)

@@ -72,10 +72,9 @@ def count(report: OpenReport, source: LogSource) -> Loaded:
 
 def _map_file(source: LogSource) -> Path | None:
     """The map given, or else the one an earlier load wrote beside the log."""
-    from reportbot.log.mapping import beside
+    from reportbot.log.files import map_for
 
-    found = beside(source.paths[0]) if source.mapping is None and source.paths else None
-    return found if found is not None and found.is_file() else source.mapping
+    return map_for(source.paths, source.mapping)
 
 
 def _values(result: LogCount) -> list[tuple[str, str, int]]:
@@ -152,7 +151,8 @@ def step(talk: Interview) -> list[Message]:
 
 def _save_map(talk: Interview, run: LogRun) -> list[Message]:
     """Keep the answers in the map beside the log (with what a map already held), and read the log again with it."""
-    from reportbot.log.mapping import LogMap, beside, read_mapping, write_mapping
+    from reportbot.log.files import beside
+    from reportbot.log.mapping import LogMap, read_mapping, write_mapping
     from reportbot.log_words import log_spec
 
     path = beside(run.source.paths[0])

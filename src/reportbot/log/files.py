@@ -13,7 +13,7 @@ import csv
 import io
 import itertools
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,19 @@ class Sheet:
     rows: Iterable[list[object]]
     text: bool = False
     """Every cell is a str (a CSV file): equal cells may then be made one object, their types being one."""
+
+
+def beside(log: Path) -> Path:
+    """Where the map of ``log`` is kept, and found again next year: ``<log stem>.map.yaml`` beside it."""
+    return log.with_name(f"{log.stem}.map.yaml")
+
+
+def map_for(paths: Sequence[Path], given: Path | None) -> Path | None:
+    """The map to read a log with: the one given, or else the one a conversation wrote beside its first file."""
+    if given is not None or not paths:
+        return given
+    found = beside(paths[0])
+    return found if found.is_file() else None
 
 
 def read_file(path: Path, limit: int | None = None) -> tuple[bytes, str]:

@@ -65,11 +65,6 @@ def read_mapping(path: Path, spec: LogSpec) -> LogMap:
     return _checked(mapping, spec, name)
 
 
-def beside(log: Path) -> Path:
-    """Where the map of ``log`` is kept, and found again next year: ``<log stem>.map.yaml`` beside it."""
-    return log.with_name(f"{log.stem}.map.yaml")
-
-
 def write_mapping(path: Path, mapping: LogMap, database: Path) -> None:
     """Write ``mapping`` to ``path``, owner-only and whole; :class:`LogError` rather than over ``database``."""
     if is_the_database(path, database):
