@@ -134,7 +134,7 @@ def test_dates_that_cannot_say_their_order_are_asked_and_the_log_read_so(store, 
     said = conv.start()
     try:
         assert conv.state == "choosing_date_order" and said[-1].tag == "dates"
-        assert said[-1].text == "The dates of column received (such as 3/4/2025): day first (3 April) or month first (March 4)?"
+        assert said[-1].text == "The dates in your Date received column (such as 3/4/2025): day first (3 April) or month first (March 4)?"
         assert said[-1].choices == ("Day first", "Month first")
         assert conv.reply("sideways")[0].role == "error" and conv.state == "choosing_date_order"
         said = _texts(conv.reply("day first"))
@@ -150,7 +150,7 @@ def test_month_first_is_chosen_by_its_number_in_french(store, tmp_path):
     conv = Conversation(store, language="fr", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
     said = conv.start()
     try:
-        assert said[-1].text == ("Les dates de la colonne received (comme 3/4/2025) : le jour d'abord (le 3 avril) "
+        assert said[-1].text == ("Les dates de votre colonne « Date de réception » (comme 3/4/2025) : le jour d'abord (le 3 avril) "
                                  "ou le mois d'abord (le 4 mars)?")
         conv.reply("2")
         answers = store.answers(conv.report_id)
@@ -183,7 +183,7 @@ def test_the_date_order_is_asked_in_the_line_mode(tmp_path):
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert run.returncode == 0, run.stderr
-    assert "  1. Day first\n  2. Month first\n[dates] The dates of column received (such as 3/4/2025): " in run.stdout
+    assert "  1. Day first\n  2. Month first\n[dates] The dates in your Date received column (such as 3/4/2025): " in run.stdout
     assert "Boxes filled from the log: " in run.stdout
 
 

@@ -220,16 +220,20 @@ def from_log(flow: CompiledFlow, words: Wording, cell: Cell, value: object, rule
     return words.t("why.from_log", cell=name, value=shown, rule=rule, count=len(files), files=listed)
 
 
+def log_column(words: Wording, column: str) -> str:
+    """A log column as the template heads it, in the filer's words ("Date received"); its id where none."""
+    log = words.report.log if words.report else None
+    text = log.columns.get(column) if log else None
+    return text.label if text else column
+
+
 def row_finding(words: Wording, finding: RowFinding) -> str:
     """A row finding as one line: "log.csv, row 14, file 2025-014, received: error: 31/02/2025 is not a date"."""
     where = words.t("log.where", source=finding.source, line=finding.line)
     if finding.file is not None:
         where = words.t("log.where_file", where=where, file=finding.file)
     if finding.column is not None:
-        log = words.report.log if words.report else None
-        text = log.columns.get(finding.column) if log else None
-        column = text.label if text else finding.column  # the column as the template heads it, in the filer's words
-        where = words.t("log.where_column", where=where, column=column)
+        where = words.t("log.where_column", where=where, column=log_column(words, finding.column))
     message = words.t(f"log.finding.{finding.code}", **finding.facts)
     return words.t("log.finding_line", where=where, severity=words.t(f"severity.{finding.severity}"), message=message)
 

@@ -333,7 +333,7 @@ class ChoosingDateOrder(Exchange):
         months = words.t("log.dates.months").split()
         first, second = cast(int, facts["first"]), cast(int, facts["second"])
         text = words.t(
-            "log.dates.question", column=facts["column"], example=facts["example"],
+            "log.dates.question", column=explain.log_column(words, str(facts["column"])), example=facts["example"],
             day_first=words.t("log.dates.day_first_date", day=first, month=months[second - 1]),
             month_first=words.t("log.dates.month_first_date", day=second, month=months[first - 1]),
         )
