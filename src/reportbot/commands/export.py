@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reportbot import export
 from reportbot.cli import report_number
+from reportbot.commands.output import unwritten
 from reportbot.commands.store_errors import refused, say_notices
 from reportbot.flow.loader import FlowError
 from reportbot.language import choose_language
@@ -104,15 +105,9 @@ def _say_stale(store: Store, report_id: int, output: Path | None, words: Wording
 
 
 def _write(store: Store, report_id: int, output: Path, text: str, named: str, fmt: str, words: Wording) -> int:
-    shown = one_line(named)  # a file name can carry escape sequences and line breaks
     try:
         export.write_kept(store, report_id, output, text)
-    except export.IsTheDatabase:
-        print(f"reportbot: {words.t('export.is_database', path=shown)}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        message = words.t("export.cannot_write", path=shown, detail=one_line(str(e.strerror or e)))
-        print(f"reportbot: {message}", file=sys.stderr)
-        return 2
-    print(words.t("export.written", id=report_id, path=shown, format=fmt))
+    except (export.IsTheDatabase, OSError) as e:
+        return unwritten(e, named, words)
+    print(words.t("export.written", id=report_id, path=one_line(named), format=fmt))
     return 0

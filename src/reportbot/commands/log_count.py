@@ -22,9 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from reportbot import export, reportfile
     from reportbot.commands.log_check import counted, say_findings
+    from reportbot.commands.output import unwritten
     from reportbot.flow.loader import load_flow
     from reportbot.store import default_path
-    from reportbot.values import one_line
 
     result, words, status = counted(args)
     if result is None:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
         return status
-    output, shown = Path(args.output), one_line(args.output)
+    output = Path(args.output)
     if output.suffix.lower() in (".yaml", ".yml"):
         import json
 
@@ -50,11 +50,6 @@ def run(args: argparse.Namespace) -> int:
     database = Path(args.db).expanduser() if args.db else default_path()
     try:
         export.write_file(output, text, database=database)
-    except export.IsTheDatabase:
-        print(f"reportbot: {words.t('export.is_database', path=shown)}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"reportbot: {words.t('export.cannot_write', path=shown, detail=one_line(str(e.strerror or e)))}",
-              file=sys.stderr)
-        return 2
+    except (export.IsTheDatabase, OSError) as e:
+        return unwritten(e, args.output, words)
     return status

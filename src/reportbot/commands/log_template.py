@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from reportbot import export, log_template
+    from reportbot.commands.output import unwritten
     from reportbot.language import choose_language
     from reportbot.store import default_path
     from reportbot.values import one_line
@@ -32,13 +33,8 @@ def run(args: argparse.Namespace) -> int:
     except log_template.BadOutput:
         print(f"reportbot: {words.t('log.template.bad_output', path=shown)}", file=sys.stderr)
         return 2
-    except export.IsTheDatabase:
-        print(f"reportbot: {words.t('export.is_database', path=shown)}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        message = words.t("export.cannot_write", path=shown, detail=one_line(str(e.strerror or e)))
-        print(f"reportbot: {message}", file=sys.stderr)
-        return 2
+    except (export.IsTheDatabase, OSError) as e:
+        return unwritten(e, args.output, words)
     paths = ", ".join(one_line(str(p)) for p in written)
     print(words.t("log.template.written", report=args.report, paths=paths))
     return 0
