@@ -11,6 +11,7 @@ import yaml
 from reportbot.cli import main
 from reportbot.flow.loader import load_flow
 from reportbot.log_load import load
+from reportbot.render.sheet import local_time
 from reportbot.store import Store
 from reportbot.wording import wording
 
@@ -105,6 +106,22 @@ def test_the_appendix_lists_the_files_behind_each_box_from_the_log_and_nothing_e
         other = store.create_report("fippa-year-end", 2025)
     assert main(["--db", str(db), "--lang", "en", "export", str(other), "--appendix"]) == 1
     assert "has no appendix" in capsys.readouterr().err
+
+
+def test_the_appendix_names_the_log_it_was_counted_from_when_and_what_it_held(tmp_path, capsys):
+    db = tmp_path / "r.sqlite3"
+    with Store.open(db) as store:
+        rid = store.create_report("cyfsa-part-x", 2025, "CAS")
+        summary = {"rows": 7, "access": 5, "corrections": 2, "incidents": 0, "before": 0, "after": 1, "left_out": 0,
+                   "to_look_at": 0}
+        store.fill_from_log(rid, {("3.1", None): 5}, {("3.1", None): "received in the year"},
+                            {("3.1", None): ["A-1"]}, ["cas-2025.xlsx", "breaches.csv"], summary)
+        stamp = store.log_load(rid).at
+    assert main(["--db", str(db), "--lang", "en", "export", str(rid), "--appendix"]) == 0
+    sheet = capsys.readouterr().out.splitlines()
+    said = [line for line in sheet if line.startswith("Counted from")]
+    assert said == [f"Counted from cas-2025.xlsx, breaches.csv on {local_time(stamp)}. From the log: rows read: 7 "
+                    "(access requests: 5, correction requests: 2); received after 2025, left for next year: 1."]
 
 
 def test_log_check_and_count_read_the_map_a_conversation_left_beside_the_log(tmp_path, capsys):

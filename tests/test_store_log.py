@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from reportbot.store import MIGRATIONS, Store, schema
+from reportbot.store.errors import StoreError
 
 
 def test_a_version_1_database_gains_the_log_tables_and_keeps_its_reports(tmp_path, monkeypatch):
@@ -78,3 +81,35 @@ def test_history_says_a_row_left_out_and_a_box_from_the_log(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "3.1: (none) → 2 (from the log)" in out
     assert "log row 2025-014 left out: entered twice" in out
+
+
+LOG_EDITS = {
+    "a file list that is not JSON": "UPDATE log_cells SET files = '[\"x\", '",
+    "a file list of numbers": "UPDATE log_cells SET files = '[1, 2]'",
+    "a file list as a number": "UPDATE log_cells SET files = 7",
+    "a summary that is not a mapping": "UPDATE log_loads SET summary = '[1]'",
+    "a summary count as text": "UPDATE log_loads SET summary = '{\"rows\": \"many\"}'",
+    "the files read as a blob": "UPDATE log_loads SET sources = x'00ff'",
+}
+
+
+@pytest.mark.parametrize("edit", list(LOG_EDITS))
+def test_a_log_record_edited_by_hand_is_called_damaged_naming_the_report(tmp_path, capsys, edit):
+    """Never read as "no files" (a why that names nothing, an appendix with holes): damaged, as an answer would be."""
+    from reportbot.cli import main
+
+    db = tmp_path / "r.sqlite3"
+    with Store.open(db) as s:
+        rid = s.create_report("cyfsa-part-x", 2025)
+        s.fill_from_log(rid, {("3.1", None): 2}, {("3.1", None): "A"}, {("3.1", None): ["x", "y"]}, ["l.csv"],
+                        {"rows": 2})
+    raw = sqlite3.connect(db)
+    raw.execute(LOG_EDITS[edit])
+    raw.commit()
+    raw.close()
+    with Store.open(db) as s, pytest.raises(StoreError) as caught:
+        s.log_cells(rid), s.log_load(rid)
+    assert caught.value.code == "bad_log" and caught.value.facts["id"] == rid
+    assert main(["--db", str(db), "--lang", "en", "export", str(rid), "--appendix", "-o", str(tmp_path / "a.md")]) == 2
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and "is damaged" in said[0] and f"report {rid}" in said[0], said

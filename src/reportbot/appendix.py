@@ -15,7 +15,7 @@ from reportbot.values import clean_text
 
 if TYPE_CHECKING:
     from reportbot.flow.loader import Cell, CompiledFlow
-    from reportbot.store.logs import LogCell
+    from reportbot.store.logs import LogCell, LogLoad
     from reportbot.values import Value
     from reportbot.wording import Wording
 
@@ -42,11 +42,13 @@ def to_csv(flow: CompiledFlow, words: Wording, cells: dict[Cell, LogCell], answe
 
 
 def to_markdown(flow: CompiledFlow, words: Wording, cells: dict[Cell, LogCell], answers: dict[Cell, Value],
-                year: int, title: str) -> str:
-    """A heading, a line saying what this is, and one table row per box with its files."""
+                year: int, title: str, load: LogLoad | None) -> str:
+    """A heading, what this is, the log it was counted from, and one table row per box with its files."""
     from reportbot.export import md
 
     lines = [f"# {md(title)}", "", md(words.t("appendix.intro")), ""]
+    if load is not None:
+        lines += [md(_counted_from(words, year, load)), ""]
     heads = [words.t(f"appendix.head.{h}") for h in ("box", "value", "rule", "files")]
     lines += ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
     for cell in _ordered(flow, cells):
@@ -56,3 +58,16 @@ def to_markdown(flow: CompiledFlow, words: Wording, cells: dict[Cell, LogCell], 
         rule = explain.rule_text(words, cells[cell].rule, year)
         lines.append(f"| {md(explain.cell_name(flow, words, cell))} | {md(shown)} | {md(rule)} | {md(files)} |")
     return "\n".join(lines) + "\n"
+
+
+def _counted_from(words: Wording, year: int, load: LogLoad) -> str:
+    """Which files were read, when, and what they held: the appendix names the log it answers for."""
+    from dataclasses import fields
+
+    from reportbot.log.count import LogSummary
+    from reportbot.render.sheet import local_time
+
+    summary = LogSummary(**{f.name: load.summary.get(f.name, 0) for f in fields(LogSummary)})
+    files = ", ".join(clean_text(s) for s in load.sources)
+    return words.t("appendix.counted_from", files=files, when=local_time(load.at),
+                   held=explain.log_summary(words, year, summary))

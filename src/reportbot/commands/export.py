@@ -56,7 +56,7 @@ def _appendix(store: Store, row, fmt: str, words) -> str | None:
     if fmt == "csv":
         return appendix.to_csv(flow, words, cells, answers, row.year)
     title = words.t("appendix.title", id=row.id, year=row.year)
-    return appendix.to_markdown(flow, words, cells, answers, row.year, title)
+    return appendix.to_markdown(flow, words, cells, answers, row.year, title, store.log_load(row.id))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -73,24 +73,49 @@ def record_load(c: sqlite3.Connection, report_id: int, sources: list[str], summa
     )
 
 
+class Unreadable(ValueError):
+    """A row this module never writes (edited by hand, or damaged): ``text`` is the value that cannot be read."""
+
+    def __init__(self, text: object) -> None:
+        super().__init__(text)
+        self.text = text
+
+
 def cells(c: sqlite3.Connection, report_id: int) -> dict[Cell, LogCell]:
+    """The boxes of the last load; :class:`Unreadable` for a row not as :func:`replace_cells` wrote it."""
     rows = c.execute("SELECT box, col, rule, files FROM log_cells WHERE report_id = ?", (report_id,)).fetchall()
-    return {(box, col or None): LogCell(rule, tuple(_strings(files))) for box, col, rule, files in rows}
+    out = {}
+    for box, col, rule, files in rows:
+        if not (isinstance(box, str) and isinstance(col, str) and isinstance(rule, str)):
+            raise Unreadable(box if not isinstance(box, str) else col if not isinstance(col, str) else rule)
+        out[(box, col or None)] = LogCell(rule, tuple(_strings(files)))
+    return out
 
 
 def load(c: sqlite3.Connection, report_id: int) -> LogLoad | None:
+    """The last load; :class:`Unreadable` for a row not as :func:`record_load` wrote it."""
     row = c.execute("SELECT sources, summary, at FROM log_loads WHERE report_id = ?", (report_id,)).fetchone()
     if row is None:
         return None
-    summary = json.loads(row[1])
-    counts = {str(k): int(v) for k, v in summary.items()} if isinstance(summary, dict) else {}
-    return LogLoad(tuple(_strings(row[0])), counts, row[2])
+    sources, summary, at = row
+    counts = _json(summary)
+    if not isinstance(counts, dict) or not all(type(v) is int for v in counts.values()) or not isinstance(at, str):
+        raise Unreadable(summary if isinstance(at, str) else at)
+    return LogLoad(tuple(_strings(sources)), counts, at)
 
 
-def _strings(text: str) -> list[str]:
-    """A JSON list of strings as written by this module; anything else (a hand edit) reads as empty."""
+def _strings(text: object) -> list[str]:
+    """A JSON list of strings, as this module writes it."""
+    data = _json(text)
+    if not isinstance(data, list) or not all(isinstance(s, str) for s in data):
+        raise Unreadable(text)
+    return data
+
+
+def _json(text: object) -> object:
+    if not isinstance(text, str):
+        raise Unreadable(text)
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except ValueError:
-        return []
-    return [s for s in data if isinstance(s, str)] if isinstance(data, list) else []
+        raise Unreadable(text) from None

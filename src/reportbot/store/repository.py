@@ -7,8 +7,10 @@ answer being typed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -346,15 +348,23 @@ class Store(StoreBase):
 
     def log_cells(self, report_id: int) -> dict[Cell, logs.LogCell]:
         """The boxes the last load of a log decided, with the rule and files behind each."""
-        with self._mutex, opening.guard(self.path):
+        with self._mutex, opening.guard(self.path), self._log_rows(report_id):
             self._open()
             return logs.cells(self._conn, report_id)
 
     def log_load(self, report_id: int) -> logs.LogLoad | None:
         """The last load of a log into the report, or None."""
-        with self._mutex, opening.guard(self.path):
+        with self._mutex, opening.guard(self.path), self._log_rows(report_id):
             self._open()
             return logs.load(self._conn, report_id)
+
+    @contextlib.contextmanager
+    def _log_rows(self, report_id: int) -> Iterator[None]:
+        """A log row reportbot never wrote is "damaged", naming the report, as an unreadable answer is."""
+        try:
+            yield
+        except logs.Unreadable as e:
+            raise StoreError("bad_log", path=self.path, id=report_id, value=shown(e.text)) from None
 
     def leave_out(self, report_id: int, file: str, reason: str) -> None:
         """Leave a log row out of every count, keeping the filer's reason in the history."""
