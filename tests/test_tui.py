@@ -566,6 +566,21 @@ async def test_start_screen_lists_reports_and_resumes_one(store):
         assert app.conversation is None
 
 
+async def test_keys_typed_before_the_interview_is_drawn_are_its_first_answer(store):
+    """A report opened, and its first answer typed at once: the keys reach the app before the screen has an answer line."""
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        app.open_report(form="cyfsa-part-x", year=2025)
+        # Enter typed before the terminal left line mode comes as a line feed (ctrl+j), not a carriage return.
+        for key in [*"Acme CAS", "ctrl+j", *"Pat"]:
+            app.post_message(key_event(key) if key != "ctrl+j" else events.Key("ctrl+j", "\n"))
+        await settle(pilot, lambda: app.conversation.report_id is not None)
+        await pilot.pause()
+        assert store.get(app.conversation.report_id).organization == "Acme CAS"
+        assert app.screen.query_one("#answer", Input).value == "Pat"
+
+
 @pytest.mark.parametrize("ended", [False, True], ids=["escape", "enter-after-the-end"])
 async def test_a_report_started_from_the_command_line_goes_back_to_the_reports(store, ended):
     app = app_for(store, form="cyfsa-part-x", year=2025)

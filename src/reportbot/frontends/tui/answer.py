@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual import events
+from textual.binding import Binding
 from textual.widgets import Input
 
 from reportbot.values import joined_lines
@@ -18,6 +19,9 @@ class AnswerInput(Input):
     edited and sent out of order (Enter sent the next answers' digits too).
     Here the line's own keys (Enter, Backspace, arrows) act as they arrive.
     """
+
+    # A line feed ends an answer as Enter does: Enter pressed before reportbot took the terminal over arrives as one.
+    BINDINGS = [Binding("ctrl+j", "submit", show=False)]
 
     def __init__(self, send: Callable[[str], None], **kwargs) -> None:
         super().__init__(**kwargs)

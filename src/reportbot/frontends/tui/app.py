@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -72,6 +73,7 @@ class ReportbotApp(App[int]):
         self.farewell: str | None = None
         self.refusal: str | None = None  # the store's one line, when it refused an answer
         self.hung_up = False
+        self._early_keys: list[events.Key] = []  # typed while a screen was being built, kept for its answer line
         localize_bindings(self, self.words)
         for offered in themes.REGISTERED:
             self.register_theme(offered)
@@ -241,6 +243,29 @@ class ReportbotApp(App[int]):
 
     def on_unmount(self) -> None:
         self._leave()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed while a screen is still being built wait for it, as a terminal would keep them.
+
+        Textual gives a key to the focused widget, or to the screen when nothing
+        has the focus yet: the first words typed as reportbot starts, or just
+        after a report is opened, reached a screen with no answer line and were lost.
+        """
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.focused is None and not self.screen.is_mounted:
+                self._early_keys.append(event)
+                return
+            await self._release_keys()
+        await super().on_event(event)
+
+    async def on_descendant_focus(self) -> None:
+        """The new screen has its focus: the keys it kept go to it now, in the order typed."""
+        await self._release_keys()
+
+    async def _release_keys(self) -> None:
+        early, self._early_keys = self._early_keys, []
+        for key in early:
+            await super().on_event(key)
 
     def action_help_quit(self) -> None:
         """Ctrl+C: say how to leave (Textual's own words are English only)."""
