@@ -237,3 +237,48 @@ def test_a_map_is_never_written_over_the_database(store):
     with pytest.raises(LogError) as e:
         write_mapping(store.path, LogMap(values={"outcome": {"x": "6.1"}}), store.path)
     assert e.value.key == "log.error.map_database"
+
+
+def test_the_logs_carried_forward_requests_are_checked_against_last_years_report(store, tmp_path):
+    """The issue: with last year's report in the store, the log's 3.3 is checked against last year's 3.6, as today."""
+    from reportbot import carry
+    from reportbot.reportfile import parse_report
+    from reports import load
+
+    last = parse_report(load("fippa-full"))  # 3.6: 16 personal, 22 general
+    answers = {c: v for c, v in last.answers.items() if last.flow.by_id[c[0]].formula is None}
+    organization = answers[(carry.organization_box(last.flow), None)]
+    store.import_report("fippa-year-end", 2024, answers, organization)
+    rid = store.create_report("fippa-year-end", 2025, organization)
+    # Two personal-information requests received in 2024 and still open on January 1, 2025: 3.3 personal = 2, not 16.
+    path = tmp_path / "log.csv"
+    path.write_text("file,records,received,transferred_in,transferred_out,completed\n"
+                    "P-1,personal,2024-11-04,,,2025-01-20\nP-2,personal,2024-12-01,,,2025-02-10\n"
+                    "P-3,personal,2025-03-01,,,2025-03-20\n", encoding="utf-8")
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    try:
+        conv.start()
+        conv.reply(f"from log {path}")
+        assert store.answers(rid)[("3.3", "personal")] == 2 and store.answer_sources(rid)[("3.3", "personal")] == "log"
+        found = [(f.rule, f.column, f.facts["this"], f.facts["last"]) for f in conv.findings().warnings
+                 if f.rule.startswith("carried-forward")]
+        assert ("carried-forward-3.3", "personal", 2, 16) in found
+    finally:
+        conv.close()
+
+
+def test_a_box_over_a_set_is_not_decided_when_a_column_of_the_set_is_missing(store, tmp_path):
+    """3.3 and every box over C read transferred_out through the sets F and R: without the column they are asked."""
+    path = tmp_path / "log.csv"
+    path.write_text("file,records,received,transferred_in,completed\nP-1,personal,2024-11-04,,2025-01-20\n"
+                    "P-2,general,2025-03-01,,2025-03-20\n", encoding="utf-8")
+    rid = store.create_report("fippa-year-end", 2025, "Ministry")
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    try:
+        conv.start()
+        conv.reply(f"from log {path}")
+        answers = store.answers(rid)
+        assert answers[("3.1", "general")] == 1 and answers[("3.2", "personal")] == 0  # these need no transfer out
+        assert not {("3.3", "personal"), ("3.5", "personal"), ("3.6", "general"), ("5.1", "general")} & set(answers)
+    finally:
+        conv.close()

@@ -179,8 +179,9 @@ class _Rules:
         needs: list[str] = []
         reads: list[str] = []
         for name in lx.names(node):
-            if name in self.sets:
+            if name in self.sets:  # a set's columns are the rule's too: a box over C needs C's columns present
                 tables.add(self.sets[name].table)
+                needs.extend(self.sets[name].needs)
                 reads.extend(self.sets[name].reads)
             elif name in DERIVED:
                 tables.add("requests")
