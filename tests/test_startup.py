@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 
@@ -86,3 +87,19 @@ def test_opening_a_draft_never_confirmed_loads_no_sheet_code(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_starting_a_report_loads_no_log_counting_code(tmp_path):
+    """The request log's reading and rules (and the flow's compiled rules for it) load when a log is counted, not before."""
+    env = {**os.environ, "REPORTBOT_CACHE_DIR": str(tmp_path / "cache")}
+    for db in ("first", "second"):  # the first start compiles the flows into the cache, which takes the rule compiler
+        code = (
+            "import io, sys\n"
+            "from reportbot.cli import main\n"
+            "sys.stdin = io.StringIO('quit\\n')\n"
+            f"main(['--db', {str(tmp_path / db)!r}, '--plain', 'new', 'fippa-year-end', '--year', '2025'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('reportbot.log', 'reportbot.flow.log'))))\n"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
+                             env=env).stdout
+    assert "2005 form" in out and out.strip().splitlines()[-1] == "[]"

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from reportbot.engine import Evaluation, Finding
 from reportbot.flow.loader import Cell, CompiledFlow
-from reportbot.log.table import RowFinding
-
-if TYPE_CHECKING:
-    from reportbot.log.count import LogSummary
 from reportbot.saying import say
 from reportbot.values import clean_text, joined_lines
 from reportbot.wording import Wording
+
+if TYPE_CHECKING:  # the log's types: a conversation that counts no log never loads them
+    from reportbot.log.count import LogSummary
+    from reportbot.log.table import RowFinding
 
 _RELATION = {"==": "relation.eq", "!=": "relation.ne", ">=": "relation.ge", "<=": "relation.le",
              ">": "relation.gt", "<": "relation.lt"}

@@ -136,8 +136,30 @@ class CompiledFlow:
     routes: dict[str, CompiledRoute]
     notices: list[CompiledNotice]
     cells: list[Cell]
-    log: CompiledLog | None = None
-    """The log section's counting rules, checked; None when the report is not counted from a log."""
+    compiled_log: CompiledLog | bytes | None = field(default=None, repr=False)
+    """The log section's counting rules (read them as :attr:`log`); bytes while still as the cache keeps them."""
+
+    @property
+    def log(self) -> CompiledLog | None:
+        """The log section's counting rules, checked; None when the report is not counted from a log."""
+        if isinstance(self.compiled_log, bytes):
+            from reportbot.flow.cache import loads  # the cache's own reading: only its allowed classes
+
+            self.compiled_log = loads(self.compiled_log)
+        assert not isinstance(self.compiled_log, bytes)
+        return self.compiled_log
+
+    def __getstate__(self) -> dict[str, object]:
+        """Kept with the log's rules as bytes of their own, read on first use.
+
+        Reading them imports the rule compiler and ``ast``: a start that counts no log need not.
+        """
+        state = dict(self.__dict__)
+        if state["compiled_log"] is not None and not isinstance(state["compiled_log"], bytes):
+            from reportbot.flow.cache import dumps
+
+            state["compiled_log"] = dumps(state["compiled_log"])
+        return state
 
     @property
     def id(self) -> str:
