@@ -24,7 +24,6 @@ from reportbot.flow.loader import (
     CompiledFlow,
     CompiledRoute,
     Side,
-    cell_in_column,
 )
 from reportbot.values import Value
 
@@ -129,7 +128,7 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
                 continue
             route.append(cell)
             if formula is not None:
-                values[cell] = _formula(formula, cell[1], flow, values)
+                values[cell] = _formula(flow.parts(cell), formula.const, values)
             else:
                 values[cell] = answers.get(cell)
         for rule in flow.routes_at.get(i, ()):
@@ -149,12 +148,9 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
     return Evaluation(flow, answers, values, route, skipped_by, missing, findings, notices, stray)
 
 
-def _formula(lin: expr.Linear, column: str | None, flow: CompiledFlow, values: Numbers) -> Number | None:
-    total: Number = lin.const
-    for box_id, coef in lin.terms:
-        cell = cell_in_column(flow.by_id[box_id], column)
-        if cell is None:
-            continue
+def _formula(parts: tuple[tuple[Cell, int], ...], const: Number, values: Numbers) -> Number | None:
+    total: Number = const
+    for cell, coef in parts:
         v = values.get(cell)
         if v is None:
             return None
@@ -245,8 +241,8 @@ def _check(check: CompiledCheck, values: Values, skipped_by: Mapping[Cell, str])
         return None
     if check.when is not None and _holds(check.when, values) is not True:
         return None
-    terms = list(check.left.base) + [(c, -k) for c, k in check.right.base]
-    low, high, exact = _bounds(terms, check.left.const - check.right.const, values)
+    terms, const = check.difference
+    low, high, exact = _bounds(terms, const, values)
     if exact:
         if low is not None and expr.compare(low, check.op):  # exact: low is the value
             return None

@@ -90,6 +90,12 @@ class CompiledCheck:
     def cells(self) -> tuple[Cell, ...]:
         return tuple(c for c, _ in self.left.named + self.right.named)
 
+    @cached_property
+    def difference(self) -> tuple[tuple[tuple[Cell, int], ...], int]:
+        """Left minus right as answered cells and a constant: what every evaluation tests, worked out once."""
+        terms = self.left.base + tuple((c, -k) for c, k in self.right.base)
+        return terms, self.left.const - self.right.const
+
 
 @dataclass(frozen=True)
 class CompiledClause:
@@ -138,6 +144,21 @@ class CompiledFlow:
     cells: list[Cell]
     compiled_log: CompiledLog | bytes | None = field(default=None, repr=False)
     """The log section's counting rules (read them as :attr:`log`); bytes while still as the cache keeps them."""
+    _parts: dict[Cell, tuple[tuple[Cell, int], ...]] = field(default_factory=dict, repr=False)
+
+    def parts(self, cell: Cell) -> tuple[tuple[Cell, int], ...]:
+        """A total's parts in the total's column, as cells with their coefficients, worked out once.
+
+        None in place of a cell: a part with no cell in that column (a single-column box in a two-column total).
+        """
+        found = self._parts.get(cell)
+        if found is None:
+            formula = self.by_id[cell[0]].formula
+            assert formula is not None
+            found = self._parts[cell] = tuple(
+                (c, coef) for box, coef in formula.terms if (c := cell_in_column(self.by_id[box], cell[1])) is not None
+            )
+        return found
 
     @property
     def log(self) -> CompiledLog | None:
