@@ -581,6 +581,36 @@ async def test_keys_typed_before_the_interview_is_drawn_are_its_first_answer(sto
         assert app.screen.query_one("#answer", Input).value == "Pat"
 
 
+async def test_keys_typed_after_enter_on_the_reports_list_are_the_reports_answers(store):
+    """Enter on the list, then an answer at once: its keys are the report's, not the list's (n is not New report)."""
+    rid = store.create_report("cyfsa-part-x", 2025)
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        for key in ["enter", *"Northern CAS", "enter", *"Pat"]:
+            app.post_message(key_event(key))
+        await settle(pilot, lambda: store.get(rid).organization is not None)
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        assert store.get(rid).organization == "Northern CAS"
+        assert app.screen.query_one("#answer", Input).value == "Pat"
+
+
+async def test_keys_typed_after_a_reports_number_are_its_first_answers(store):
+    app = app_for(store)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NewReportScreen)
+        for key in ["1", *"2025", "enter", *"Northern CAS"]:
+            app.post_message(key_event(key))
+        await settle(pilot, lambda: app.conversation is not None and app.conversation.report_id is not None)
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        assert store.get(app.conversation.report_id).year == 2025
+        assert app.screen.query_one("#answer", Input).value == "Northern CAS"
+
+
 @pytest.mark.parametrize("ended", [False, True], ids=["escape", "enter-after-the-end"])
 async def test_a_report_started_from_the_command_line_goes_back_to_the_reports(store, ended):
     app = app_for(store, form="cyfsa-part-x", year=2025)

@@ -74,6 +74,7 @@ class ReportbotApp(App[int]):
         self.refusal: str | None = None  # the store's one line, when it refused an answer
         self.hung_up = False
         self._early_keys: list[events.Key] = []  # typed while a screen was being built, kept for its answer line
+        self._opening = False  # a key that opens a screen was typed: the keys after it are the new screen's
         localize_bindings(self, self.words)
         for offered in themes.REGISTERED:
             self.register_theme(offered)
@@ -250,22 +251,33 @@ class ReportbotApp(App[int]):
         Textual gives a key to the focused widget, or to the screen when nothing
         has the focus yet: the first words typed as reportbot starts, or just
         after a report is opened, reached a screen with no answer line and were lost.
+        Keys typed after the one that opens a report (Enter on the list) waited for
+        nothing either: the list took them, and an `n` in an answer started a new report.
         """
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self.focused is None and not self.screen.is_mounted:
+            if self._opening or (self.focused is None and not self.screen.is_mounted):
                 self._early_keys.append(event)
                 return
             await self._release_keys()
+            opens = getattr(self.screen, "opens_on", None)
+            if opens is not None and opens(event):
+                self._opening = True
+                # Opening may fail (said in a notice) and leave the list: its keys are not kept forever.
+                self.set_timer(2.0, self._release_keys)
         await super().on_event(event)
 
     async def on_descendant_focus(self) -> None:
-        """The new screen has its focus: the keys it kept go to it now, in the order typed."""
-        await self._release_keys()
+        """A screen has its focus: the keys kept go to it now, in the order typed.
+
+        Not the list a report was opened from, back in front for a moment before the report's screen.
+        """
+        if not (self._opening and hasattr(self.screen, "opens_on")):
+            await self._release_keys()
 
     async def _release_keys(self) -> None:
-        early, self._early_keys = self._early_keys, []
+        early, self._early_keys, self._opening = self._early_keys, [], False
         for key in early:
-            await super().on_event(key)
+            await self.on_event(key)
 
     def action_help_quit(self) -> None:
         """Ctrl+C: say how to leave (Textual's own words are English only)."""

@@ -54,6 +54,10 @@ class StartScreen(Screen):
         yield Static(Content(t("tui.start.empty")), id="start-empty")
         yield Footer()
 
+    def opens_on(self, key: events.Key) -> bool:
+        """Whether ``key`` opens a report (the app keeps the keys typed after it for the report's screen)."""
+        return key.key == "enter" and bool(self.query_one(ReportsTable).row_count)
+
     def on_mount(self) -> None:
         self.refresh_reports()
         if not self.query_one(ReportsTable).row_count:
@@ -149,10 +153,19 @@ class NewReportScreen(ModalScreen[str | None]):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
+    def opens_on(self, key: events.Key) -> bool:
+        """Whether ``key`` picks a report to start: Enter on the list, or its number."""
+        return key.key == "enter" or self._number(key) is not None
+
+    def _number(self, key: events.Key) -> int | None:
+        digit = key.character
+        return int(digit) if digit and digit.isdigit() and 1 <= int(digit) <= len(self.forms) else None
+
     def on_key(self, event: events.Key) -> None:
-        if event.character and event.character.isdigit() and 1 <= int(event.character) <= len(self.forms):
+        number = self._number(event)
+        if number is not None:
             event.stop()
-            self.dismiss(self.forms[int(event.character) - 1])
+            self.dismiss(self.forms[number - 1])
 
     def action_help(self) -> None:
         self.query_one("#new-welcome").toggle_class("-hidden")
