@@ -175,6 +175,12 @@ def test_a_warning_is_said_once_after_reopening_the_report(tmp_path, monkeypatch
     assert re.search(r"^\[accept\] .* why\n11\.10 = 3, but it should be at most", out, flags=re.M)
 
 
+def test_a_warning_fixed_and_then_brought_back_is_said_again(tmp_path, monkeypatch, capsys):
+    reason = FIPPA_FULL.index("One refused request had two statements of disagreement attached.")
+    out = _fippa(tmp_path, monkeypatch, capsys, [*FIPPA_FULL[:reason], "change 11.10 to 2", "change 11.10 to 3", "quit"])
+    assert out.count("Warning: 11.10 = 3, but it should be at most 11.6 + 11.7 = 2") == 2
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_help_at_resolve_and_accept_says_why_is_there(lang):
     words = wording(lang)

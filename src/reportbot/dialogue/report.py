@@ -176,7 +176,9 @@ class OpenReport:
             reason = explain.route_reason(flow, self.words, after.skipped_by[new_stray[0]])
             text = self.words.t("route.now_skipped", cells=self.cells_text(new_stray), why=reason)
             out.append(Message("notice", text))
-        for f in self.warnings(after):
+        warnings = self.warnings(after)
+        self.said_warnings &= {f.key for f in warnings}  # a warning gone is said again if it comes back
+        for f in warnings:
             if f.key not in self.said_warnings and f.key not in self.acknowledged():
                 self.said_warnings.add(f.key)
                 out.append(Message("warning", self.words.t("warning.line", text=explain.summary(flow, self.words, f))))
