@@ -282,3 +282,18 @@ def test_a_box_over_a_set_is_not_decided_when_a_column_of_the_set_is_missing(sto
         assert not {("3.3", "personal"), ("3.5", "personal"), ("3.6", "general"), ("5.1", "general")} & set(answers)
     finally:
         conv.close()
+
+
+@pytest.mark.parametrize("refused,kept", [("ok", "duplicate"), ("oui", "doublon"), ("n", "test row")])
+def test_a_row_is_left_out_for_a_one_word_reason_but_not_for_a_yes(store, tmp_path, refused, kept):
+    """The reason is the filer's own note in the history, not a line the IPC reads: "duplicate" says enough."""
+    path = _log(tmp_path, "A-1,2025-01-10,2025-01-20,no,6.1\nA-3,1301-01-01,2025-03-01,no,6.1\n")
+    conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
+    try:
+        conv.start()
+        assert conv.prompt.tag == "log"
+        assert conv.reply(refused)[0].role == "error" and conv.prompt.tag == "log"
+        conv.reply(kept)
+        assert store.left_out(conv.report_id) == {"A-3": kept}
+    finally:
+        conv.close()

@@ -232,7 +232,7 @@ class LookingAtRow(Exchange):
         if not text.strip() and (first.file is None or not self.blocking):
             run.rows.pop(0)  # counted as it is (a warning), or out already (no file number)
             return step(talk)
-        if first.file is None or not understand.is_reason(text):
+        if first.file is None or not understand.is_reason(text, for_the_ipc=False):
             return talk.again(talk.words.t("log.row.need_reason"))
         talk.report.store.leave_out(talk.report.id, first.file, text.strip())
         run.rows = [r for r in run.rows if r[0].file != first.file]

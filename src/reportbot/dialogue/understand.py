@@ -68,15 +68,21 @@ def yes_no(words: Wording, text: str) -> bool | None:
 # A reason kept with an accepted warning says something: this many words, or this many letters.
 REASON_WORDS = 3
 REASON_LETTERS = 12
+# A reason only the filer reads again (a log row left out: "duplicate", "doublon") may be one word of this many letters.
+NOTE_LETTERS = 4
 
 
-def is_reason(text: str) -> bool:
+def is_reason(text: str, *, for_the_ipc: bool = True) -> bool:
     """True when ``text`` explains something: a few words, not only yes, no or ok (in any language).
 
-    "yes" or "ok" would be printed on the sheet as the reason the IPC reads ("Reason: yes").
+    "yes" or "ok" would be printed on the sheet as the reason the IPC reads ("Reason: yes");
+    a reason kept only in the history (``for_the_ipc=False``) may be one word.
     """
     said = re.findall(r"\w+", _fold(text))
-    if len(said) < REASON_WORDS and sum(c.isalpha() for w in said for c in w) < REASON_LETTERS:
+    letters = sum(c.isalpha() for w in said for c in w)
+    if for_the_ipc and len(said) < REASON_WORDS and letters < REASON_LETTERS:
+        return False
+    if not for_the_ipc and letters < NOTE_LETTERS:
         return False
     return not set(said) <= _assent_words()
 
