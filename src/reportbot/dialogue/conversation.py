@@ -204,10 +204,18 @@ class Conversation:
     # ----- the main loop --------------------------------------------------------------------------
 
     def reply(self, text: str) -> list[Message]:
-        """The filer's answer in; what reportbot says out, ending with the next prompt."""
+        """The filer's answer in; what reportbot says out, ending with the next prompt.
+
+        The turn's writes (the answer, what the arithmetic then fills, their history) are
+        committed together before anything is said: one wait for the disk a turn.
+        """
         text = clean_text(text)
         if self.finished:
             return []
+        with self.store.one_commit():
+            return self._reply(text)
+
+    def _reply(self, text: str) -> list[Message]:
         cmd = understand.command(self.words, text)
         if cmd is not None:
             if self.interview is None and not BY_NAME[cmd.name].launcher:

@@ -74,16 +74,56 @@ class StoreBase:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write, all or nothing; committed at once, or at the end of :meth:`one_commit` when inside one."""
         with self._mutex, opening.guard(self.path):
             self._open()
-            self._conn.execute("BEGIN IMMEDIATE")
+            conn = self._conn
+            if self._shared.batch:
+                if not conn.in_transaction:
+                    conn.execute("BEGIN IMMEDIATE")
+                # A savepoint keeps each write whole: one that fails takes back only itself, as its own commit would.
+                conn.execute("SAVEPOINT one_write")
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK TO one_write")
+                        conn.execute("RELEASE one_write")
+                    raise
+                conn.execute("RELEASE one_write")
+                return
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield conn
             except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def one_commit(self) -> Iterator[None]:
+        """Every write in the block is committed once, at its end: one wait for the disk, not one a write.
+
+        A turn of the conversation writes the answer, the boxes the arithmetic then
+        knows, and their history; nothing is said of any of it before the turn ends,
+        so "saved" stays true of all that is said. What the block wrote is committed
+        even when it ends in an error, as it would have been write by write.
+        """
+        with self._mutex:
+            self._shared.batch += 1
+            try:
+                yield
+            finally:
+                self._shared.batch -= 1
+                if not self._shared.batch and self._conn.in_transaction:
+                    with opening.guard(self.path):
+                        try:
+                            self._conn.execute("COMMIT")
+                        except BaseException:
+                            if self._conn.in_transaction:
+                                self._conn.execute("ROLLBACK")
+                            raise
 
     def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
         with self._mutex, opening.guard(self.path):

@@ -175,6 +175,7 @@ class Shared:
         self.conn = conn
         self.key = key
         self.mutex = threading.RLock()  # one transaction at a time on the connection
+        self.batch = 0  # how deep in StoreBase.one_commit: writes wait for its end to be committed
         self.users = 0
         self.scrub = False  # a delete's old pages may still be in the WAL: empty it on closing
 
