@@ -269,7 +269,7 @@ def test_the_logged_flow_compiles_its_rules(tmp_path):
     assert list(log.sets) == ["N", "C"]
     by_box = {b.box: b for b in log.boxes}
     assert [b.box for b in log.boxes] == ["1.1", "2.1", "2.2"]
-    assert by_box["2.1"].rule.needs == ("completed", "received", "outcome")
+    assert by_box["2.1"].rule.needs == ("request", "received", "completed", "outcome")  # C's columns too
     assert by_box["2.1"].rule.reads[:3] == ("request", "received", "completed")
 
 

@@ -36,7 +36,8 @@ class LogRule:
     table: str
     node: lx.Node
     needs: tuple[str, ...]
-    """The columns the rule itself names (and its derived values need): one absent, and the box is not decided."""
+    """The columns the rule names, itself or through its sets (and its derived values need): one absent, and the
+    box is not decided."""
     reads: tuple[str, ...]
     """Every column read, through its sets too: a row whose cell there is unusable is left out of the box."""
 
@@ -181,6 +182,7 @@ class _Rules:
         for name in lx.names(node):
             if name in self.sets:
                 tables.add(self.sets[name].table)
+                needs.extend(self.sets[name].needs)  # a row set the log cannot tell decides no box
                 reads.extend(self.sets[name].reads)
             elif name in DERIVED:
                 tables.add("requests")
