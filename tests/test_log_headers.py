@@ -5,15 +5,68 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportbot.flow.loader import load_flow
+from reportbot.log.read import read_log
+from reportbot.log.vocabulary import Vocabulary
 from reportbot.log_load import load
 
 FIPPA = load_flow("fippa-year-end")
+CYFSA = load_flow("cyfsa-part-x")
+LOGS = Path(__file__).parent / "data" / "logs"
 
 
 def _write(tmp_path: Path, text: str, name: str = "log.csv") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_reading_names_the_missing_columns_and_the_headers_that_named_none_never_a_cell(tmp_path):
+    path = _write(tmp_path, "file,Decision Made,Requester,received,Notes\n2025-001,granted,Jane Q. Public,2025-03-04,"
+                            "her divorce\n")
+    spec = FIPPA.flow.log
+    assert spec is not None
+    read = read_log([path], spec, Vocabulary(), year=2025)
+    gaps, = read.gaps
+    assert (gaps.source, gaps.table) == (str(path), "requests")
+    assert gaps.unnamed == ((1, "Decision Made"), (2, "Requester"), (4, "Notes"))
+    assert gaps.missing[:3] == ("request", "records", "transferred_in")  # the flow's order
+    assert "file" not in gaps.missing and "received" not in gaps.missing and "outcome" in gaps.missing
+    assert not any(word in repr(read.gaps) for word in ("Jane", "divorce", "granted"))  # header text only
+
+
+def test_a_header_written_twice_is_not_offered(tmp_path):
+    path = _write(tmp_path, "file,received,Notes,notes ,Status\n2025-001,2025-03-04,a,b,c\n")
+    spec = FIPPA.flow.log
+    assert spec is not None
+    gaps, = read_log([path], spec, Vocabulary(), year=2025).gaps
+    assert gaps.unnamed == ((4, "Status"),)
+
+
+def test_each_table_of_a_workbook_says_its_own(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("requests").write_row(0, 0, ["file", "received", "Decision"])
+    book.add_worksheet("breaches").write_row(0, 0, ["incident", "Kind", 2025])
+    book.close()
+    spec = CYFSA.flow.log
+    assert spec is not None
+    requests, breaches = read_log([path], spec, Vocabulary(), year=2025).gaps
+    assert requests.unnamed == () and "outcome" not in requests.missing  # "decision" is an alias of outcome
+    assert (breaches.table, breaches.unnamed) == ("breaches", ((1, "Kind"),))  # a number is no header to name
+    assert breaches.missing == ("date", "category", "thief", "cause", "affected")
+
+
+def test_the_load_keeps_only_the_missing_columns_a_box_cannot_do_without(tmp_path):
+    # The example log has Days Paused: the fee estimate's two dates, only read when it is blank, decide no box.
+    gaps, = load(FIPPA, [LOGS / "fippa-2025.csv"], 2025).gaps
+    assert gaps.missing == () and [text for _, text in gaps.unnamed] == ["Requester Name", "Summary"]
+    path = _write(tmp_path, "file,received,Decision Made\n2025-001,2025-03-04,granted\n")
+    gaps, = load(FIPPA, [path], 2025).gaps
+    # records splits the report's columns; request (blank: access) and first_received (the clock) decide none.
+    assert "records" in gaps.missing and "outcome" in gaps.missing and "completed" in gaps.missing
+    assert not {"request", "first_received", "paused_days", "fee_estimate_sent", "deposit_paid"} & set(gaps.missing)
 
 
 def test_a_log_without_a_column_a_row_set_reads_decides_only_the_boxes_it_can(tmp_path):

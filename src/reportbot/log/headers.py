@@ -4,13 +4,15 @@ A header names a column when it equals the column's id, one of its aliases, one
 of its labels (any language) or the ``--map`` file's name for it, compared
 without case, accents, spaces, underscores, hyphens, line breaks or other
 punctuation ("TOTAL_AMOUNT\\n_OF_FEES_WAIVED" is "total amount of fees waived").
-A header naming no column is ignored, and its cells are never read.
+A header naming no column is ignored, and its cells are never read; its text is kept
+(:class:`HeaderGaps`), so the filer can be asked which of them holds a column not found.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -35,6 +37,19 @@ def header_key(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class HeaderGaps:
+    """What a table's header row left unnamed: header text only, never a cell below it."""
+
+    source: str
+    table: str
+    missing: tuple[str, ...]
+    """The table's columns no header names, in the flow's order."""
+    unnamed: tuple[tuple[int, str], ...]
+    """(position, text as written) of each header naming no column. A header written twice (compared as headers
+    are) is left out: a map naming it would name both."""
+
+
+@dataclass(frozen=True)
 class Layout:
     """Where a sheet's table is: its kind, its header row and each column id's position."""
 
@@ -44,6 +59,7 @@ class Layout:
     first: int
     """Index of the first data row."""
     positions: dict[str, int]
+    gaps: HeaderGaps
 
 
 def names(table: LogTable, vocabulary: Vocabulary, mapping: LogMap | None) -> dict[str, str | None]:
@@ -79,8 +95,18 @@ def layout(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Voc
         for table, known in tables:
             if table.key in (known.get(k) for k in keys):
                 positions = _positions(keys, row, known, source)
-                return Layout(table, index, index + 1 + _labels_row(rows, index + 1, positions, known), positions)
+                first = index + 1 + _labels_row(rows, index + 1, positions, known)
+                return Layout(table, index, first, positions, _gaps(table, source, keys, row, known))
     return None
+
+
+def _gaps(table: LogTable, source: str, keys: list[str], row: list[object], known: dict[str, str | None]) -> HeaderGaps:
+    named = {known[k] for k in keys if k in known}
+    missing = tuple(c.id for c in table.columns if c.id not in named)
+    repeated = {k for k, n in Counter(keys).items() if n > 1}
+    unnamed = tuple((at, cell) for at, (key, cell) in enumerate(zip(keys, row, strict=True))
+                    if key and key not in known and key not in repeated and isinstance(cell, str))
+    return HeaderGaps(source, table.id, missing, unnamed)
 
 
 def _positions(keys: list[str], row: list[object], known: dict[str, str | None], source: str) -> dict[str, int]:
