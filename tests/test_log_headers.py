@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reportbot.flow.loader import load_flow
+from reportbot.log.files import LogError
+from reportbot.log.mapping import LogMap, read_mapping, write_mapping
 from reportbot.log.read import read_log
 from reportbot.log.vocabulary import Vocabulary
 from reportbot.log_load import load
 
 FIPPA = load_flow("fippa-year-end")
 CYFSA = load_flow("cyfsa-part-x")
+CYFSA_LOG = CYFSA.flow.log
 LOGS = Path(__file__).parent / "data" / "logs"
 
 
@@ -76,3 +81,20 @@ def test_a_log_without_a_column_a_row_set_reads_decides_only_the_boxes_it_can(tm
     answers = load(FIPPA, [path], 2025).count.answers
     assert (answers[("3.1", "personal")], answers[("3.1", "general")], answers[("3.2", "general")]) == (1, 0, 1)
     assert not {("3.3", "personal"), ("3.6", "personal"), ("3.8", "personal"), ("4.1", "personal")} & set(answers)
+
+
+def test_the_map_keeps_the_columns_a_log_does_not_keep_and_refuses_an_unknown_one(tmp_path):
+    path = tmp_path / "log.map.yaml"
+    write_mapping(path, LogMap(columns={"Final\nDecision": "outcome"}, absent=["due", "provisions"]), tmp_path / "r.sqlite3")
+    assert read_mapping(path, CYFSA_LOG) == LogMap(columns={"Final\nDecision": "outcome"}, absent=["due", "provisions"])
+    path.write_text("absent: [dues]\n", encoding="utf-8")
+    with pytest.raises(LogError) as e:
+        read_mapping(path, CYFSA_LOG)
+    assert e.value.key == "log.error.map_column" and e.value.facts["column"] == "dues"
+
+
+def test_a_column_the_map_says_the_log_does_not_keep_is_not_missing(tmp_path):
+    path = _write(tmp_path, "file,received,Decision Made\n2025-001,2025-03-04,granted\n")
+    (tmp_path / "map.yaml").write_text("absent: [completed, outcome]\n", encoding="utf-8")
+    gaps, = load(FIPPA, [path], 2025, mapping=tmp_path / "map.yaml").gaps
+    assert "records" in gaps.missing and not {"completed", "outcome"} & set(gaps.missing)

@@ -43,7 +43,7 @@ class HeaderGaps:
     source: str
     table: str
     missing: tuple[str, ...]
-    """The table's columns no header names, in the flow's order."""
+    """The table's columns no header names and the map does not say the log lacks, in the flow's order."""
     unnamed: tuple[tuple[int, str], ...]
     """(position, text as written) of each header naming no column. A header written twice (compared as headers
     are) is left out: a map naming it would name both."""
@@ -96,12 +96,13 @@ def layout(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Voc
             if table.key in (known.get(k) for k in keys):
                 positions = _positions(keys, row, known, source)
                 first = index + 1 + _labels_row(rows, index + 1, positions, known)
-                return Layout(table, index, first, positions, _gaps(table, source, keys, row, known))
+                return Layout(table, index, first, positions, _gaps(table, source, keys, row, known, mapping))
     return None
 
 
-def _gaps(table: LogTable, source: str, keys: list[str], row: list[object], known: dict[str, str | None]) -> HeaderGaps:
-    named = {known[k] for k in keys if k in known}
+def _gaps(table: LogTable, source: str, keys: list[str], row: list[object], known: dict[str, str | None],
+          mapping: LogMap | None) -> HeaderGaps:
+    named = {known[k] for k in keys if k in known} | set(mapping.absent if mapping is not None else ())
     missing = tuple(c.id for c in table.columns if c.id not in named)
     repeated = {k for k, n in Counter(keys).items() if n > 1}
     unnamed = tuple((at, cell) for at, (key, cell) in enumerate(zip(keys, row, strict=True))
