@@ -1,8 +1,10 @@
 """Counting the report from the filer's request log, in the conversation: ``from log FILE`` and ``new --from-log``.
 
-The log is read and counted; what it found is said in one line; each value a
-coded column cannot read is asked once (the answers kept in a map file beside
-the log, read again next time); each row with
+The log is read and counted; what it found is said in one line; each column
+its counts need that no header names is asked for among the log's other headers
+(:mod:`reportbot.dialogue.log_headers`), then each value a coded column cannot
+read is asked once (the answers kept in a map file beside the log, read again
+next time); each row with
 a problem is looked at, one at a time (fix the log and ``reload``, or leave the
 row out with a reason the history keeps); an answer the filer typed that the
 log counts differently is kept or replaced only as the filer says; then every
@@ -52,6 +54,12 @@ class LogRun:
     result: LogCount
     rows: list[list[RowFinding]]
     typed: list[Cell]
+    headers: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    """Each column a count needs that no header names, with its table's headers that name none: asked first."""
+    named: dict[str, str] = field(default_factory=dict)
+    """The filer's answers so far: header as written → column id."""
+    absent: list[str] = field(default_factory=list)
+    """The columns the filer said the log does not keep."""
     values: list[tuple[str, str, int]] = field(default_factory=list)
     """Each cell text a coded column refused: (column, text, rows), asked before the rows."""
     mapped: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -75,6 +83,15 @@ def _map_file(source: LogSource) -> Path | None:
     from reportbot.log.files import map_for
 
     return map_for(source.paths, source.mapping)
+
+
+def _headers(loaded: Loaded) -> list[tuple[str, tuple[str, ...]]]:
+    """Each missing column a count needs, once, with the unnamed headers of the first table that lacks it."""
+    asked: dict[str, tuple[str, ...]] = {}
+    for gaps in loaded.gaps:
+        for column in gaps.missing if gaps.unnamed else ():
+            asked.setdefault(column, tuple(text for _, text in gaps.unnamed))
+    return list(asked.items())
 
 
 def _values(result: LogCount) -> list[tuple[str, str, int]]:
@@ -114,8 +131,9 @@ def _typed(report: OpenReport, result: LogCount) -> list[Cell]:
     ]
 
 
-def begin(talk: Interview, source: LogSource, ask_values: bool = True) -> list[Message]:
-    """Read the log, say what it holds, and start asking its unknown values (unless just asked), then its rows."""
+def begin(talk: Interview, source: LogSource, ask_headers: bool = True, ask_values: bool = True) -> list[Message]:
+    """Read the log, say what it holds, and start asking for its missing columns and its unknown values (unless
+    just asked), then its rows."""
     report = talk.report
     if report.read_only:
         return talk.refuse_read_only()
@@ -127,16 +145,30 @@ def begin(talk: Interview, source: LogSource, ask_values: bool = True) -> list[M
         return talk.again(say(e, talk.words))
     result = loaded.count
     talk.log_run = LogRun(source, result, _rows(result), _typed(report, result),
-                          _values(result) if ask_values else [])
+                          _headers(loaded) if ask_headers else [], values=_values(result) if ask_values else [])
     said = [Message("notice", talk.words.t(f"log.notice.{n.code}", **n.facts)) for n in loaded.notices]
     said.append(Message("say", explain.log_summary(talk.words, report.year, result.summary)))
     return said + step(talk)
 
 
 def step(talk: Interview) -> list[Message]:
-    """The next row to look at, the next typed answer to settle, or the filling."""
+    """The next missing column or value to ask about, the next row to look at, the next typed answer to settle, or
+    the filling."""
     run = talk.log_run
     assert run is not None
+    if run.headers:
+        from reportbot.dialogue.log_headers import MappingHeader
+        from reportbot.log.headers import header_key
+
+        chosen = {header_key(h) for h in run.named}  # a header holds one column: not offered for another
+        while run.headers:
+            column, headers = run.headers[0]
+            free = tuple(h for h in headers if header_key(h) not in chosen)
+            if free:
+                return talk.enter(MappingHeader(column, free))
+            run.headers.pop(0)
+    if run.named or run.absent:
+        return _save_map(talk, run)
     if run.values:
         return talk.enter(MappingValue(*run.values[0]))
     if run.mapped:
@@ -150,7 +182,8 @@ def step(talk: Interview) -> list[Message]:
 
 
 def _save_map(talk: Interview, run: LogRun) -> list[Message]:
-    """Keep the answers in the map beside the log (with what a map already held), and read the log again with it."""
+    """Keep the answers in the map beside the log (with what a map already held), and read the log again with it:
+    after the columns, to ask the values of those just named."""
     from reportbot.log.files import beside
     from reportbot.log.mapping import LogMap, read_mapping, write_mapping
     from reportbot.log_words import log_spec
@@ -161,16 +194,19 @@ def _save_map(talk: Interview, run: LogRun) -> list[Message]:
         base = read_mapping(old, log_spec(talk.report.flow)) if old is not None else LogMap()
         columns = dict.fromkeys([*base.values, *run.mapped])
         values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
-        write_mapping(path, LogMap(columns=base.columns, values=values), talk.report.store.path)
+        absent = list(dict.fromkeys([*base.absent, *run.absent]))
+        write_mapping(path, LogMap(columns={**base.columns, **run.named}, absent=absent, values=values),
+                      talk.report.store.path)
     except ReportbotError as e:
-        run.mapped = {}
+        run.named, run.absent, run.mapped = {}, [], {}
         return [Message("error", say(e, talk.words))] + step(talk)
     except OSError as e:
-        run.mapped = {}
+        run.named, run.absent, run.mapped = {}, [], {}
         detail = e.strerror or str(e)
         return [Message("error", talk.words.t("log.map.unsaved", name=path.name, detail=detail))] + step(talk)
     said = [Message("say", talk.words.t("log.map.saved", name=path.name))]
-    return said + begin(talk, replace(run.source, mapping=path), ask_values=False)
+    columns_named = bool(run.named or run.absent)
+    return said + begin(talk, replace(run.source, mapping=path), ask_headers=False, ask_values=columns_named)
 
 
 def fill(talk: Interview) -> list[Message]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from reportbot.log.files import HEAD, LogError
 from reportbot.log.vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # pydantic's models: a log count from the flow cache never imports them
-    from reportbot.flow.models import LogSpec, LogTable
+    from reportbot.flow.models import LogColumn, LogSpec, LogTable
     from reportbot.log.mapping import LogMap
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -131,3 +132,22 @@ def _labels_row(rows: list[list[object]], at: int, positions: dict[str, int], kn
     cells = [(column, row[p]) for column, p in positions.items() if p < len(row) and row[p] != ""]
     named = all(isinstance(c, str) and known.get(header_key(c)) == column for column, c in cells)
     return 1 if cells and named else 0
+
+
+def likeliest(column: LogColumn, vocabulary: Vocabulary, headers: Sequence[str]) -> list[str]:
+    """``headers`` ordered by how like ``column`` each is (rapidfuzz over its id, aliases and labels), best first.
+
+    Ties keep the sheet's order.
+    """
+    from rapidfuzz import fuzz  # imported here: only a log with an unfamiliar header needs it
+
+    names = [_spaced(n) for n in (column.id, *column.aliases, *vocabulary.columns.get(column.id, ()))]
+    scores = {h: max(fuzz.WRatio(_spaced(h), n) for n in names) for h in headers}
+    return sorted(headers, key=lambda h: -scores[h])
+
+
+def _spaced(text: str) -> str:
+    """``text`` as words: lower case, no accents, punctuation and underscores as spaces ("DATE_CLOSED": date closed)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_ALNUM.sub(" ", bare.casefold()).split())
