@@ -136,3 +136,32 @@ def test_the_line_mode_asks_for_a_missing_column_with_its_headers_numbered(tmp_p
     assert "  1. Final Decision\n  2. Requester\n[map header] Your log has no column reportbot knows as Outcome." \
         in run.stdout
     assert "Saved your answers in log.map.yaml" in run.stdout and "Boxes filled from the log: " in run.stdout
+
+
+def test_each_answer_is_kept_at_once_so_a_quit_loses_none(store, tmp_path):
+    conv, said = _conversation(store, tmp_path)
+    try:
+        conv.reply("none")  # due
+        conv.reply("Final Decision")  # outcome; three questions still to come
+        assert _map(tmp_path) == LogMap(columns={"Final Decision": "outcome"}, absent=["due"])
+        rid = conv.report_id
+        conv.leave()
+    finally:
+        conv.close()
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    try:
+        conv.start()
+        said = conv.from_log(f'"{tmp_path / "log.csv"}"')
+        assert said[-1].text.split(".")[0].endswith("Provisions applied")  # due and outcome are not asked again
+    finally:
+        conv.close()
+
+
+def test_a_value_answer_is_kept_at_once_too(store, tmp_path):
+    conv, said = _conversation(store, tmp_path, "file,received,completed,extension,outcome\n"
+                                                "A-1,2025-01-10,2025-01-20,no,Withdrawm\nA-2,2025-01-10,2025-01-20,no,qqq\n")
+    try:
+        conv.reply("6.9")
+        assert _map(tmp_path) == LogMap(values={"outcome": {"Withdrawm": "6.9"}})
+    finally:
+        conv.close()

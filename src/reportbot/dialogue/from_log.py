@@ -185,18 +185,10 @@ def _save_map(talk: Interview, run: LogRun) -> list[Message]:
     """Keep the answers in the map beside the log (with what a map already held), and read the log again with it:
     after the columns, to ask the values of those just named."""
     from reportbot.log.files import beside
-    from reportbot.log.mapping import LogMap, read_mapping, write_mapping
-    from reportbot.log_words import log_spec
 
     path = beside(run.source.paths[0])
     try:
-        old = _map_file(run.source)
-        base = read_mapping(old, log_spec(talk.report.flow)) if old is not None else LogMap()
-        columns = dict.fromkeys([*base.values, *run.mapped])
-        values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
-        absent = list(dict.fromkeys([*base.absent, *run.absent]))
-        write_mapping(path, LogMap(columns={**base.columns, **run.named}, absent=absent, values=values),
-                      talk.report.store.path)
+        _write_map(talk, run)
     except ReportbotError as e:
         run.named, run.absent, run.mapped = {}, [], {}
         return [Message("error", say(e, talk.words))] + step(talk)
@@ -207,6 +199,30 @@ def _save_map(talk: Interview, run: LogRun) -> list[Message]:
     said = [Message("say", talk.words.t("log.map.saved", name=path.name))]
     columns_named = bool(run.named or run.absent)
     return said + begin(talk, replace(run.source, mapping=path), ask_headers=False, ask_values=columns_named)
+
+
+def keep_answers(talk: Interview, run: LogRun) -> None:
+    """Write the answers so far, so that a quit before the last question loses none (the log is read again with
+    them only once all are given). A map that cannot be written is said then, by :func:`_save_map`."""
+    try:
+        _write_map(talk, run)
+    except (ReportbotError, OSError):
+        pass
+
+
+def _write_map(talk: Interview, run: LogRun) -> None:
+    """The map beside the log: what the log's map held, and this load's answers (raises ReportbotError, OSError)."""
+    from reportbot.log.files import beside
+    from reportbot.log.mapping import LogMap, read_mapping, write_mapping
+    from reportbot.log_words import log_spec
+
+    old = _map_file(run.source)
+    base = read_mapping(old, log_spec(talk.report.flow)) if old is not None else LogMap()
+    columns = dict.fromkeys([*base.values, *run.mapped])
+    values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
+    absent = list(dict.fromkeys([*base.absent, *run.absent]))
+    write_mapping(beside(run.source.paths[0]), LogMap(columns={**base.columns, **run.named}, absent=absent,
+                                                      values=values), talk.report.store.path)
 
 
 def fill(talk: Interview) -> list[Message]:
@@ -319,6 +335,7 @@ class MappingValue(Exchange):
             except NotUnderstood:
                 return talk.again(talk.words.t("log.map.expected", count=len(options)))
             run.mapped.setdefault(self.column, {})[self.text] = code
+            keep_answers(talk, run)
         run.values.pop(0)
         return step(talk)
 

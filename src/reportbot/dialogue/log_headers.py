@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from reportbot.dialogue import understand
 from reportbot.dialogue.exchanges import Exchange
-from reportbot.dialogue.from_log import step
+from reportbot.dialogue.from_log import keep_answers, step
 from reportbot.dialogue.understand import NotUnderstood
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ class MappingHeader(Exchange):
         assert run is not None
         if understand.is_word(talk.words, "absent", text):
             run.absent.append(self.column)
+            keep_answers(talk, run)
         elif text.strip() and not understand.is_word(talk.words, "skip", text):
             ranked = self._ranked(talk)
             # A header typed as the sheet writes it, however spaced or cased; else by number or words.
@@ -69,6 +70,7 @@ class MappingHeader(Exchange):
             except NotUnderstood:
                 return talk.again(talk.words.t("log.header.expected", count=len(ranked)))
             run.named[header] = self.column
+            keep_answers(talk, run)
         run.headers.pop(0)
         return step(talk)
 
