@@ -98,3 +98,35 @@ def test_a_column_the_map_says_the_log_does_not_keep_is_not_missing(tmp_path):
     (tmp_path / "map.yaml").write_text("absent: [completed, outcome]\n", encoding="utf-8")
     gaps, = load(FIPPA, [path], 2025, mapping=tmp_path / "map.yaml").gaps
     assert "records" in gaps.missing and not {"completed", "outcome"} & set(gaps.missing)
+
+
+def test_a_sheet_without_its_key_column_says_its_headers_when_its_first_text_row_names_columns(tmp_path):
+    spec = CYFSA_LOG
+    path = _write(tmp_path, "Requests, 2025\nRef,Requester,received,completed\nA-1,Jane Q. Public,2025-01-10,\n")
+    read = read_log([path], spec, Vocabulary(), year=2025)
+    assert read.tables == [] and [n.code for n in read.notices] == ["not_a_table"]
+    gaps, = read.gaps
+    assert (gaps.table, gaps.missing, gaps.unnamed) == ("requests", ("file",), ((0, "Ref"), (1, "Requester")))
+    path = _write(tmp_path, "Ref,date,category,Who\nI-1,2025-01-10,stolen,Jane Q. Public\n")
+    gaps, = read_log([path], spec, Vocabulary(), year=2025).gaps
+    assert (gaps.table, gaps.missing) == ("breaches", ("incident",))  # the table its headers name most
+
+
+def test_a_sheet_with_no_row_surely_headers_offers_nothing(tmp_path):
+    import xlsxwriter
+
+    # No header at all: a row of cells naming one column by chance.
+    text = "A-1,Jane Q. Public,2025-01-10,completed\n"
+    assert read_log([_write(tmp_path, text)], CYFSA_LOG, Vocabulary(), year=2025).gaps == []
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("requests").write_row(0, 0, ["Jane Q. Public", 2025, "received", "completed"])  # a number
+    book.close()
+    assert read_log([path], CYFSA_LOG, Vocabulary(), year=2025).gaps == []
+
+
+def test_a_sheet_whose_key_the_map_says_is_not_kept_offers_nothing(tmp_path):
+    path = _write(tmp_path, "Ref,Requester,received,completed\nA-1,Jane,2025-01-10,\n")
+    (tmp_path / "map.yaml").write_text("absent: [file]\n", encoding="utf-8")
+    mapping = read_mapping(tmp_path / "map.yaml", CYFSA_LOG)
+    assert read_log([path], CYFSA_LOG, Vocabulary(), year=2025, mapping=mapping).gaps == []

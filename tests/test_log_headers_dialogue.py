@@ -165,3 +165,64 @@ def test_a_value_answer_is_kept_at_once_too(store, tmp_path):
         assert _map(tmp_path) == LogMap(values={"outcome": {"Withdrawm": "6.9"}})
     finally:
         conv.close()
+
+
+KEYLESS = ("Ref,Requester,received,completed,extension,Decision\n"
+           "A-1,Jane Q. Public,2025-01-10,2025-01-20,no,6.1\nA-2,John Doe,2025-02-01,2025-02-15,no,6.9\n")
+
+
+def test_a_sheet_not_read_for_want_of_its_key_is_asked_about_first_then_read_then_asked_as_any(store, tmp_path):
+    conv, said = _conversation(store, tmp_path, KEYLESS)
+    try:
+        path = tmp_path / "log.csv"
+        assert f"{path}: no column of file numbers or incident numbers, so this sheet was not read" in \
+            [m.text for m in said]
+        ask = said[-1]
+        assert ask.tag == "map header" and ask.text.startswith(f"{path} has no column reportbot knows as File number")
+        assert set(ask.choices) == {"Ref", "Requester"}
+        said = conv.reply("ref")
+        assert any(m.text.startswith("From the log: rows read: 2 (access requests: 2)") for m in said)
+        # Read now: its own missing columns are asked, among the headers left.
+        assert said[-1].text.startswith("Your log has no column reportbot knows as Extended") and \
+            said[-1].choices == ("Requester",)
+        for _ in range(4):
+            said = conv.reply("none")
+        assert _map(tmp_path) == LogMap(columns={"Ref": "file"},
+                                        absent=["due", "provisions", "disagreement", "notices_sent"])
+        answers = store.answers(conv.report_id)
+        assert (answers[("3.1", None)], answers[("6.1", None)], answers[("6.9", None)]) == (2, 1, 1)
+    finally:
+        conv.close()
+
+
+def test_a_sheet_the_filer_says_is_no_log_is_left_unread_and_not_asked_about_again(store, tmp_path):
+    conv, said = _conversation(store, tmp_path, KEYLESS, language="fr")
+    try:
+        assert said[-1].text.startswith(f"{tmp_path / 'log.csv'} n'a aucune colonne que reportbot reconnaît comme")
+        said = conv.reply("aucune")
+        assert _map(tmp_path) == LogMap(absent=["file"])
+        assert not any(m.tag == "map header" for m in said)
+        said = conv.from_log(f'"{tmp_path / "log.csv"}"')
+        assert not any(m.tag == "map header" for m in said)
+    finally:
+        conv.close()
+
+
+def test_an_unread_sheet_is_asked_about_before_the_columns_of_those_read(store, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("requests").write_row(0, 0, ["file", "received", "completed", "extension", "Requester"])
+    breaches = book.add_worksheet("breaches")
+    breaches.write_row(0, 0, ["Ref", "date", "category", "Who"])
+    breaches.write_row(1, 0, ["I-1", "2025-03-01", "stolen", "Jane Q. Public"])
+    book.close()
+    conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025, today=TODAY, log=LogSource((path,)))
+    said = conv.start()
+    try:
+        assert said[-1].text.startswith(f"{path} [breaches] has no column reportbot knows as Incident number")
+        said = conv.reply("Ref")
+        assert said[-1].text.startswith("Your log has no column reportbot knows as Extended")  # then the rest
+    finally:
+        conv.close()

@@ -54,8 +54,9 @@ class LogRun:
     result: LogCount
     rows: list[list[RowFinding]]
     typed: list[Cell]
-    headers: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    """Each column a count needs that no header names, with its table's headers that name none: asked first."""
+    headers: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
+    """Each column a count needs that no header names, with its table's headers that name none and the file (or
+    sheet) they are in: asked first."""
     named: dict[str, str] = field(default_factory=dict)
     """The filer's answers so far: header as written → column id."""
     absent: list[str] = field(default_factory=list)
@@ -85,13 +86,20 @@ def _map_file(source: LogSource) -> Path | None:
     return map_for(source.paths, source.mapping)
 
 
-def _headers(loaded: Loaded) -> list[tuple[str, tuple[str, ...]]]:
-    """Each missing column a count needs, once, with the unnamed headers of the first table that lacks it."""
+def _headers(loaded: Loaded, keys: set[str]) -> list[tuple[str, tuple[str, ...], str]]:
+    """Each missing column a count needs, once, with the unnamed headers of the first table that lacks it.
+
+    A sheet not read for want of its key column (``keys``) is asked about first, alone: once it is read, its
+    own missing columns are known.
+    """
+    unread = [g for g in loaded.gaps if keys & set(g.missing)]
     asked: dict[str, tuple[str, ...]] = {}
-    for gaps in loaded.gaps:
+    sources: dict[str, str] = {}
+    for gaps in unread or loaded.gaps:
         for column in gaps.missing if gaps.unnamed else ():
             asked.setdefault(column, tuple(text for _, text in gaps.unnamed))
-    return list(asked.items())
+            sources.setdefault(column, gaps.source)
+    return [(column, headers, sources[column]) for column, headers in asked.items()]
 
 
 def _values(result: LogCount) -> list[tuple[str, str, int]]:
@@ -145,7 +153,8 @@ def begin(talk: Interview, source: LogSource, ask_headers: bool = True, ask_valu
         return talk.again(say(e, talk.words))
     result = loaded.count
     talk.log_run = LogRun(source, result, _rows(result), _typed(report, result),
-                          _headers(loaded) if ask_headers else [], values=_values(result) if ask_values else [])
+                          _headers(loaded, _keys(report)) if ask_headers else [],
+                          values=_values(result) if ask_values else [])
     said = [Message("notice", talk.words.t(f"log.notice.{n.code}", **n.facts)) for n in loaded.notices]
     said.append(Message("say", explain.log_summary(talk.words, report.year, result.summary)))
     return said + step(talk)
@@ -162,10 +171,10 @@ def step(talk: Interview) -> list[Message]:
 
         chosen = {header_key(h) for h in run.named}  # a header holds one column: not offered for another
         while run.headers:
-            column, headers = run.headers[0]
+            column, headers, source = run.headers[0]
             free = tuple(h for h in headers if header_key(h) not in chosen)
             if free:
-                return talk.enter(MappingHeader(column, free))
+                return talk.enter(MappingHeader(column, free, source))
             run.headers.pop(0)
     if run.named or run.absent:
         return _save_map(talk, run)
@@ -197,8 +206,16 @@ def _save_map(talk: Interview, run: LogRun) -> list[Message]:
         detail = e.strerror or str(e)
         return [Message("error", talk.words.t("log.map.unsaved", name=path.name, detail=detail))] + step(talk)
     said = [Message("say", talk.words.t("log.map.saved", name=path.name))]
+    # A key named: its sheet is read now, and its own missing columns are asked; after other columns, the values.
+    key_named = bool(_keys(talk.report) & set(run.named.values()))
     columns_named = bool(run.named or run.absent)
-    return said + begin(talk, replace(run.source, mapping=path), ask_headers=False, ask_values=columns_named)
+    return said + begin(talk, replace(run.source, mapping=path), ask_headers=key_named, ask_values=columns_named)
+
+
+def _keys(report: OpenReport) -> set[str]:
+    from reportbot.log_words import log_spec
+
+    return {t.key for t in log_spec(report.flow).tables}
 
 
 def keep_answers(talk: Interview, run: LogRun) -> None:

@@ -28,8 +28,8 @@ class MappingHeader(Exchange):
     state, trigger = "mapping_header", "ask_header"
     LIMIT = 8  # headers offered: the likeliest few; list says them all
 
-    def __init__(self, column: str, headers: tuple[str, ...]) -> None:
-        self.column, self.headers = column, headers
+    def __init__(self, column: str, headers: tuple[str, ...], source: str) -> None:
+        self.column, self.headers, self.source = column, headers, source
 
     def _column(self, talk: Interview) -> LogColumn:
         from reportbot.log_words import log_spec
@@ -46,11 +46,13 @@ class MappingHeader(Exchange):
         return tuple(_shown(h) for h in self._ranked(talk))
 
     def begin(self, talk: Interview) -> list[Message]:
-        from reportbot.log_words import column_label, column_note
+        from reportbot.log_words import column_label, column_note, log_spec
 
         column = self._column(talk)
-        text = talk.words.t("log.header.question", column=column_label(talk.words, column),
-                            note=column_note(talk.words, column))
+        # The key unnamed: the sheet was not read at all, so it is named (the other sheets may have been).
+        key = any(t.key == self.column for t in log_spec(talk.report.flow).tables)
+        text = talk.words.t("log.header.key_question" if key else "log.header.question", source=self.source,
+                            column=column_label(talk.words, column), note=column_note(talk.words, column))
         return talk.ask_prompt("map header", text, self.listed(talk)[: self.LIMIT])
 
     def reply(self, talk: Interview, text: str) -> list[Message]:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -98,6 +98,28 @@ def layout(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Voc
                 positions = _positions(keys, row, known, source)
                 first = index + 1 + _labels_row(rows, index + 1, positions, known)
                 return Layout(table, index, first, positions, _gaps(table, source, keys, row, known, mapping))
+    return None
+
+
+def headless(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Vocabulary,
+             mapping: LogMap | None) -> HeaderGaps | None:
+    """For a sheet with no key column: its header row's gaps, missing only the key, so that the filer can say
+    which header holds it; None when no row is surely a header, or the map says the log keeps no key.
+
+    A header row is the first whose cells are all text and name two columns or more of one table: a row of a
+    log with no header at all (names, descriptions) is never offered as headers.
+    """
+    tables = [(t, names(t, vocabulary, mapping)) for t in spec.tables]
+    absent = set(mapping.absent) if mapping is not None else set()
+    for row in rows:
+        if not all(isinstance(c, str) or c is None for c in row):
+            continue
+        keys = [header_key(c) if isinstance(c, str) else "" for c in row]
+        named = [len({known[k] for k in keys if known.get(k)}) for _, known in tables]
+        if max(named) >= 2:
+            table, known = tables[named.index(max(named))]  # the one it names most (a tie: the flow's first)
+            gaps = _gaps(table, source, keys, row, known, mapping)
+            return None if table.key in absent else replace(gaps, missing=(table.key,))
     return None
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from reportbot.log import cells
 from reportbot.log.cells import Bad, CodeBook, DateOrder
 from reportbot.log.files import HEAD, Sheet, read_sheets
-from reportbot.log.headers import HeaderGaps, Layout, layout
+from reportbot.log.headers import HeaderGaps, Layout, headless, layout
 from reportbot.log.table import RowFinding, Table
 from reportbot.log.vocabulary import Vocabulary
 
@@ -64,6 +64,8 @@ def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, ye
                 gaps.append(found.gaps)
             elif any(any(c != "" and c is not None for c in row) for row in head):
                 notices.append(LogNotice("not_a_table", {"name": sheet.source}))
+                if (unnamed := headless(head, sheet.source, spec, vocabulary, mapping)) is not None:
+                    gaps.append(unnamed)
     return LogRead(tables, notices, gaps)
 
 
