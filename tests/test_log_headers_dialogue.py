@@ -226,3 +226,21 @@ def test_an_unread_sheet_is_asked_about_before_the_columns_of_those_read(store, 
         assert said[-1].text.startswith("Your log has no column reportbot knows as Extended")  # then the rest
     finally:
         conv.close()
+
+
+def test_a_value_takes_any_code_of_its_column_and_list_says_them_all(store, tmp_path):
+    conv, said = _conversation(store, tmp_path, "file,received,completed,extension,outcome\n"
+                                                "A-1,2025-01-10,2025-01-20,no,qqq\nA-2,2025-01-10,2025-01-20,no,zzz\n")
+    try:
+        offered = said[-1].choices
+        assert len(offered) == 8
+        listed = conv.list_choices()[-1].choices
+        assert len(listed) == 13 and listed[:8] == offered  # 6.1 to 6.9, 8.2 to 8.5: the same numbers, and more
+        said = conv.reply("13")
+        assert said[-1].tag == "map outcome" and "'zzz'" in said[-1].text
+        code = next(c for c in ("6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8", "6.9", "8.2", "8.3", "8.4",
+                                "8.5") if not any(choice.endswith(f"({c})") for choice in said[-1].choices))
+        conv.reply(code)  # a code the question did not offer
+        assert _map(tmp_path).values == {"outcome": {"qqq": listed[12].rsplit("(", 1)[1][:-1], "zzz": code}}
+    finally:
+        conv.close()

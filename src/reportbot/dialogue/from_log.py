@@ -310,17 +310,22 @@ class LookingAtRow(Exchange):
         return out + step(talk)
 
 
+def said_choices(talk: Interview) -> int:
+    """How many choices the question under way says (the likeliest few, or all of them after list)."""
+    return len(talk.prompt.choices) if talk.prompt is not None else 0
+
+
 class MappingValue(Exchange):
     """[map outcome] a value a coded column cannot read: which code it is, likeliest first, or skip."""
 
     state, trigger = "mapping_value", "ask_value"
-    LIMIT = 8  # choices offered: the likeliest few, not the whole column
+    LIMIT = 8  # choices offered: the likeliest few, not the whole column; list says them all
 
     def __init__(self, column: str, text: str, rows: int) -> None:
         self.column, self.text, self.rows = column, text, rows
 
     def _options(self, talk: Interview) -> list[tuple[str, str]]:
-        """The column's codes, as like the text first (rapidfuzz over the code, its words and labels)."""
+        """Every code of the column, the likeliest first (rapidfuzz over the code, its words and labels)."""
         from rapidfuzz import fuzz
 
         from reportbot.log.cells import word_key
@@ -332,7 +337,7 @@ class MappingValue(Exchange):
         codes = {c.id: c for c in column.codes or []}
         scores = {i: max(fuzz.WRatio(said, word_key(w)) for w in (i, *c.words, *labels.get(i, ())))
                   for i, c in codes.items()}
-        ranked = sorted(codes, key=lambda i: -scores[i])[: self.LIMIT]
+        ranked = sorted(codes, key=lambda i: -scores[i])
         return [(i, talk.words.t("log.map.choice", label=code_label(flow, talk.words, i), code=i)) for i in ranked]
 
     def begin(self, talk: Interview) -> list[Message]:
@@ -340,17 +345,19 @@ class MappingValue(Exchange):
         named = log.columns.get(self.column) if log else None
         text = talk.words.plural("log.map.question", self.rows, column=named.label if named else self.column,
                                  cell=self.text)
-        return talk.ask_prompt(f"map {self.column}", text, [label for _, label in self._options(talk)])
+        return talk.ask_prompt(f"map {self.column}", text, self.listed(talk)[: self.LIMIT])
+
+    def listed(self, talk: Interview) -> tuple[str, ...]:
+        return tuple(label for _, label in self._options(talk))
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
         run = talk.log_run
         assert run is not None
         if text.strip() and not understand.is_word(talk.words, "skip", text):
-            options = self._options(talk)
-            try:
-                code = understand.pick(talk.words, options, text)
+            try:  # any code of the column, by its number (once list has said it) or its code
+                code = understand.pick(talk.words, self._options(talk), text)
             except NotUnderstood:
-                return talk.again(talk.words.t("log.map.expected", count=len(options)))
+                return talk.again(talk.words.t("log.map.expected", count=said_choices(talk)))
             run.mapped.setdefault(self.column, {})[self.text] = code
             keep_answers(talk, run)
         run.values.pop(0)

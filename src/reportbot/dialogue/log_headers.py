@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from reportbot.dialogue import understand
 from reportbot.dialogue.exchanges import Exchange
-from reportbot.dialogue.from_log import keep_answers, step
+from reportbot.dialogue.from_log import keep_answers, said_choices, step
 from reportbot.dialogue.understand import NotUnderstood
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class MappingHeader(Exchange):
             try:
                 header = header or understand.pick(talk.words, [(h, _shown(h)) for h in ranked], text)
             except NotUnderstood:
-                return talk.again(talk.words.t("log.header.expected", count=len(ranked)))
+                return talk.again(talk.words.t("log.header.expected", count=said_choices(talk)))
             run.named[header] = self.column
             keep_answers(talk, run)
         run.headers.pop(0)
