@@ -244,3 +244,18 @@ def test_a_value_takes_any_code_of_its_column_and_list_says_them_all(store, tmp_
         assert _map(tmp_path).values == {"outcome": {"qqq": listed[12].rsplit("(", 1)[1][:-1], "zzz": code}}
     finally:
         conv.close()
+
+
+def test_a_hostile_header_is_offered_cleaned_and_kept_as_written(store, tmp_path):
+    header = "\x1b[31mFinal\u202e Decision\x07"
+    conv, said = _conversation(store, tmp_path, LOG.replace("Final Decision", header))
+    try:
+        conv.reply("none")
+        assert "Final Decision" in conv.reply("none")[-1].choices  # provisions: offered on one clean line
+        assert not any("\x1b" in c or "\u202e" in c for m in said for c in m.choices)
+        conv.reply("Final Decision")
+        conv.reply("none")
+        conv.reply("none")
+        assert _map(tmp_path).columns == {header: "provisions"}  # as the sheet writes it: it names it next year
+    finally:
+        conv.close()
