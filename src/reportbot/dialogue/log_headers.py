@@ -49,7 +49,7 @@ class MappingHeader(Exchange):
         from reportbot.log_words import column_label, column_note, log_spec
 
         column = self._column(talk)
-        # The key unnamed: the sheet was not read at all, so it is named (the other sheets may have been).
+        # No key column: the sheet was not read at all, and the question names it (others may have been read).
         key = any(t.key == self.column for t in log_spec(talk.report.flow).tables)
         text = talk.words.t("log.header.key_question" if key else "log.header.question", source=self.source,
                             column=column_label(talk.words, column), note=column_note(talk.words, column))
