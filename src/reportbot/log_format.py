@@ -27,6 +27,7 @@ MAP_EXAMPLE = """\
 columns: {date_accepted: received, date: completed, decision: outcome, classification: records}
 values:
   outcome: {all disclosed: "7.1", disclosed in part: "7.2", nothing disclosed: "7.4", discontinued: "7.6"}
+absent: [due, paused_days]
 """
 
 

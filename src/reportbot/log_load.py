@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from reportbot.flow.models import LogSpec
     from reportbot.log.cells import DateOrder
     from reportbot.log.count import LogCount
+    from reportbot.log.headers import HeaderGaps
     from reportbot.log.mapping import LogMap
     from reportbot.log.read import LogNotice
 
@@ -23,6 +24,8 @@ class Loaded:
 
     count: LogCount
     notices: list[LogNotice]
+    gaps: list[HeaderGaps]
+    """Each table's headers that name no column, and (only) the missing columns without which a box is asked."""
 
 
 def load(
@@ -47,10 +50,24 @@ def load(
         read = read_log(list(paths), spec, vocabulary(flow.id), year=year, mapping=_mapping(mapping, spec),
                         date_order=date_order)
         tables = [without(t, set(left_out)) for t in read.tables] if left_out else read.tables
-        return Loaded(count_log(flow, tables, year), read.notices)
+        return Loaded(count_log(flow, tables, year), read.notices, _deciding(flow, read.gaps))
     finally:
         if collecting:
             gc.enable()
+
+
+def _deciding(flow: CompiledFlow, gaps: list[HeaderGaps]) -> list[HeaderGaps]:
+    """``gaps`` with only the missing columns the log's counts depend on.
+
+    Those are the columns without which a box is asked (its rule's), the report column's (every access row is
+    out without it) and the required ones (every row is out); not one whose absence reads as its blank code
+    (``request``: access), nor one only read to refine another (``first_received``, ``paused_days``).
+    """
+    assert flow.log is not None and flow.flow.log is not None
+    columns = [c for t in flow.flow.log.tables for c in t.columns]
+    needed = {c for box in flow.log.boxes for c in box.rule.needs} | {flow.log.split_by}
+    needed = (needed | {c.id for c in columns if c.required}) - {c.id for c in columns if c.blank is not None}
+    return [replace(g, missing=tuple(c for c in g.missing if c in needed)) for g in gaps]
 
 
 def _mapping(path: Path | None, spec: LogSpec) -> LogMap | None:

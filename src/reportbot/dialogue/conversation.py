@@ -249,6 +249,8 @@ class Conversation:
             return [Message("say", self.words.t("list.no_choices"))] + self._reprompt()
         listed = replace(prompt, again=False)
         if self.interview is not None:
+            every = self.interview.exchange.listed(self.interview) if self.interview.exchange else ()
+            listed = replace(listed, choices=every or listed.choices)
             self.interview.prompt = listed
         else:
             self._prompt = listed

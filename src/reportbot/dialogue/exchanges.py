@@ -41,6 +41,10 @@ class Exchange:
         """The exchange to ask again, in new words (after ``language``)."""
         return self
 
+    def listed(self, talk: Interview) -> tuple[str, ...]:
+        """Every choice, said on "list" when the question offers only the likeliest few (empty: the prompt's own)."""
+        return ()
+
     def offered(self, talk: Interview) -> tuple[Cell, ...]:
         """The cells this exchange would write with a value worked out before it, and those it was worked out from."""
         return ()

@@ -1,8 +1,10 @@
 """Counting the report from the filer's request log, in the conversation: ``from log FILE`` and ``new --from-log``.
 
-The log is read and counted; what it found is said in one line; each value a
-coded column cannot read is asked once (the answers kept in a map file beside
-the log, read again next time); each row with
+The log is read and counted; what it found is said in one line; each column
+its counts need that no header names is asked for among the log's other headers
+(:mod:`reportbot.dialogue.log_headers`), then each value a coded column cannot
+read is asked once (the answers kept in a map file beside the log, read again
+next time); each row with
 a problem is looked at, one at a time (fix the log and ``reload``, or leave the
 row out with a reason the history keeps); an answer the filer typed that the
 log counts differently is kept or replaced only as the filer says; then every
@@ -52,6 +54,13 @@ class LogRun:
     result: LogCount
     rows: list[list[RowFinding]]
     typed: list[Cell]
+    headers: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
+    """Each column a count needs that no header names, with its table's headers that name none and the file (or
+    sheet) they are in: asked first."""
+    named: dict[str, str] = field(default_factory=dict)
+    """The filer's answers so far: header as written → column id."""
+    absent: list[str] = field(default_factory=list)
+    """The columns the filer said the log does not keep."""
     values: list[tuple[str, str, int]] = field(default_factory=list)
     """Each cell text a coded column refused: (column, text, rows), asked before the rows."""
     mapped: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -75,6 +84,22 @@ def _map_file(source: LogSource) -> Path | None:
     from reportbot.log.files import map_for
 
     return map_for(source.paths, source.mapping)
+
+
+def _headers(loaded: Loaded, keys: set[str]) -> list[tuple[str, tuple[str, ...], str]]:
+    """Each missing column a count needs, once, with the unnamed headers of the first table that lacks it.
+
+    A sheet not read for want of its key column (``keys``) is asked about first, alone: once it is read, its
+    own missing columns are known.
+    """
+    unread = [g for g in loaded.gaps if keys & set(g.missing)]
+    asked: dict[str, tuple[str, ...]] = {}
+    sources: dict[str, str] = {}
+    for gaps in unread or loaded.gaps:
+        for column in gaps.missing if gaps.unnamed else ():
+            asked.setdefault(column, tuple(text for _, text in gaps.unnamed))
+            sources.setdefault(column, gaps.source)
+    return [(column, headers, sources[column]) for column, headers in asked.items()]
 
 
 def _values(result: LogCount) -> list[tuple[str, str, int]]:
@@ -114,8 +139,9 @@ def _typed(report: OpenReport, result: LogCount) -> list[Cell]:
     ]
 
 
-def begin(talk: Interview, source: LogSource, ask_values: bool = True) -> list[Message]:
-    """Read the log, say what it holds, and start asking its unknown values (unless just asked), then its rows."""
+def begin(talk: Interview, source: LogSource, ask_headers: bool = True, ask_values: bool = True) -> list[Message]:
+    """Read the log, say what it holds, and start asking for its missing columns and its unknown values (unless
+    just asked), then its rows."""
     report = talk.report
     if report.read_only:
         return talk.refuse_read_only()
@@ -127,16 +153,31 @@ def begin(talk: Interview, source: LogSource, ask_values: bool = True) -> list[M
         return talk.again(say(e, talk.words))
     result = loaded.count
     talk.log_run = LogRun(source, result, _rows(result), _typed(report, result),
-                          _values(result) if ask_values else [])
+                          _headers(loaded, _keys(report)) if ask_headers else [],
+                          values=_values(result) if ask_values else [])
     said = [Message("notice", talk.words.t(f"log.notice.{n.code}", **n.facts)) for n in loaded.notices]
     said.append(Message("say", explain.log_summary(talk.words, report.year, result.summary)))
     return said + step(talk)
 
 
 def step(talk: Interview) -> list[Message]:
-    """The next row to look at, the next typed answer to settle, or the filling."""
+    """The next missing column or value to ask about, the next row to look at, the next typed answer to settle, or
+    the filling."""
     run = talk.log_run
     assert run is not None
+    if run.headers:
+        from reportbot.dialogue.log_headers import MappingHeader
+        from reportbot.log.headers import header_key
+
+        chosen = {header_key(h) for h in run.named}  # a header holds one column: not offered for another
+        while run.headers:
+            column, headers, source = run.headers[0]
+            free = tuple(h for h in headers if header_key(h) not in chosen)
+            if free:
+                return talk.enter(MappingHeader(column, free, source))
+            run.headers.pop(0)
+    if run.named or run.absent:
+        return _save_map(talk, run)
     if run.values:
         return talk.enter(MappingValue(*run.values[0]))
     if run.mapped:
@@ -150,27 +191,55 @@ def step(talk: Interview) -> list[Message]:
 
 
 def _save_map(talk: Interview, run: LogRun) -> list[Message]:
-    """Keep the answers in the map beside the log (with what a map already held), and read the log again with it."""
+    """Keep the answers in the map beside the log (with what a map already held), and read the log again with it:
+    after the columns, to ask the values of those just named."""
+    from reportbot.log.files import beside
+
+    path = beside(run.source.paths[0])
+    try:
+        _write_map(talk, run)
+    except ReportbotError as e:
+        run.named, run.absent, run.mapped = {}, [], {}
+        return [Message("error", say(e, talk.words))] + step(talk)
+    except OSError as e:
+        run.named, run.absent, run.mapped = {}, [], {}
+        detail = e.strerror or str(e)
+        return [Message("error", talk.words.t("log.map.unsaved", name=path.name, detail=detail))] + step(talk)
+    said = [Message("say", talk.words.t("log.map.saved", name=path.name))]
+    # A key named: its sheet is read now, and its own missing columns are asked; after other columns, the values.
+    key_named = bool(_keys(talk.report) & set(run.named.values()))
+    columns_named = bool(run.named or run.absent)
+    return said + begin(talk, replace(run.source, mapping=path), ask_headers=key_named, ask_values=columns_named)
+
+
+def _keys(report: OpenReport) -> set[str]:
+    from reportbot.log_words import log_spec
+
+    return {t.key for t in log_spec(report.flow).tables}
+
+
+def keep_answers(talk: Interview, run: LogRun) -> None:
+    """Write the answers so far, so that a quit before the last question loses none (the log is read again with
+    them only once all are given). A map that cannot be written is said then, by :func:`_save_map`."""
+    try:
+        _write_map(talk, run)
+    except (ReportbotError, OSError):
+        pass
+
+
+def _write_map(talk: Interview, run: LogRun) -> None:
+    """The map beside the log: what the log's map held, and this load's answers (raises ReportbotError, OSError)."""
     from reportbot.log.files import beside
     from reportbot.log.mapping import LogMap, read_mapping, write_mapping
     from reportbot.log_words import log_spec
 
-    path = beside(run.source.paths[0])
-    try:
-        old = _map_file(run.source)
-        base = read_mapping(old, log_spec(talk.report.flow)) if old is not None else LogMap()
-        columns = dict.fromkeys([*base.values, *run.mapped])
-        values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
-        write_mapping(path, LogMap(columns=base.columns, values=values), talk.report.store.path)
-    except ReportbotError as e:
-        run.mapped = {}
-        return [Message("error", say(e, talk.words))] + step(talk)
-    except OSError as e:
-        run.mapped = {}
-        detail = e.strerror or str(e)
-        return [Message("error", talk.words.t("log.map.unsaved", name=path.name, detail=detail))] + step(talk)
-    said = [Message("say", talk.words.t("log.map.saved", name=path.name))]
-    return said + begin(talk, replace(run.source, mapping=path), ask_values=False)
+    old = _map_file(run.source)
+    base = read_mapping(old, log_spec(talk.report.flow)) if old is not None else LogMap()
+    columns = dict.fromkeys([*base.values, *run.mapped])
+    values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
+    absent = list(dict.fromkeys([*base.absent, *run.absent]))
+    write_mapping(beside(run.source.paths[0]), LogMap(columns={**base.columns, **run.named}, absent=absent,
+                                                      values=values), talk.report.store.path)
 
 
 def fill(talk: Interview) -> list[Message]:
@@ -241,17 +310,22 @@ class LookingAtRow(Exchange):
         return out + step(talk)
 
 
+def said_choices(talk: Interview) -> int:
+    """How many choices the question under way says (the likeliest few, or all of them after list)."""
+    return len(talk.prompt.choices) if talk.prompt is not None else 0
+
+
 class MappingValue(Exchange):
     """[map outcome] a value a coded column cannot read: which code it is, likeliest first, or skip."""
 
     state, trigger = "mapping_value", "ask_value"
-    LIMIT = 8  # choices offered: the likeliest few, not the whole column
+    LIMIT = 8  # choices offered: the likeliest few, not the whole column; list says them all
 
     def __init__(self, column: str, text: str, rows: int) -> None:
         self.column, self.text, self.rows = column, text, rows
 
     def _options(self, talk: Interview) -> list[tuple[str, str]]:
-        """The column's codes, as like the text first (rapidfuzz over the code, its words and labels)."""
+        """Every code of the column, the likeliest first (rapidfuzz over the code, its words and labels)."""
         from rapidfuzz import fuzz
 
         from reportbot.log.cells import word_key
@@ -263,7 +337,7 @@ class MappingValue(Exchange):
         codes = {c.id: c for c in column.codes or []}
         scores = {i: max(fuzz.WRatio(said, word_key(w)) for w in (i, *c.words, *labels.get(i, ())))
                   for i, c in codes.items()}
-        ranked = sorted(codes, key=lambda i: -scores[i])[: self.LIMIT]
+        ranked = sorted(codes, key=lambda i: -scores[i])
         return [(i, talk.words.t("log.map.choice", label=code_label(flow, talk.words, i), code=i)) for i in ranked]
 
     def begin(self, talk: Interview) -> list[Message]:
@@ -271,18 +345,21 @@ class MappingValue(Exchange):
         named = log.columns.get(self.column) if log else None
         text = talk.words.plural("log.map.question", self.rows, column=named.label if named else self.column,
                                  cell=self.text)
-        return talk.ask_prompt(f"map {self.column}", text, [label for _, label in self._options(talk)])
+        return talk.ask_prompt(f"map {self.column}", text, self.listed(talk)[: self.LIMIT])
+
+    def listed(self, talk: Interview) -> tuple[str, ...]:
+        return tuple(label for _, label in self._options(talk))
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
         run = talk.log_run
         assert run is not None
         if text.strip() and not understand.is_word(talk.words, "skip", text):
-            options = self._options(talk)
-            try:
-                code = understand.pick(talk.words, options, text)
+            try:  # any code of the column, by its number (once list has said it) or its code
+                code = understand.pick(talk.words, self._options(talk), text)
             except NotUnderstood:
-                return talk.again(talk.words.t("log.map.expected", count=len(options)))
+                return talk.again(talk.words.t("log.map.expected", count=said_choices(talk)))
             run.mapped.setdefault(self.column, {})[self.text] = code
+            keep_answers(talk, run)
         run.values.pop(0)
         return step(talk)
 

@@ -11,6 +11,7 @@ from reportbot.dialogue import planner, understand
 from reportbot.dialogue.exchanges import Asking, ChoosingGroup, Exchange, Proposing, Resolving
 from reportbot.dialogue.from_log import MappingValue
 from reportbot.dialogue.interview import Interview
+from reportbot.dialogue.log_headers import MappingHeader
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
 from reportbot.flow.loader import Cell
@@ -78,7 +79,7 @@ def back(talk: Interview) -> list[Message]:
 
 
 def skip(talk: Interview) -> list[Message]:
-    if isinstance(talk.exchange, MappingValue):  # a log's value left unmapped: its rows stay as they are
+    if isinstance(talk.exchange, MappingValue | MappingHeader):  # left unmapped: asked again next time
         return talk.reply("skip")
     cell = talk.asking if isinstance(talk.exchange, Asking) else None
     if cell is None or not talk.report.flow.by_id[cell[0]].box.optional:

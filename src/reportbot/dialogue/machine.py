@@ -33,6 +33,7 @@ INTERVIEW = [
     "accepting",  # [accept] a warning, accepted with a reason
     "choosing_column",  # [10.3] change 10.3 to 1 in a two-column box: which column
     "confirming",  # [confirm] the report as final
+    "mapping_header",  # [map header] a column the log's counts need that no header names: which header holds it
     "mapping_value",  # [map outcome] a value of the log's coded column it cannot read: which code
     "looking_at_row",  # [log] a row of the request log with a problem
     "keeping_answer",  # [keep 4.1] an answer typed that the log counts differently
@@ -60,6 +61,7 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "accept_warning", "source": _NEXT, "dest": "accepting"},
     {"trigger": "which_column", "source": INTERVIEW, "dest": "choosing_column"},
     {"trigger": "wrap_up", "source": _NEXT, "dest": "confirming"},
+    {"trigger": "ask_header", "source": _NEXT, "dest": "mapping_header"},
     {"trigger": "ask_value", "source": _NEXT, "dest": "mapping_value"},
     {"trigger": "look_at_row", "source": _NEXT, "dest": "looking_at_row"},
     {"trigger": "keep_or_take", "source": _NEXT, "dest": "keeping_answer"},

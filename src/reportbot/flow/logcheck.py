@@ -36,7 +36,8 @@ class LogRule:
     table: str
     node: lx.Node
     needs: tuple[str, ...]
-    """The columns the rule itself names (and its derived values need): one absent, and the box is not decided."""
+    """The columns the rule names, itself or through its sets (and its derived values need): one absent, and the
+    box is not decided."""
     reads: tuple[str, ...]
     """Every column read, through its sets too: a row whose cell there is unusable is left out of the box."""
 

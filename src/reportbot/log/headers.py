@@ -4,14 +4,17 @@ A header names a column when it equals the column's id, one of its aliases, one
 of its labels (any language) or the ``--map`` file's name for it, compared
 without case, accents, spaces, underscores, hyphens, line breaks or other
 punctuation ("TOTAL_AMOUNT\\n_OF_FEES_WAIVED" is "total amount of fees waived").
-A header naming no column is ignored, and its cells are never read.
+A header naming no column is ignored, and its cells are never read; its text is kept
+(:class:`HeaderGaps`), so the filer can be asked which of them holds a column not found.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -20,7 +23,7 @@ from reportbot.log.files import HEAD, LogError
 from reportbot.log.vocabulary import Vocabulary
 
 if TYPE_CHECKING:  # pydantic's models: a log count from the flow cache never imports them
-    from reportbot.flow.models import LogSpec, LogTable
+    from reportbot.flow.models import LogColumn, LogSpec, LogTable
     from reportbot.log.mapping import LogMap
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -35,6 +38,19 @@ def header_key(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class HeaderGaps:
+    """What a table's header row left unnamed: header text only, never a cell below it."""
+
+    source: str
+    table: str
+    missing: tuple[str, ...]
+    """The table's columns no header names and the map does not say the log lacks, in the flow's order."""
+    unnamed: tuple[tuple[int, str], ...]
+    """(position, text as written) of each header naming no column. A header written twice (compared as headers
+    are) is left out: a map naming it would name both."""
+
+
+@dataclass(frozen=True)
 class Layout:
     """Where a sheet's table is: its kind, its header row and each column id's position."""
 
@@ -44,6 +60,7 @@ class Layout:
     first: int
     """Index of the first data row."""
     positions: dict[str, int]
+    gaps: HeaderGaps
 
 
 def names(table: LogTable, vocabulary: Vocabulary, mapping: LogMap | None) -> dict[str, str | None]:
@@ -79,8 +96,41 @@ def layout(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Voc
         for table, known in tables:
             if table.key in (known.get(k) for k in keys):
                 positions = _positions(keys, row, known, source)
-                return Layout(table, index, index + 1 + _labels_row(rows, index + 1, positions, known), positions)
+                first = index + 1 + _labels_row(rows, index + 1, positions, known)
+                return Layout(table, index, first, positions, _gaps(table, source, keys, row, known, mapping))
     return None
+
+
+def headless(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Vocabulary,
+             mapping: LogMap | None) -> HeaderGaps | None:
+    """For a sheet with no key column: its header row's gaps, missing only the key, so that the filer can say
+    which header holds it; None when no row is surely a header, or the map says the log keeps no key.
+
+    A header row is the first whose cells are all text and name two columns or more of one table: a row of a
+    log with no header at all (names, descriptions) is never offered as headers.
+    """
+    tables = [(t, names(t, vocabulary, mapping)) for t in spec.tables]
+    absent = set(mapping.absent) if mapping is not None else set()
+    for row in rows:
+        if not all(isinstance(c, str) or c is None for c in row):
+            continue
+        keys = [header_key(c) if isinstance(c, str) else "" for c in row]
+        named = [len({known[k] for k in keys if known.get(k)}) for _, known in tables]
+        if max(named) >= 2:
+            table, known = tables[named.index(max(named))]  # the one it names most (a tie: the flow's first)
+            gaps = _gaps(table, source, keys, row, known, mapping)
+            return None if table.key in absent else replace(gaps, missing=(table.key,))
+    return None
+
+
+def _gaps(table: LogTable, source: str, keys: list[str], row: list[object], known: dict[str, str | None],
+          mapping: LogMap | None) -> HeaderGaps:
+    named = {known[k] for k in keys if k in known} | set(mapping.absent if mapping is not None else ())
+    missing = tuple(c.id for c in table.columns if c.id not in named)
+    repeated = {k for k, n in Counter(keys).items() if n > 1}
+    unnamed = tuple((at, cell) for at, (key, cell) in enumerate(zip(keys, row, strict=True))
+                    if key and key not in known and key not in repeated and isinstance(cell, str))
+    return HeaderGaps(source, table.id, missing, unnamed)
 
 
 def _positions(keys: list[str], row: list[object], known: dict[str, str | None], source: str) -> dict[str, int]:
@@ -104,3 +154,22 @@ def _labels_row(rows: list[list[object]], at: int, positions: dict[str, int], kn
     cells = [(column, row[p]) for column, p in positions.items() if p < len(row) and row[p] != ""]
     named = all(isinstance(c, str) and known.get(header_key(c)) == column for column, c in cells)
     return 1 if cells and named else 0
+
+
+def likeliest(column: LogColumn, vocabulary: Vocabulary, headers: Sequence[str]) -> list[str]:
+    """``headers`` ordered by how like ``column`` each is (rapidfuzz over its id, aliases and labels), best first.
+
+    Ties keep the sheet's order.
+    """
+    from rapidfuzz import fuzz  # imported here: only a log with an unfamiliar header needs it
+
+    names = [_spaced(n) for n in (column.id, *column.aliases, *vocabulary.columns.get(column.id, ()))]
+    scores = {h: max(fuzz.WRatio(_spaced(h), n) for n in names) for h in headers}
+    return sorted(headers, key=lambda h: -scores[h])
+
+
+def _spaced(text: str) -> str:
+    """``text`` as words: lower case, no accents, punctuation and underscores as spaces ("DATE_CLOSED": date closed)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_ALNUM.sub(" ", bare.casefold()).split())

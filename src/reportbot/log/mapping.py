@@ -3,9 +3,11 @@
     columns: {date_accepted: received, date: completed, decision: outcome, notes: null}
     values:
       outcome: {all disclosed: "7.1", disclosed in part: "7.2"}
+    absent: [due]
 
 ``columns`` maps a header as the log writes it to a column id (null: ignore that
-header); ``values`` maps, per coded column, a cell as written to a code. Read
+header); ``absent`` lists the columns the log does not keep (not asked for again);
+``values`` maps, per coded column, a cell as written to a code. Read
 strictly, like a report file (no aliases, tags or repeated keys).
 """
 
@@ -33,6 +35,8 @@ class LogMap(BaseModel):
 
     columns: dict[str, str | None] = {}
     """Header as written → column id, or None to ignore a header that would otherwise name a column."""
+    absent: list[str] = []
+    """Column ids the log does not keep, as the filer said: its boxes are asked, and it is not asked for again."""
     values: dict[str, dict[str, str]] = {}
     """Column id → (cell as written → code id)."""
 
@@ -80,13 +84,15 @@ def write_mapping(path: Path, mapping: LogMap, database: Path) -> None:
                     lines += [f"    {json.dumps(w, ensure_ascii=False)}: {json.dumps(c)}" for w, c in value.items()]
                 else:
                     lines.append(f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value)}")
+    if mapping.absent:
+        lines.append(f"absent: {json.dumps(mapping.absent)}")
     write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def _checked(mapping: LogMap, spec: LogSpec, name: str) -> LogMap:
     """Every column and code the map names exists in the flow: a typo is said, never silently ignored."""
     columns = {c.id: c for t in spec.tables for c in t.columns}
-    for target in mapping.columns.values():
+    for target in [*mapping.columns.values(), *mapping.absent]:
         if target is not None and target not in columns:
             raise LogError("map_column", name=name, column=one_line(target), known=", ".join(columns))
     for column_id, words in mapping.values.items():

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from reportbot.log import cells
 from reportbot.log.cells import Bad, CodeBook, DateOrder
 from reportbot.log.files import HEAD, Sheet, read_sheets
-from reportbot.log.headers import Layout, layout
+from reportbot.log.headers import HeaderGaps, Layout, headless, layout
 from reportbot.log.table import RowFinding, Table
 from reportbot.log.vocabulary import Vocabulary
 
@@ -38,10 +38,11 @@ class LogNotice:
 
 @dataclass
 class LogRead:
-    """What reading a log gave: its tables, and notices about the sheets that held none."""
+    """What reading a log gave: its tables, notices about sheets that held none, and each table's unnamed headers."""
 
     tables: list[Table]
     notices: list[LogNotice]
+    gaps: list[HeaderGaps]
 
 
 def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, year: int,
@@ -51,7 +52,7 @@ def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, ye
     Dates after the end of ``year`` + 1 (and before 1990) are row findings.
     """
     last = _dt.date(year + 1, 12, 31).toordinal()
-    tables, notices = [], []
+    tables, notices, gaps = [], [], []
     for path in paths:
         for sheet in read_sheets(path):
             rows = iter(sheet.rows)
@@ -60,9 +61,12 @@ def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, ye
             if found is not None:
                 data = itertools.chain(head[found.first:], rows)
                 tables.append(_table(sheet, data, found, vocabulary, mapping, last, date_order))
+                gaps.append(found.gaps)
             elif any(any(c != "" and c is not None for c in row) for row in head):
                 notices.append(LogNotice("not_a_table", {"name": sheet.source}))
-    return LogRead(tables, notices)
+                if (unnamed := headless(head, sheet.source, spec, vocabulary, mapping)) is not None:
+                    gaps.append(unnamed)
+    return LogRead(tables, notices, gaps)
 
 
 def _table(sheet: Sheet, rows: Iterator[list[object]], found: Layout, vocabulary: Vocabulary, mapping: LogMap | None,

@@ -1,0 +1,132 @@
+"""An unfamiliar log's headers: what reading could not name, and the columns a box needs that no header names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportbot.flow.loader import load_flow
+from reportbot.log.files import LogError
+from reportbot.log.mapping import LogMap, read_mapping, write_mapping
+from reportbot.log.read import read_log
+from reportbot.log.vocabulary import Vocabulary
+from reportbot.log_load import load
+
+FIPPA = load_flow("fippa-year-end")
+CYFSA = load_flow("cyfsa-part-x")
+CYFSA_LOG = CYFSA.flow.log
+LOGS = Path(__file__).parent / "data" / "logs"
+
+
+def _write(tmp_path: Path, text: str, name: str = "log.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reading_names_the_missing_columns_and_the_headers_that_named_none_never_a_cell(tmp_path):
+    path = _write(tmp_path, "file,Decision Made,Requester,received,Notes\n2025-001,granted,Jane Q. Public,2025-03-04,"
+                            "her divorce\n")
+    spec = FIPPA.flow.log
+    assert spec is not None
+    read = read_log([path], spec, Vocabulary(), year=2025)
+    gaps, = read.gaps
+    assert (gaps.source, gaps.table) == (str(path), "requests")
+    assert gaps.unnamed == ((1, "Decision Made"), (2, "Requester"), (4, "Notes"))
+    assert gaps.missing[:3] == ("request", "records", "transferred_in")  # the flow's order
+    assert "file" not in gaps.missing and "received" not in gaps.missing and "outcome" in gaps.missing
+    assert not any(word in repr(read.gaps) for word in ("Jane", "divorce", "granted"))  # header text only
+
+
+def test_a_header_written_twice_is_not_offered(tmp_path):
+    path = _write(tmp_path, "file,received,Notes,notes ,Status\n2025-001,2025-03-04,a,b,c\n")
+    spec = FIPPA.flow.log
+    assert spec is not None
+    gaps, = read_log([path], spec, Vocabulary(), year=2025).gaps
+    assert gaps.unnamed == ((4, "Status"),)
+
+
+def test_each_table_of_a_workbook_says_its_own(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("requests").write_row(0, 0, ["file", "received", "Decision"])
+    book.add_worksheet("breaches").write_row(0, 0, ["incident", "Kind", 2025])
+    book.close()
+    spec = CYFSA.flow.log
+    assert spec is not None
+    requests, breaches = read_log([path], spec, Vocabulary(), year=2025).gaps
+    assert requests.unnamed == () and "outcome" not in requests.missing  # "decision" is an alias of outcome
+    assert (breaches.table, breaches.unnamed) == ("breaches", ((1, "Kind"),))  # a number is no header to name
+    assert breaches.missing == ("date", "category", "thief", "cause", "affected")
+
+
+def test_the_load_keeps_only_the_missing_columns_a_box_cannot_do_without(tmp_path):
+    # The example log has Days Paused: the fee estimate's two dates, only read when it is blank, decide no box.
+    gaps, = load(FIPPA, [LOGS / "fippa-2025.csv"], 2025).gaps
+    assert gaps.missing == () and [text for _, text in gaps.unnamed] == ["Requester Name", "Summary"]
+    path = _write(tmp_path, "file,received,Decision Made\n2025-001,2025-03-04,granted\n")
+    gaps, = load(FIPPA, [path], 2025).gaps
+    # records splits the report's columns; request (blank: access) and first_received (the clock) decide none.
+    assert "records" in gaps.missing and "outcome" in gaps.missing and "completed" in gaps.missing
+    assert not {"request", "first_received", "paused_days", "fee_estimate_sent", "deposit_paid"} & set(gaps.missing)
+
+
+def test_a_log_without_a_column_a_row_set_reads_decides_only_the_boxes_it_can(tmp_path):
+    """No completed nor transferred_out column: 3.3 (F), 3.8 (C) and the rest are asked, never counted as blanks."""
+    path = _write(tmp_path, "file,received,records,transferred_in\n2025-001,2025-03-04,personal,no\n"
+                            "2025-002,2025-04-04,general,yes\n")
+    answers = load(FIPPA, [path], 2025).count.answers
+    assert (answers[("3.1", "personal")], answers[("3.1", "general")], answers[("3.2", "general")]) == (1, 0, 1)
+    assert not {("3.3", "personal"), ("3.6", "personal"), ("3.8", "personal"), ("4.1", "personal")} & set(answers)
+
+
+def test_the_map_keeps_the_columns_a_log_does_not_keep_and_refuses_an_unknown_one(tmp_path):
+    path = tmp_path / "log.map.yaml"
+    write_mapping(path, LogMap(columns={"Final\nDecision": "outcome"}, absent=["due", "provisions"]), tmp_path / "r.sqlite3")
+    assert read_mapping(path, CYFSA_LOG) == LogMap(columns={"Final\nDecision": "outcome"}, absent=["due", "provisions"])
+    path.write_text("absent: [dues]\n", encoding="utf-8")
+    with pytest.raises(LogError) as e:
+        read_mapping(path, CYFSA_LOG)
+    assert e.value.key == "log.error.map_column" and e.value.facts["column"] == "dues"
+
+
+def test_a_column_the_map_says_the_log_does_not_keep_is_not_missing(tmp_path):
+    path = _write(tmp_path, "file,received,Decision Made\n2025-001,2025-03-04,granted\n")
+    (tmp_path / "map.yaml").write_text("absent: [completed, outcome]\n", encoding="utf-8")
+    gaps, = load(FIPPA, [path], 2025, mapping=tmp_path / "map.yaml").gaps
+    assert "records" in gaps.missing and not {"completed", "outcome"} & set(gaps.missing)
+
+
+def test_a_sheet_without_its_key_column_says_its_headers_when_its_first_text_row_names_columns(tmp_path):
+    spec = CYFSA_LOG
+    path = _write(tmp_path, "Requests, 2025\nRef,Requester,received,completed\nA-1,Jane Q. Public,2025-01-10,\n")
+    read = read_log([path], spec, Vocabulary(), year=2025)
+    assert read.tables == [] and [n.code for n in read.notices] == ["not_a_table"]
+    gaps, = read.gaps
+    assert (gaps.table, gaps.missing, gaps.unnamed) == ("requests", ("file",), ((0, "Ref"), (1, "Requester")))
+    path = _write(tmp_path, "Ref,date,category,Who\nI-1,2025-01-10,stolen,Jane Q. Public\n")
+    gaps, = read_log([path], spec, Vocabulary(), year=2025).gaps
+    assert (gaps.table, gaps.missing) == ("breaches", ("incident",))  # the table its headers name most
+
+
+def test_a_sheet_with_no_row_surely_headers_offers_nothing(tmp_path):
+    import xlsxwriter
+
+    # No header at all: a row of cells naming one column by chance.
+    text = "A-1,Jane Q. Public,2025-01-10,completed\n"
+    assert read_log([_write(tmp_path, text)], CYFSA_LOG, Vocabulary(), year=2025).gaps == []
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("requests").write_row(0, 0, ["Jane Q. Public", 2025, "received", "completed"])  # a number
+    book.close()
+    assert read_log([path], CYFSA_LOG, Vocabulary(), year=2025).gaps == []
+
+
+def test_a_sheet_whose_key_the_map_says_is_not_kept_offers_nothing(tmp_path):
+    path = _write(tmp_path, "Ref,Requester,received,completed\nA-1,Jane,2025-01-10,\n")
+    (tmp_path / "map.yaml").write_text("absent: [file]\n", encoding="utf-8")
+    mapping = read_mapping(tmp_path / "map.yaml", CYFSA_LOG)
+    assert read_log([path], CYFSA_LOG, Vocabulary(), year=2025, mapping=mapping).gaps == []
