@@ -36,17 +36,15 @@ def _map(tmp_path):
 def test_a_missing_column_is_asked_for_among_the_logs_headers_and_the_log_read_again_with_the_answer(store, tmp_path):
     conv, said = _conversation(store, tmp_path)
     try:
-        ask = said[-1]
-        assert ask.tag == "map header" and ask.text.startswith("Your log has no column reportbot knows as Extended")
-        said = conv.reply("none")  # due: the log does not keep it
-        ask = said[-1]
-        assert ask.text.startswith("Your log has no column reportbot knows as Outcome. How the request ended.")
+        ask = said[-1]  # the column with the likeliest header is asked first
+        assert ask.tag == "map header" and ask.text.startswith("Your log has no column reportbot knows as Outcome. How")
         assert ask.choices == ("Final Decision", "Requester")  # the likeliest first: "decision" is an alias of it
         said = conv.reply("final decision")  # by the header as written, in any case
-        # A header holds one column: the Provisions question offers only what is left.
-        assert said[-1].text.startswith("Your log has no column reportbot knows as Provisions") and \
+        # A header holds one column: the next question offers only what is left.
+        assert said[-1].text.startswith("Your log has no column reportbot knows as Extended") and \
             said[-1].choices == ("Requester",)
-        for _ in range(3):  # provisions, disagreement, notices sent: skipped, so asked again next time
+        said = conv.reply("none")  # due: the log does not keep it
+        for _ in range(3):  # notices sent, provisions, disagreement: skipped, so asked again next time
             said = conv.reply("skip")
         texts = [m.text for m in said]
         assert "Saved your answers in log.map.yaml; it is read again next time." in texts
@@ -55,7 +53,7 @@ def test_a_missing_column_is_asked_for_among_the_logs_headers_and_the_log_read_a
         assert (answers[("6.1", None)], answers[("6.9", None)]) == (1, 1)  # counted from the column just named
         assert ("5.4", None) not in answers  # due is not kept: its boxes are asked
         said = conv.from_log(f'"{tmp_path / "log.csv"}"')  # next time: the map names the column, due is not asked
-        assert said[-1].tag == "map header" and said[-1].text.split(".")[0].endswith("Provisions applied")
+        assert said[-1].tag == "map header" and said[-1].text.split(".")[0].endswith("Notices sent to third parties")
         assert said[-1].choices == ("Requester",)
     finally:
         conv.close()
@@ -73,14 +71,13 @@ def test_without_an_unnamed_header_nothing_is_asked(store, tmp_path):
 def test_the_values_of_a_column_just_named_are_asked_after_it(store, tmp_path):
     conv, said = _conversation(store, tmp_path, LOG.replace(",6.9\n", ",Withdrawm\n"))
     try:
-        conv.reply("none")
         conv.reply("1")  # Final Decision, by its number
-        for _ in range(3):
+        for _ in range(4):
             said = conv.reply("none")
         assert said[-1].tag == "map outcome" and "Your Outcome column has 'Withdrawm' on 1 row." in said[-1].text
         said = conv.reply("6.9")
         assert _map(tmp_path) == LogMap(columns={"Final Decision": "outcome"}, values={"outcome": {"Withdrawm": "6.9"}},
-                                        absent=["due", "provisions", "disagreement", "notices_sent"])
+                                        absent=["due", "notices_sent", "provisions", "disagreement"])
         assert store.answers(conv.report_id)[("6.9", None)] == 1
     finally:
         conv.close()
@@ -107,7 +104,7 @@ def test_a_header_is_refused_when_it_is_none_of_the_logs_and_answered_in_french(
         said = conv.reply("Statut")
         assert said[0].role == "error" and "Veuillez taper un nombre de 1 à 2 ou l'un de vos en-têtes" in said[0].text
         said = conv.reply("aucune")
-        assert "Résultat" in said[-1].text
+        assert "Délai prorogé" in said[-1].text  # Résultat, the likeliest, came first
         help_text = conv.help()[0].text
         assert help_text.startswith("reportbot n'a trouvé dans votre registre des demandes aucune colonne")
     finally:
@@ -118,7 +115,7 @@ def test_skip_typed_as_the_command_leaves_the_column_to_next_time(store, tmp_pat
     conv, said = _conversation(store, tmp_path)
     try:
         said = conv.skip()
-        assert said[-1].text.startswith("Your log has no column reportbot knows as Outcome")
+        assert said[-1].text.startswith("Your log has no column reportbot knows as Extended")
     finally:
         conv.close()
 
@@ -129,7 +126,7 @@ def test_the_line_mode_asks_for_a_missing_column_with_its_headers_numbered(tmp_p
     run = subprocess.run(
         [sys.executable, "-m", "reportbot", "--db", str(tmp_path / "r.sqlite3"), "--lang", "en", "--plain", "new",
          "cyfsa-part-x", "--year", "2025", "--from-log", str(path)],
-        input="none\n1\nnone\nnone\nnone\nquit\n", capture_output=True, text=True, timeout=60,
+        input="1\nnone\nnone\nnone\nnone\nquit\n", capture_output=True, text=True, timeout=60,
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert run.returncode == 0, run.stderr
@@ -141,8 +138,8 @@ def test_the_line_mode_asks_for_a_missing_column_with_its_headers_numbered(tmp_p
 def test_each_answer_is_kept_at_once_so_a_quit_loses_none(store, tmp_path):
     conv, said = _conversation(store, tmp_path)
     try:
-        conv.reply("none")  # due
-        conv.reply("Final Decision")  # outcome; three questions still to come
+        conv.reply("Final Decision")  # outcome
+        conv.reply("none")  # due; three questions still to come
         assert _map(tmp_path) == LogMap(columns={"Final Decision": "outcome"}, absent=["due"])
         rid = conv.report_id
         conv.leave()
@@ -152,7 +149,7 @@ def test_each_answer_is_kept_at_once_so_a_quit_loses_none(store, tmp_path):
     try:
         conv.start()
         said = conv.from_log(f'"{tmp_path / "log.csv"}"')
-        assert said[-1].text.split(".")[0].endswith("Provisions applied")  # due and outcome are not asked again
+        assert said[-1].text.split(".")[0].endswith("Notices sent to third parties")  # due and outcome: not again
     finally:
         conv.close()
 
@@ -188,7 +185,7 @@ def test_a_sheet_not_read_for_want_of_its_key_is_asked_about_first_then_read_the
         for _ in range(4):
             said = conv.reply("none")
         assert _map(tmp_path) == LogMap(columns={"Ref": "file"},
-                                        absent=["due", "provisions", "disagreement", "notices_sent"])
+                                        absent=["due", "notices_sent", "provisions", "disagreement"])
         answers = store.answers(conv.report_id)
         assert (answers[("3.1", None)], answers[("6.1", None)], answers[("6.9", None)]) == (2, 1, 1)
     finally:
@@ -223,7 +220,8 @@ def test_an_unread_sheet_is_asked_about_before_the_columns_of_those_read(store, 
     try:
         assert said[-1].text.startswith(f"{path} [breaches] has no column reportbot knows as Incident number")
         said = conv.reply("Ref")
-        assert said[-1].text.startswith("Your log has no column reportbot knows as Extended")  # then the rest
+        assert said[-1].text.startswith("Your log has no column reportbot knows as ")  # then the rest, any table
+        assert not said[-1].text.startswith(f"{path}")
     finally:
         conv.close()
 
@@ -250,12 +248,36 @@ def test_a_hostile_header_is_offered_cleaned_and_kept_as_written(store, tmp_path
     header = "\x1b[31mFinal\u202e Decision\x07"
     conv, said = _conversation(store, tmp_path, LOG.replace("Final Decision", header))
     try:
-        conv.reply("none")
-        assert "Final Decision" in conv.reply("none")[-1].choices  # provisions: offered on one clean line
+        assert "Final Decision" in said[-1].choices  # offered on one clean line
         assert not any("\x1b" in c or "\u202e" in c for m in said for c in m.choices)
         conv.reply("Final Decision")
-        conv.reply("none")
-        conv.reply("none")
-        assert _map(tmp_path).columns == {header: "provisions"}  # as the sheet writes it: it names it next year
+        for _ in range(4):
+            conv.reply("none")
+        assert _map(tmp_path).columns == {header: "outcome"}  # as the sheet writes it: it names it next year
+    finally:
+        conv.close()
+
+
+def test_none_for_the_rest_says_so_of_every_column_still_to_ask_once_the_likeliest_are_named(store, tmp_path):
+    conv, said = _conversation(store, tmp_path)
+    try:
+        assert "none for the rest" in said[-1].text
+        said = conv.reply("Final Decision")  # Outcome, the column with the likeliest header, was asked first
+        said = conv.reply("none for the rest")
+        assert not any(m.tag == "map header" for m in said)
+        assert _map(tmp_path) == LogMap(columns={"Final Decision": "outcome"},
+                                        absent=["due", "notices_sent", "provisions", "disagreement"])
+        assert store.answers(conv.report_id)[("6.1", None)] == 1
+        said = conv.from_log(f'"{tmp_path / "log.csv"}"')  # nothing is asked again
+        assert not any(m.tag == "map header" for m in said)
+    finally:
+        conv.close()
+
+
+def test_aucune_pour_le_reste_in_french(store, tmp_path):
+    conv, said = _conversation(store, tmp_path, language="fr")
+    try:
+        conv.reply("aucune pour le reste")
+        assert _map(tmp_path).absent == ["outcome", "due", "notices_sent", "provisions", "disagreement"]
     finally:
         conv.close()

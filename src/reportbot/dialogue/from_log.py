@@ -86,20 +86,30 @@ def _map_file(source: LogSource) -> Path | None:
     return map_for(source.paths, source.mapping)
 
 
-def _headers(loaded: Loaded, keys: set[str]) -> list[tuple[str, tuple[str, ...], str]]:
+def _headers(loaded: Loaded, report: OpenReport) -> list[tuple[str, tuple[str, ...], str]]:
     """Each missing column a count needs, once, with the unnamed headers of the first table that lacks it.
 
-    A sheet not read for want of its key column (``keys``) is asked about first, alone: once it is read, its
-    own missing columns are known.
+    A sheet not read for want of its key column is asked about first, alone: once it is read, its own
+    missing columns are known. The others come likeliest first (the column with the header most like it),
+    so that a filer who has named the few their log keeps can answer "none for the rest".
     """
-    unread = [g for g in loaded.gaps if keys & set(g.missing)]
+    unread = [g for g in loaded.gaps if _keys(report) & set(g.missing)]
     asked: dict[str, tuple[str, ...]] = {}
     sources: dict[str, str] = {}
     for gaps in unread or loaded.gaps:
         for column in gaps.missing if gaps.unnamed else ():
             asked.setdefault(column, tuple(text for _, text in gaps.unnamed))
             sources.setdefault(column, gaps.source)
-    return [(column, headers, sources[column]) for column, headers in asked.items()]
+    found = [(column, headers, sources[column]) for column, headers in asked.items()]
+    if unread or len(found) < 2:
+        return found
+    from reportbot.log.headers import likeness
+    from reportbot.log_words import log_spec, vocabulary
+
+    columns = {c.id: c for t in log_spec(report.flow).tables for c in t.columns}
+    words = vocabulary(report.flow.id)
+    best = {column: max(likeness(columns[column], words, headers).values()) for column, headers, _ in found}
+    return sorted(found, key=lambda q: -best[q[0]])
 
 
 def _values(result: LogCount) -> list[tuple[str, str, int]]:
@@ -153,7 +163,7 @@ def begin(talk: Interview, source: LogSource, ask_headers: bool = True, ask_valu
         return talk.again(say(e, talk.words))
     result = loaded.count
     talk.log_run = LogRun(source, result, _rows(result), _typed(report, result),
-                          _headers(loaded, _keys(report)) if ask_headers else [],
+                          _headers(loaded, report) if ask_headers else [],
                           values=_values(result) if ask_values else [])
     said = [Message("notice", talk.words.t(f"log.notice.{n.code}", **n.facts)) for n in loaded.notices]
     said.append(Message("say", explain.log_summary(talk.words, report.year, result.summary)))

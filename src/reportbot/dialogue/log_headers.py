@@ -60,7 +60,11 @@ class MappingHeader(Exchange):
 
         run = talk.log_run
         assert run is not None
-        if understand.is_word(talk.words, "absent", text):
+        if understand.is_word(talk.words, "absent_rest", text):  # this column and every one still to ask
+            run.absent += [column for column, _, _ in run.headers]
+            del run.headers[1:]
+            keep_answers(talk, run)
+        elif understand.is_word(talk.words, "absent", text):
             run.absent.append(self.column)
             keep_answers(talk, run)
         elif text.strip() and not understand.is_word(talk.words, "skip", text):

@@ -161,11 +161,16 @@ def likeliest(column: LogColumn, vocabulary: Vocabulary, headers: Sequence[str])
 
     Ties keep the sheet's order.
     """
+    scores = likeness(column, vocabulary, headers)
+    return sorted(headers, key=lambda h: -scores[h])
+
+
+def likeness(column: LogColumn, vocabulary: Vocabulary, headers: Sequence[str]) -> dict[str, float]:
+    """How like ``column`` each of ``headers`` is, 0 to 100."""
     from rapidfuzz import fuzz  # imported here: only a log with an unfamiliar header needs it
 
     names = [_spaced(n) for n in (column.id, *column.aliases, *vocabulary.columns.get(column.id, ()))]
-    scores = {h: max(fuzz.WRatio(_spaced(h), n) for n in names) for h in headers}
-    return sorted(headers, key=lambda h: -scores[h])
+    return {h: max(fuzz.WRatio(_spaced(h), n) for n in names) for h in headers}
 
 
 def _spaced(text: str) -> str:
