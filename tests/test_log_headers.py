@@ -130,3 +130,23 @@ def test_a_sheet_whose_key_the_map_says_is_not_kept_offers_nothing(tmp_path):
     (tmp_path / "map.yaml").write_text("absent: [file]\n", encoding="utf-8")
     mapping = read_mapping(tmp_path / "map.yaml", CYFSA_LOG)
     assert read_log([path], CYFSA_LOG, Vocabulary(), year=2025, mapping=mapping).gaps == []
+
+
+@pytest.mark.parametrize("header", ["Request #", "File #", "N° de dossier", "Nº de dossier", "request_no"])
+def test_the_signs_for_a_number_read_as_its_word(tmp_path, header):
+    """Logs head their file numbers "Request #" or "N° de dossier": "#" and "N°" are "number" and "numéro"."""
+    path = _write(tmp_path, f"{header},received\nR-001,2025-03-04\n")
+    spec = CYFSA_LOG
+    assert spec is not None
+    table, = read_log([path], spec, Vocabulary(), year=2025).tables
+    assert table.values["file"] == ["R-001"]
+
+
+def test_a_children_aid_societys_own_headers_and_words_read_without_a_map(tmp_path):
+    """As one keeps it: "Request #", "Date Rec'd", "Closed On", "Granted in full"."""
+    path = _write(tmp_path, "Request #,Type,Date Rec'd,Closed On,Decision\nR-001,Access,2025-01-07,2025-01-30,"
+                            "Granted in full\n")
+    assert CYFSA_LOG is not None
+    table, = read_log([path], CYFSA_LOG, Vocabulary(), year=2025).tables
+    assert table.values["file"] == ["R-001"] and table.values["outcome"] == [frozenset({"6.1"})]
+    assert table.values["received"] is not None and table.values["completed"] is not None and not table.findings

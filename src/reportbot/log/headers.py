@@ -27,11 +27,17 @@ if TYPE_CHECKING:  # pydantic's models: a log count from the flow cache never im
     from reportbot.log.mapping import LogMap
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_HASH = re.compile("#")
+_NUMERO = re.compile(r"\bn\s*[°º]")
 
 
 @lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
-    """``text`` as headers are compared: lower case, no accents, only letters and digits."""
+    """``text`` as headers are compared: lower case, no accents, only letters and digits.
+
+    The signs for a number are its word first: "Request #" is "request number", "N° de dossier" "numéro de dossier".
+    """
+    text = _NUMERO.sub("numero ", _HASH.sub(" number ", text.casefold()))
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NOT_ALNUM.sub("", bare.casefold())
