@@ -297,3 +297,34 @@ def test_a_row_is_left_out_for_a_one_word_reason_but_not_for_a_yes(store, tmp_pa
         assert store.left_out(conv.report_id) == {"A-3": kept}
     finally:
         conv.close()
+
+
+def test_the_boxes_a_log_cannot_count_for_want_of_a_column_are_said_in_a_number(store, tmp_path):
+    flow = load_flow("fippa-year-end")
+    countable = {c for box in flow.log.boxes for c in flow.by_id[box.box].cells()}
+    path = tmp_path / "log.csv"
+    path.write_text("file,records,received,transferred_in,completed\nP-1,personal,2025-01-04,,2025-01-20\n",
+                    encoding="utf-8")
+    rid = store.create_report("fippa-year-end", 2025, "Ministry")
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    try:
+        conv.start()
+        said = [m.text for m in conv.reply(f"from log {path}")]
+        logged = {c for c, how in store.answer_sources(rid).items() if how == "log"}
+        missing = len(countable - logged)
+        assert 0 < missing < len(countable)
+        assert f"{missing} more boxes could be counted from a log, but a column they need is not in yours: they are " \
+               "asked." in said
+    finally:
+        conv.close()
+    whole = tmp_path / "whole.csv"  # every column of the template: nothing is missing, nothing said
+    whole.write_text(",".join(c.id for t in flow.flow.log.tables for c in t.columns) + "\n", encoding="utf-8")
+    rid = store.create_report("fippa-year-end", 2024, "Ministry")
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    try:
+        conv.start()
+        said = [m.text for m in conv.reply(f"from log {whole}")]
+        assert any(t.startswith("Boxes filled from the log: ") for t in said)
+        assert not any("more box" in t for t in said)
+    finally:
+        conv.close()

@@ -275,10 +275,21 @@ def fill(talk: Interview) -> list[Message]:
     ]
     filled = len([c for c in result.answers if c not in run.keep])
     out = [Message("say", report.words.t("log.filled", count=filled))]
+    uncounted = _uncounted(report, result)
+    if uncounted:  # said, so that a filer whose log lacks a column knows why those boxes are still asked
+        out.append(Message("say", report.words.plural("log.uncounted", uncounted)))
     if changed:
         out.append(Message("say", report.words.t("log.changes", changes="; ".join(changed))))
     before_ev = report.refresh()
     return out + report.announce(before_ev, report.ev) + talk.next()
+
+
+def _uncounted(report: OpenReport, result: LogCount) -> int:
+    """How many cells a counting rule could fill that this log does not decide (a column they need is missing)."""
+    log = report.flow.log
+    assert log is not None  # the report was counted from a log
+    cells = {c for box in log.boxes for c in report.flow.by_id[box.box].cells()}
+    return len(cells - set(result.answers))
 
 
 class LookingAtRow(Exchange):
