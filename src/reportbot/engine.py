@@ -117,8 +117,9 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
 
     for info in flow.boxes:
         i = info.index
-        for key in [k for k, (target, _) in skip_until.items() if i >= target]:
-            del skip_until[key]
+        if skip_until:
+            for key in [k for k, (target, _) in skip_until.items() if i >= target]:
+                del skip_until[key]
         formula = info.formula  # not is_total: the formula itself is needed, typed
         for cell in info.cell_keys:
             skip = skip_until.get(cell[1])
@@ -134,13 +135,8 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
         for rule in flow.routes_at.get(i, ()):
             _follow(rule, info.cell_keys, skipped_by, values, skip_until, keys)
 
-    missing = [
-        c
-        for c in route
-        if values.get(c) is None
-        and not flow.by_id[c[0]].is_total
-        and not flow.by_id[c[0]].box.optional
-    ]
+    asked = flow.required_cells
+    missing = [c for c in route if values.get(c) is None and c in asked]
     stray = [c for c in answers if c in skipped_by and answers[c] not in (None, 0, "")]
     findings = [f for check in flow.checks if (f := _check(check, values, skipped_by)) is not None]
     findings.extend(_given_totals(flow, answers, values, skipped_by))

@@ -146,6 +146,11 @@ class CompiledFlow:
     """The log section's counting rules (read them as :attr:`log`); bytes while still as the cache keeps them."""
     _parts: dict[Cell, tuple[tuple[Cell, int], ...]] = field(default_factory=dict, repr=False)
 
+    @cached_property
+    def required_cells(self) -> frozenset[Cell]:
+        """The cells the filer must answer: neither a total nor an optional box's (missing when blank on the route)."""
+        return frozenset(c for i in self.boxes if not i.is_total and not i.box.optional for c in i.cell_keys)
+
     def parts(self, cell: Cell) -> tuple[tuple[Cell, int], ...]:
         """A total's parts in the total's column, as cells with their coefficients, worked out once.
 
