@@ -88,3 +88,22 @@ def test_the_findings_are_said_in_one_write_line_by_line():
     assert say_findings(loaded, words, Out()) == 1
     assert len(loaded.count.findings) > 1
     assert writes == ["".join(f"{explain.row_finding(words, f)}\n" for f in loaded.count.findings)]
+
+
+def test_a_date_column_of_hundreds_of_values_is_tested_256_values_at_a_time():
+    # A date column has some 500 distinct values: read row by row, its tests were half of a count's rule work.
+    from logrows import table
+    from reportbot.log.rules import Evaluator, Rows
+
+    flow = load_flow("fippa-year-end")
+    assert flow.log is not None
+    dates = [None if n % 11 == 0 else 739000 + (n * 37) % 1000 for n in range(5000)]
+    rows = [{"file": f"F{n}", "received": day} for n, day in enumerate(dates)]
+    spec = next(t for t in flow.flow.log.tables if t.id == "requests")  # type: ignore[union-attr]
+    evaluator = Evaluator(Rows.join(spec, [table("fippa-year-end", "requests", rows)]), flow.log.sets, 2025)
+    encoded = evaluator.encoded("received")
+    assert encoded.ids is not None and len(encoded.blocks) == 4  # 1,001 values: four blocks of 256
+    for verdict in (lambda v: v is not None and v % 7 == 0, lambda v: v is not None and v < 739400,
+                    lambda v: v is None, lambda v: True, lambda v: False):
+        expected = sum(1 << i for i, day in enumerate(dates) if verdict(day))
+        assert evaluator.test("received", verdict) == expected
