@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from reportbot.flow import cache
 from reportbot.flow.loader import load_flow
 from reportbot.log import cells, read
@@ -107,3 +109,32 @@ def test_a_date_column_of_hundreds_of_values_is_tested_256_values_at_a_time():
                     lambda v: v is None, lambda v: True, lambda v: False):
         expected = sum(1 << i for i, day in enumerate(dates) if verdict(day))
         assert evaluator.test("received", verdict) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_kind_of_finding_is_put_into_words_once_and_each_line_is_said_as_before(monkeypatch, language):
+    from reportbot import explain
+    from reportbot.log.table import RowFinding
+    from reportbot.wording import Wording, words_for
+
+    findings = [RowFinding("notice", "duplicate_row", "log {x}.csv", n + 2, f"F{{{n}}}", None, {"line": "7"})
+                for n in range(1000)]
+    findings += [RowFinding("error", "date", "{source}", 5, None, "received", {"cell": "{0}}{"}),
+                 RowFinding("warning", "waived_without_fees", "log.csv", 9, "A", "fees_waived")]
+    words = words_for(language, "fippa-year-end")
+
+    def said(f: RowFinding) -> str:  # each part in turn, as every finding was said before
+        where = words.t("log.where", source=f.source, line=f.line)
+        if f.file is not None:
+            where = words.t("log.where_file", where=where, file=f.file)
+        if f.column is not None:
+            where = words.t("log.where_column", where=where, column=explain.log_column(words, f.column))
+        message = words.t(f"log.finding.{f.code}", **f.facts)
+        return words.t("log.finding_line", where=where, severity=words.t(f"severity.{f.severity}"), message=message)
+
+    expected = list(map(said, findings))
+    looked_up = []
+    real = Wording.t
+    monkeypatch.setattr(Wording, "t", lambda self, key, /, **kw: looked_up.append(key) or real(self, key, **kw))
+    assert explain.row_findings(words, findings) == expected
+    assert len(looked_up) < 20  # three kinds of finding, not 1,002
