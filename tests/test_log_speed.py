@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportbot.flow import cache
 from reportbot.flow.loader import load_flow
@@ -53,15 +55,16 @@ def _plain(value: object) -> object:
     return (value.code, value.facts) if isinstance(value, cells.Bad) else value
 
 
-def test_a_csv_column_keeps_each_value_once_and_a_spreadsheet_its_cells_as_read():
+def test_rows_are_picked_a_chunk_at_a_time_column_by_column_and_cells_kept_as_read():
     rows = [[f"FOI-{n}", "".join(["2025-01-0", str(n % 2)]), "x"] for n in range(5000)]
     rows.insert(3, ["", "", "x"])  # blank in both used columns: no row
-    keep, (files, dates) = read._pick(iter(rows), [0, 1], text=True)
+    keep: list[int] = []
+    chunks = list(read._pick(iter(rows), [0, 1], keep))
     assert keep == [i for i in range(5001) if i != 3]
-    assert dates == [r[1] for i, r in enumerate(rows) if i != 3]
-    assert len({id(d) for d in dates}) == 2 and len({id(f) for f in files}) == 5000
+    assert [len(files) for files, _ in chunks] == [read._CHUNK - 1, 5000 - read._CHUNK + 1]
+    assert [d for _, dates in chunks for d in dates] == [r[1] for i, r in enumerate(rows) if i != 3]
     numbers: list[list[object]] = [[1], [True], [1.0]]  # equal, but a spreadsheet's 1 and TRUE read differently
-    _, (kept,) = read._pick(iter(numbers), [0], text=False)
+    ((kept,),) = read._pick(iter(numbers), [0], [])
     assert [type(v) for v in kept] == [int, bool, float]
 
 
@@ -138,3 +141,12 @@ def test_a_kind_of_finding_is_put_into_words_once_and_each_line_is_said_as_befor
     monkeypatch.setattr(Wording, "t", lambda self, key, /, **kw: looked_up.append(key) or real(self, key, **kw))
     assert explain.row_findings(words, findings) == expected
     assert len(looked_up) < 20  # three kinds of finding, not 1,002
+
+
+@given(st.text(alphabet="aZ09 -=+@.\t\né", max_size=110))
+@settings(max_examples=300, deadline=None, database=None)
+def test_a_file_number_the_fast_check_calls_clean_is_one_reading_keeps_as_it_is(cell):
+    if cells._CLEAN.fullmatch(cell):
+        assert cells.text(cell) == cell
+    clean = cell.isascii() and cell.isprintable() and cells.text(cell) == cell
+    assert bool(cells._CLEAN.fullmatch(cell)) == clean  # nor is a clean one left to be read one by one
