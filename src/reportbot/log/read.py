@@ -10,7 +10,7 @@ import datetime as _dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import is_
+from operator import attrgetter, is_
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -195,5 +195,5 @@ def _findings(table: Table, key: str, unread: list[str]) -> None:
             table.findings.append(RowFinding("error", problem.code, table.source, table.lines[i], number, column,
                                              problem.facts))
             values[i] = None
-    order = {c: n for n, c in enumerate(table.values)}
-    table.findings.sort(key=lambda f: (f.line, order.get(f.column or "", 0)))
+    # Found a column at a time, in the table's order of columns: a stable sort by line keeps that order within a row.
+    table.findings.sort(key=attrgetter("line"))
