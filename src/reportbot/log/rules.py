@@ -205,10 +205,12 @@ class Evaluator:
                 self._encoded[name] = Encoded(list(distinct), None, [])
             else:
                 ordered = list(distinct)
-                ids = bytes(map({v: i & 255 for i, v in enumerate(ordered)}.__getitem__, column))
                 blocks = [self.rows.all]
-                if len(ordered) > 256:
-                    high = bytes(map({v: i >> 8 for i, v in enumerate(ordered)}.__getitem__, column))
+                if len(ordered) <= 256:
+                    ids = bytes(map({v: i for i, v in enumerate(ordered)}.__getitem__, column))
+                else:  # each row's number as two bytes, high then low, in one pass
+                    pairs = b"".join(map({v: i.to_bytes(2) for i, v in enumerate(ordered)}.__getitem__, column))
+                    ids, high = pairs[1::2], pairs[::2]
                     zeros = b"0" * 256
                     blocks = [int(high.translate(zeros[:h] + b"1" + zeros[h + 1:])[::-1], 2)
                               for h in range((len(ordered) + 255) >> 8)]
