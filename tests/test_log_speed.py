@@ -150,3 +150,18 @@ def test_a_file_number_the_fast_check_calls_clean_is_one_reading_keeps_as_it_is(
         assert cells.text(cell) == cell
     clean = cell.isascii() and cell.isprintable() and cells.text(cell) == cell
     assert bool(cells._CLEAN.fullmatch(cell)) == clean  # nor is a clean one left to be read one by one
+
+
+def test_the_cells_past_the_last_used_column_are_not_turned_into_columns():
+    # A hostile CSV can hold rows of thousands of cells after a narrow header: only the used ones become columns.
+    import tracemalloc
+
+    rows = [[f"F{n}", "2025-01-01", *[""] * 2000] for n in range(read._CHUNK)]
+    tracemalloc.start()
+    try:
+        ((files, dates),) = read._pick(iter(rows), [0, 1], [])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(files) == len(dates) == read._CHUNK
+    assert peak < 4 << 20, peak  # the 2,000 unused columns of 4,096 rows would be 64 MB of tuples

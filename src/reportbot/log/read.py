@@ -96,10 +96,11 @@ def _pick(rows: Iterator[list[object]], positions: list[int], keep: list[int]) -
     width = max(positions) + 1
     start = 0
     while chunk := list(itertools.islice(rows, _CHUNK)):
-        # At C speed, the whole chunk turned into columns, as many as its shortest row has cells.
-        every = list(zip(*chunk, strict=False))
+        # At C speed, the chunk turned into columns up to the last used one (as many as its shortest row has).
+        every = list(itertools.islice(zip(*chunk, strict=False), width))
         if len(every) < width:
-            every = list(zip(*[r if len(r) >= width else [*r, *[""] * (width - len(r))] for r in chunk], strict=False))
+            padded = [r if len(r) >= width else [*r, *[""] * (width - len(r))] for r in chunk]
+            every = list(itertools.islice(zip(*padded, strict=False), width))
         picked: list[Sequence[object]] = [every[p] for p in positions]
         if any(map(all, picked)):  # the usual case: one column (the file number) is filled in on every row
             keep.extend(range(start, start + len(chunk)))
