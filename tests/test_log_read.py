@@ -179,7 +179,9 @@ def test_date_cells_are_parsed_once_each(monkeypatch):
     from reportbot.log import read
 
     column = next(c for c in FIPPA.tables[0].columns if c.id == "received")
-    read._column(column, ["2025-01-02"] * 1000 + [""], None, Vocabulary(), None, day("2026-12-31"), None, "x")
+    reader = read._Reader(column, {column.id: column}, Vocabulary(), None, day("2026-12-31"), "x")
+    for _ in range(3):  # three chunks of rows
+        reader.add(["2025-01-02"] * 1000 + [""], {})
     assert seen == ["2025-01-02"]
 
 

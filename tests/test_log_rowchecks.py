@@ -171,6 +171,20 @@ def test_an_unreadable_date_leaves_the_row_out_entirely():
     assert got.summary.left_out == 1
 
 
+def test_repeated_file_numbers_are_told_apart_group_by_group_and_a_row_left_out_is_no_repeat():
+    rows = [OK_C | {"file": "A"}, OK_C | {"file": "B"}, OK_C | {"file": "A"}, OK_C | {"file": "B", "due": "2025-03-01"},
+            OK_C | {"file": "A", "completed": "2025-01-01"}, OK_C | {"file": "C"}, OK_C | {"file": "B"},
+            OK_C | {"file": None}, OK_C | {"file": None}]
+    got = _count(CYFSA, rows)
+    said = sorted((f.line, f.code, f.column, f.facts.get("line")) for f in got.findings if f.code != "required_missing")
+    assert said == [  # A's third row completes before it was received: left out, it makes A's other two copies
+        (3, "conflicting_rows", "due", "5"), (4, "duplicate_row", None, "2"),
+        (5, "conflicting_rows", "due", "3"), (6, "completed_before_received", "completed", None),
+        (8, "conflicting_rows", "due", "3"),
+    ]
+    assert got.answers[("3.1", None)] == 2  # A once, C
+
+
 def test_findings_come_in_source_and_line_order_with_the_readings():
     first = table(CYFSA, "requests", [OK_C | {"file": "A", "completed": "2025-01-01"}, OK_C | {"file": "B"}],
                   source="a.csv")

