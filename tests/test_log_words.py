@@ -123,3 +123,23 @@ def test_a_dialog_naming_a_column_or_code_the_log_lacks_is_refused():
         validate_report_dialog(_dialog("fippa-year-end", codes=codes), flow, path)
     with pytest.raises(DialogError, match="log: missing"):
         validate_report_dialog(dialog.model_copy(update={"log": None}), flow, path)
+
+
+@pytest.mark.parametrize("language,said", [("en", "only when Outcome is 7.2, 7.4"), ("fr", "que si Résultat est 7.2, 7.4")])
+def test_a_finding_names_another_column_by_its_label_not_its_id(language, said):
+    from reportbot.explain import row_finding
+    from reportbot.log.table import RowFinding
+
+    finding = RowFinding("warning", "counts_only_with", "log.csv", 3, "2025-002", "exemptions",
+                         {"other": "outcome", "codes": "7.2, 7.4"})
+    other = RowFinding("error", "code_other", "log.csv", 4, "2025-003", "outcome",
+                       {"cell": "7.2", "within": "request", "kind": "correction"})
+    words = wording(language, "fippa-year-end")
+    assert said in row_finding(words, finding)
+    text = row_finding(words, other)
+    assert f" {column_label(words, _column('request'))} " in text and " whose request " not in text
+
+
+def _column(column_id):
+    log = load_flow("fippa-year-end").flow.log
+    return next(c for t in log.tables for c in t.columns if c.id == column_id)

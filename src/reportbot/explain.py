@@ -239,13 +239,22 @@ def row_findings(words: Wording, findings: Iterable[RowFinding]) -> list[str]:
     severity, with or without a file number) are put together once, so a line is one ``str.format``: a big
     log's 25,000 findings were 140,000 lookups and formats."""
     made: dict[tuple[str, str | None, str, bool], str] = {}
+    labels: dict[str, str] = {}
     lines = []
     for f in findings:
         kind = (f.code, f.column, f.severity, f.file is not None)
         if (template := made.get(kind)) is None:
             template = made[kind] = _finding_template(words, *kind)
-        lines.append(template.format_map({**f.facts, " source": f.source, " line": f.line, " file": f.file}))
+        facts = {**f.facts, " source": f.source, " line": f.line, " file": f.file}
+        for fact in COLUMN_FACTS.intersection(f.facts):  # a column named in a fact, as the template heads it
+            named = f.facts[fact]
+            facts[fact] = labels.get(named) or labels.setdefault(named, log_column(words, named))
+        lines.append(template.format_map(facts))
     return lines
+
+
+# The facts of a row finding that name another column of the log: said by its label, as the finding's own column is.
+COLUMN_FACTS = frozenset({"other", "within"})
 
 
 def _finding_template(words: Wording, code: str, column: str | None, severity: str, file: bool) -> str:
