@@ -328,3 +328,21 @@ def test_the_boxes_a_log_cannot_count_for_want_of_a_column_are_said_in_a_number(
         assert not any("more box" in t for t in said)
     finally:
         conv.close()
+
+
+def test_an_access_requests_unknown_outcome_is_offered_the_outcomes_of_access_requests_first(store, tmp_path):
+    """FIPPA's outcome column holds 7.1 to 7.6 for access and 11.5 to 11.8 for corrections: 'Disclosed in part' on
+    access rows is offered the access outcomes, not "corrections partly made"."""
+    path = tmp_path / "log.csv"
+    path.write_text("file,request,records,received,completed,outcome\n"
+                    "P-1,access,general,2025-01-04,2025-01-20,Disclosed in part\n", encoding="utf-8")
+    rid = store.create_report("fippa-year-end", 2025, "Ministry")
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    try:
+        conv.start()
+        ask = conv.reply(f"from log {path}")[-1]
+        assert ask.tag == "map outcome"
+        codes = [choice.rsplit("(", 1)[1].rstrip(")") for choice in ask.choices]
+        assert sorted(codes[:6]) == ["7.1", "7.2", "7.3", "7.4", "7.5", "7.6"] and codes[0] in ("7.2", "7.3")
+    finally:
+        conv.close()

@@ -61,7 +61,7 @@ class LogRun:
     """The filer's answers so far: header as written → column id."""
     absent: list[str] = field(default_factory=list)
     """The columns the filer said the log does not keep."""
-    values: list[tuple[str, str, int]] = field(default_factory=list)
+    values: list[tuple[str, str, int, tuple[str, ...]]] = field(default_factory=list)
     """Each cell text a coded column refused: (column, text, rows), asked before the rows."""
     mapped: dict[str, dict[str, str]] = field(default_factory=dict)
     """The filer's answers so far: column → (text → code)."""
@@ -112,8 +112,8 @@ def _headers(loaded: Loaded, report: OpenReport) -> list[tuple[str, tuple[str, .
     return sorted(found, key=lambda q: -best[q[0]])
 
 
-def _values(result: LogCount) -> list[tuple[str, str, int]]:
-    """The distinct texts a coded column refused, by column, with the rows that hold each.
+def _values(result: LogCount) -> list[tuple[str, str, int, tuple[str, ...]]]:
+    """The distinct texts a coded column refused, by column, with the rows that hold each and those rows' kinds.
 
     A cell of several codes, or one shortened to be said, is left to its row: a map names one whole cell.
     """
@@ -121,6 +121,7 @@ def _values(result: LogCount) -> list[tuple[str, str, int]]:
 
     found: dict[tuple[str, str], int] = {}
     texts: dict[tuple[str, str], str] = {}
+    kinds: dict[tuple[str, str], dict[str, None]] = {}
     for f in result.findings:
         text = f.facts.get("cell", "")
         whole = ";" not in text and not (len(text) == 40 and text.endswith("..."))
@@ -128,7 +129,8 @@ def _values(result: LogCount) -> list[tuple[str, str, int]]:
             key = (f.column, word_key(text))  # "Withdrawm" and "withdrawm" read alike: asked once
             texts.setdefault(key, text)
             found[key] = found.get(key, 0) + 1
-    return [(key[0], texts[key], rows) for key, rows in found.items()]
+            kinds.setdefault(key, {}).update(dict.fromkeys([f.facts["kind"]] if "kind" in f.facts else []))
+    return [(key[0], texts[key], rows, tuple(kinds[key])) for key, rows in found.items()]
 
 
 def _rows(result: LogCount) -> list[list[RowFinding]]:
@@ -342,11 +344,15 @@ class MappingValue(Exchange):
     state, trigger = "mapping_value", "ask_value"
     LIMIT = 8  # choices offered: the likeliest few, not the whole column; list says them all
 
-    def __init__(self, column: str, text: str, rows: int) -> None:
-        self.column, self.text, self.rows = column, text, rows
+    def __init__(self, column: str, text: str, rows: int, kinds: tuple[str, ...] = ()) -> None:
+        self.column, self.text, self.rows, self.kinds = column, text, rows, kinds
 
     def _options(self, talk: Interview) -> list[tuple[str, str]]:
-        """Every code of the column, the likeliest first (rapidfuzz over the code, its words and labels)."""
+        """Every code of the column, the likeliest first (rapidfuzz over the code, its words and labels).
+
+        The codes for the kind of the rows that hold the text (an access request's outcomes, not a correction's)
+        come before the others.
+        """
         from rapidfuzz import fuzz
 
         from reportbot.log.cells import word_key
@@ -358,7 +364,8 @@ class MappingValue(Exchange):
         codes = {c.id: c for c in column.codes or []}
         scores = {i: max(fuzz.WRatio(said, word_key(w)) for w in (i, *c.words, *labels.get(i, ())))
                   for i, c in codes.items()}
-        ranked = sorted(codes, key=lambda i: -scores[i])
+        fits = {i: not self.kinds or c.when is None or c.when in self.kinds for i, c in codes.items()}
+        ranked = sorted(codes, key=lambda i: (not fits[i], -scores[i]))
         return [(i, talk.words.t("log.map.choice", label=code_label(flow, talk.words, i), code=i)) for i in ranked]
 
     def begin(self, talk: Interview) -> list[Message]:

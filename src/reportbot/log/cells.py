@@ -307,6 +307,8 @@ class CodeBook:
 
         allowed = {w: c for w, cs in self.words.items() for c in cs if c.when is None or within in (None, c.when)}
         best = process.extractOne(word_key(part), list(allowed), scorer=fuzz.WRatio, score_cutoff=70)
+        # The row's kind (access, correction) goes with it: a question about the cell offers that kind's codes first.
+        kind = {"kind": within} if within is not None else {}
         if best is None:
-            return Bad("code_unknown", {"cell": shown(cell)})
-        return Bad("code", {"cell": shown(cell), "nearest": allowed[best[0]].id})
+            return Bad("code_unknown", {"cell": shown(cell), **kind})
+        return Bad("code", {"cell": shown(cell), "nearest": allowed[best[0]].id, **kind})
