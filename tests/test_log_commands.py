@@ -134,3 +134,19 @@ def test_log_check_and_count_read_the_map_a_conversation_left_beside_the_log(tmp
     capsys.readouterr()
     assert main(["log", "count", "cyfsa-part-x", str(log), "--year", "2025"]) == 0
     assert json.loads(capsys.readouterr().out)["answers"]["6.9"] == 1
+
+
+def test_a_sheet_without_its_received_column_is_said_once_not_once_a_row(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_text("file,Date In,completed\n" + "".join(f"A-{n},2025-01-03,2025-01-20\n" for n in range(1, 41)),
+                    encoding="utf-8")
+    assert main(["--lang", "en", "log", "check", "cyfsa-part-x", str(path), "--year", "2025"]) == 1
+    said = capsys.readouterr().out.splitlines()
+    assert said[0] == (f"{path}: no column reportbot knows as Date received, which every row needs, so none of its "
+                       "rows is counted; name it with --map, or in the conversation (from log)")
+    assert not any("must be filled in" in line for line in said)
+    assert main(["--lang", "en", "log", "count", "cyfsa-part-x", str(path), "--year", "2025"]) == 1
+    out, err = capsys.readouterr()
+    answers = json.loads(out)["answers"]
+    assert err.count("\n") == 1 and "which every row needs" in err
+    assert "3.1" not in answers and "4.1" not in answers  # asked, not counted as 0 rows

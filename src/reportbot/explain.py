@@ -19,6 +19,7 @@ from reportbot.wording import Wording
 
 if TYPE_CHECKING:  # the log's types: a conversation that counts no log never loads them
     from reportbot.log.count import LogSummary
+    from reportbot.log.read import LogNotice
     from reportbot.log.table import RowFinding
 
 _RELATION = {"==": "relation.eq", "!=": "relation.ne", ">=": "relation.ge", "<=": "relation.le",
@@ -255,6 +256,12 @@ def row_findings(words: Wording, findings: Iterable[RowFinding]) -> list[str]:
 
 # The facts of a row finding that name another column of the log: said by its label, as the finding's own column is.
 COLUMN_FACTS = frozenset({"other", "within"})
+
+
+def log_notice(words: Wording, notice: LogNotice) -> str:
+    """Something about a whole file or sheet, in one line; a column it names, by its label."""
+    facts = {k: log_column(words, v) if k in COLUMN_FACTS or k == "column" else v for k, v in notice.facts.items()}
+    return words.t(f"log.notice.{notice.code}", **facts)
 
 
 def _finding_template(words: Wording, code: str, column: str | None, severity: str, file: bool) -> str:

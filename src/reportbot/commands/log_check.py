@@ -69,11 +69,13 @@ def say_findings(loaded: Loaded, words: Wording, out) -> int:
     """Each sheet notice and row finding on its own line; 1 when any is an error or a warning, else 0."""
     from reportbot import explain
 
-    lines = [words.t(f"log.notice.{n.code}", **n.facts) for n in loaded.notices]
+    lines = [explain.log_notice(words, n) for n in loaded.notices]
     lines += explain.row_findings(words, loaded.count.findings)
     # One write: standard error is line buffered, and a big log's 20,000 findings were 20,000 system calls.
     out.write("".join(f"{line}\n" for line in lines))
-    return 1 if any(f.severity in ("error", "warning") for f in loaded.count.findings) else 0
+    # A sheet none of whose rows can be counted is an error said once, where a row's would be said a row at a time.
+    unheaded = any(n.code == "required_column" for n in loaded.notices)
+    return 1 if unheaded or any(f.severity in ("error", "warning") for f in loaded.count.findings) else 0
 
 
 def run(args: argparse.Namespace) -> int:

@@ -167,7 +167,7 @@ def begin(talk: Interview, source: LogSource, ask_headers: bool = True, ask_valu
     talk.log_run = LogRun(source, result, _rows(result), _typed(report, result),
                           _headers(loaded, report) if ask_headers else [],
                           values=_values(result) if ask_values else [])
-    said = [Message("notice", talk.words.t(f"log.notice.{n.code}", **n.facts)) for n in loaded.notices]
+    said = [Message("notice", explain.log_notice(talk.words, n)) for n in loaded.notices]
     said.append(Message("say", explain.log_summary(talk.words, report.year, result.summary)))
     return said + step(talk)
 

@@ -111,8 +111,10 @@ def _count(
         columns = {k: evaluator.bits(lx.Has(split, (k,))) for k in flow.column_ids}
     keys = rows.values[rows.spec.key]
     counted: dict[Cell, int] = {}
+    # A required column no table has is as absent as any other: its boxes are asked, not counted as 0 rows.
+    lacking = {c for c, unheaded in rows.unheaded.items() if len(unheaded) == n}
     for box in flow.log.boxes:
-        if box.rule.table != rows.spec.id or any(c not in rows.values for c in box.rule.needs):
+        if box.rule.table != rows.spec.id or any(c not in rows.values or c in lacking for c in box.rule.needs):
             continue
         bits = evaluator.bits(box.rule.node) & universe
         for c in box.rule.reads:

@@ -62,6 +62,9 @@ def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, ye
                 data = itertools.chain(head[found.first:], rows)
                 tables.append(_table(sheet, data, found, vocabulary, mapping, last, date_order))
                 gaps.append(found.gaps)
+                # Said once for the sheet, not once a row: no row of it can be counted.
+                notices += [LogNotice("required_column", {"name": sheet.source, "column": c.id})
+                            for c in found.table.columns if c.required and c.id not in found.positions]
             elif any(any(c != "" and c is not None for c in row) for row in head):
                 notices.append(LogNotice("not_a_table", {"name": sheet.source}))
                 if (unnamed := headless(head, sheet.source, spec, vocabulary, mapping)) is not None:

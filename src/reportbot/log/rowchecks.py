@@ -88,8 +88,10 @@ class RowChecker:
             if col.required or col.value == "date":
                 self.out.left_out.update(bad)  # the reading named the cell
             if col.required:
+                unheaded = self.rows.unheaded.get(col.id, set())
+                self.out.left_out.update(unheaded)  # its table has no such column: a notice says so once
                 for i in self.find(lx.Not(lx.Name(col.id))):
-                    if i not in bad:
+                    if i not in bad and i not in unheaded:
                         self.out.left_out.add(i)
                         self.say(i, "error", "required_missing", col.id)
             if col.value == "date" and col.id in self.v:

@@ -57,6 +57,8 @@ class Rows:
     lines: list[int] = field(default_factory=list)
     values: dict[str, list[Any]] = field(default_factory=dict)
     invalid: dict[str, set[int]] = field(default_factory=dict)
+    unheaded: dict[str, set[int]] = field(default_factory=dict)
+    """A required column's rows from a table without it: left out, and said once for the table, not a row at a time."""
 
     @classmethod
     def join(cls, spec: LogTable, tables: list[Table]) -> Rows:
@@ -77,6 +79,8 @@ class Rows:
                 bad = table.invalid.get(col.id, set())
                 if given is None:
                     given = [_blank(col.value, col.blank)] * len(table)
+                    if col.required:
+                        rows.unheaded.setdefault(col.id, set()).update(range(start, start + len(table)))
                 elif col.blank is not None and None in given:  # a blank code cell stands for the column's blank code
                     given = [col.blank if v is None else v for v in given]
                     for i in bad:
