@@ -7,6 +7,8 @@ and the conversation words it.
 
 from __future__ import annotations
 
+import itertools
+
 from collections.abc import Callable, Collection
 
 from reportbot.dialogue.groups import Group, groups_of
@@ -124,15 +126,9 @@ def askable(ev: Evaluation) -> list[Cell]:
 def next_cell(ev: Evaluation, cursor: Cell | None) -> Cell | None:
     """The first open cell from ``cursor`` on, else the first open cell."""
     cells = askable(ev)
-    open_cells = [c for c in cells if ev.values.get(c) is None]
-    if not open_cells:
-        return None
-    if cursor in cells:
-        start = cells.index(cursor)
-        later = [c for c in cells[start:] if c in open_cells]
-        if later:
-            return later[0]
-    return open_cells[0]
+    start = cells.index(cursor) if cursor in cells else 0
+    # From the cursor to the end, then from the start: one pass, every turn (a list's "in" made it quadratic).
+    return next((c for c in itertools.chain(cells[start:], cells[:start]) if ev.values.get(c) is None), None)
 
 
 def partner(ev: Evaluation, cell: Cell) -> Cell | None:
