@@ -8,7 +8,6 @@ and the conversation words it.
 from __future__ import annotations
 
 import itertools
-
 from collections.abc import Callable, Collection
 
 from reportbot.dialogue.groups import Group, groups_of
