@@ -32,7 +32,7 @@ FRENCH_ONLY_TOP = {"column_labels"}
 # Messages that are only fields and signs, the same in both languages.
 SAME_IN_BOTH = {"cell.column", "check.finding_head", "review.total_mark", "history.column",
                 "list.progress", "list.unknown_progress", "tui.app_title", "log.doc.report",
-                "sheet.counts", "log.where_column", "log.summary.of_which", "log.map.choice"}
+                "sheet.counts", "log.where_column", "log.summary.of_which", "log.map.choice", "log.map.own_column"}
 SINGULAR = {"sections": "section", "boxes": "box", "checks": "check", "routes": "route", "notices": "notice"}
 
 

@@ -346,3 +346,17 @@ def test_an_access_requests_unknown_outcome_is_offered_the_outcomes_of_access_re
         assert sorted(codes[:6]) == ["7.1", "7.2", "7.3", "7.4", "7.5", "7.6"] and codes[0] in ("7.2", "7.3")
     finally:
         conv.close()
+
+
+def test_a_value_question_names_the_column_as_the_log_heads_it(store, tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("file,records,received,completed,Decision\nP-1,general,2025-01-04,2025-01-20,Disclosed in part\n"
+                    "P-2,general,2025-02-04,2025-02-20,Disclosed in part\n", encoding="utf-8")
+    rid = store.create_report("fippa-year-end", 2025, "Ministry")
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    try:
+        conv.start()
+        ask = conv.reply(f"from log {path}")[-1]
+        assert ask.tag == "map outcome" and ask.text.startswith("Your Decision (Outcome) column has 'Disclosed in part'")
+    finally:
+        conv.close()

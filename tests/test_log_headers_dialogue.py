@@ -74,7 +74,7 @@ def test_the_values_of_a_column_just_named_are_asked_after_it(store, tmp_path):
         conv.reply("1")  # Final Decision, by its number
         for _ in range(4):
             said = conv.reply("none")
-        assert said[-1].tag == "map outcome" and "Your Outcome column has 'Withdrawm' on 1 row." in said[-1].text
+        assert said[-1].tag == "map outcome" and "Your Final Decision (Outcome) column has 'Withdrawm' on 1 row." in said[-1].text
         said = conv.reply("6.9")
         assert _map(tmp_path) == LogMap(columns={"Final Decision": "outcome"}, values={"outcome": {"Withdrawm": "6.9"}},
                                         absent=["due", "notices_sent", "provisions", "disagreement"])

@@ -8,7 +8,7 @@ the log does not have is left out of the answers (it is asked instead).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import compress
 from operator import attrgetter
@@ -58,6 +58,8 @@ class LogCount:
     summary: LogSummary
     rows_out: frozenset[tuple[str, int]] = frozenset()
     """The rows left out entirely for an error, by source and line (a row out of some boxes only is not here)."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Column id → the log's own header for it, as the first table that has it writes it."""
 
 
 def count_log(flow: CompiledFlow, tables: list[Table], year: int) -> LogCount:
@@ -91,7 +93,8 @@ def count_log(flow: CompiledFlow, tables: list[Table], year: int) -> LogCount:
     rows_out = frozenset(
         (rows.sources[i], rows.lines[i]) for kind, rows in joined.items() for i in checked[kind].left_out
     )
-    return LogCount(answers, files, findings, rules, _summary(joined, checked, findings), rows_out)
+    headers = {c: h for t in reversed(tables) for c, h in t.headers.items()}  # the first table's, where several
+    return LogCount(answers, files, findings, rules, _summary(joined, checked, findings), rows_out, headers)
 
 
 def _count(

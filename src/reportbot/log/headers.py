@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -67,6 +67,8 @@ class Layout:
     """Index of the first data row."""
     positions: dict[str, int]
     gaps: HeaderGaps
+    written: dict[str, str] = field(default_factory=dict)
+    """Column id → its header as the sheet writes it (a header's text, never a cell's), for questions about it."""
 
 
 def names(table: LogTable, vocabulary: Vocabulary, mapping: LogMap | None) -> dict[str, str | None]:
@@ -103,7 +105,8 @@ def layout(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Voc
             if table.key in (known.get(k) for k in keys):
                 positions = _positions(keys, row, known, source)
                 first = index + 1 + _labels_row(rows, index + 1, positions, known)
-                return Layout(table, index, first, positions, _gaps(table, source, keys, row, known, mapping))
+                written = {c: " ".join(str(row[p]).split()) for c, p in positions.items()}
+                return Layout(table, index, first, positions, _gaps(table, source, keys, row, known, mapping), written)
     return None
 
 

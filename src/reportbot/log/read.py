@@ -83,7 +83,7 @@ def _table(sheet: Sheet, rows: Iterator[list[object]], found: Layout, vocabulary
     for chunk in _pick(rows, [found.positions[c] for c in ids], keep):
         for reader, given in zip(readers, chunk, strict=True):
             reader.add(given, by_id)
-    table = Table(found.table.id, sheet.source, list(map((found.first + 1).__add__, keep)), {})
+    table = Table(found.table.id, sheet.source, list(map((found.first + 1).__add__, keep)), {}, headers=found.written)
     unread: list[str] = []
     for reader in readers:
         table.values[reader.column.id] = reader.finish(order)

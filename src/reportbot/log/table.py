@@ -56,6 +56,8 @@ class Table:
     """Column id → the indexes of rows whose cell could not be read (each has a row finding)."""
     findings: list[RowFinding] = field(default_factory=list)
     """What reading found wrong, cell by cell, in row order."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Column id → its header as the log writes it ("Decision" for outcome): the filer's own name for it."""
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -74,5 +76,5 @@ def without(table: Table, files: set[str]) -> Table:
         table.kind, table.source, [table.lines[i] for i in keep],
         {column: [values[i] for i in keep] for column, values in table.values.items()},
         {column: {index[i] for i in rows if i in index} for column, rows in table.invalid.items()},
-        [f for f in table.findings if f.line not in out_lines],
+        [f for f in table.findings if f.line not in out_lines], table.headers,
     )
