@@ -281,3 +281,14 @@ def test_aucune_pour_le_reste_in_french(store, tmp_path):
         assert _map(tmp_path).absent == ["outcome", "due", "notices_sent", "provisions", "disagreement"]
     finally:
         conv.close()
+
+
+def test_a_refusal_with_one_choice_left_says_that_choice(store, tmp_path):
+    conv, said = _conversation(store, tmp_path)
+    try:
+        said = conv.reply("Final Decision")
+        assert said[-1].choices == ("Requester",)
+        said = conv.reply("Status")
+        assert said[0].role == "error" and said[0].text == "Error: Please type 1 or your header, none, or skip."
+    finally:
+        conv.close()

@@ -392,7 +392,7 @@ class MappingValue(Exchange):
             try:  # any code of the column, by its number (once list has said it) or its code
                 code = understand.pick(talk.words, self._options(talk), text)
             except NotUnderstood:
-                return talk.again(talk.words.t("log.map.expected", count=said_choices(talk)))
+                return talk.again(talk.words.plural("log.map.expected", said_choices(talk)))
             run.mapped.setdefault(self.column, {})[self.text] = code
             keep_answers(talk, run)
         run.values.pop(0)

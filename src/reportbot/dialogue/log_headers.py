@@ -74,7 +74,7 @@ class MappingHeader(Exchange):
             try:
                 header = header or understand.pick(talk.words, [(h, _shown(h)) for h in ranked], text)
             except NotUnderstood:
-                return talk.again(talk.words.t("log.header.expected", count=said_choices(talk)))
+                return talk.again(talk.words.plural("log.header.expected", said_choices(talk)))
             run.named[header] = self.column
             keep_answers(talk, run)
         run.headers.pop(0)
