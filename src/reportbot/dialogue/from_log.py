@@ -3,10 +3,10 @@
 The log is read and counted; what it found is said in one line; each column
 its counts need that no header names is asked for among the log's other headers
 (:mod:`reportbot.dialogue.log_headers`), then each value a coded column cannot
-read is asked once (the answers kept in a map file beside the log, read again
-next time); each row with
-a problem is looked at, one at a time (fix the log and ``reload``, or leave the
-row out with a reason the history keeps); an answer the filer typed that the
+read is asked once (:mod:`reportbot.dialogue.log_values`; the answers kept in a
+map file beside the log, read again next time); each row with a problem is
+looked at, one at a time (fix the log and ``reload``, or leave the row out with
+a reason the history keeps); an answer the filer typed that the
 log counts differently is kept or replaced only as the filer says; then every
 box the log decides is stored at once (how: log), what changed since the last
 load is said, and the interview goes on with what the log cannot tell.
@@ -191,6 +191,8 @@ def step(talk: Interview) -> list[Message]:
     if run.named or run.absent:
         return _save_map(talk, run)
     if run.values:
+        from reportbot.dialogue.log_values import MappingValue
+
         return talk.enter(MappingValue(*run.values[0]))
     if run.mapped:
         return _save_map(talk, run)
@@ -336,67 +338,6 @@ class LookingAtRow(Exchange):
 def said_choices(talk: Interview) -> int:
     """How many choices the question under way says (the likeliest few, or all of them after list)."""
     return len(talk.prompt.choices) if talk.prompt is not None else 0
-
-
-class MappingValue(Exchange):
-    """[map outcome] a value a coded column cannot read: which code it is, likeliest first, or skip."""
-
-    state, trigger = "mapping_value", "ask_value"
-    LIMIT = 8  # choices offered: the likeliest few, not the whole column; list says them all
-
-    def __init__(self, column: str, text: str, rows: int, kinds: tuple[str, ...] = ()) -> None:
-        self.column, self.text, self.rows, self.kinds = column, text, rows, kinds
-
-    def _options(self, talk: Interview) -> list[tuple[str, str]]:
-        """Every code of the column, the likeliest first (rapidfuzz over the code, its words and labels).
-
-        The codes for the kind of the rows that hold the text (an access request's outcomes, not a correction's)
-        come before the others.
-        """
-        from rapidfuzz import fuzz
-
-        from reportbot.log.cells import word_key
-        from reportbot.log_words import code_label, log_spec, vocabulary
-
-        flow = talk.report.flow
-        column = next(c for t in log_spec(flow).tables for c in t.columns if c.id == self.column)
-        labels, said = vocabulary(flow.id).codes, word_key(self.text)
-        codes = {c.id: c for c in column.codes or []}
-        scores = {i: max(fuzz.WRatio(said, word_key(w)) for w in (i, *c.words, *labels.get(i, ())))
-                  for i, c in codes.items()}
-        fits = {i: not self.kinds or c.when is None or c.when in self.kinds for i, c in codes.items()}
-        ranked = sorted(codes, key=lambda i: (not fits[i], -scores[i]))
-        return [(i, talk.words.t("log.map.choice", label=code_label(flow, talk.words, i), code=i)) for i in ranked]
-
-    def begin(self, talk: Interview) -> list[Message]:
-        from reportbot.log.headers import header_key
-
-        log = talk.words.report.log if talk.words.report else None
-        named = log.columns.get(self.column) if log else None
-        label = named.label if named else self.column
-        run = talk.log_run
-        own = run.result.headers.get(self.column) if run is not None else None
-        # The column as the filer's log heads it ("Decision"), with the report's name for it when that differs.
-        plain = own is None or header_key(own) in (header_key(label), header_key(self.column))
-        column = label if plain else talk.words.t("log.map.own_column", header=own, label=label)
-        text = talk.words.plural("log.map.question", self.rows, column=column, cell=self.text)
-        return talk.ask_prompt(f"map {self.column}", text, self.listed(talk)[: self.LIMIT])
-
-    def listed(self, talk: Interview) -> tuple[str, ...]:
-        return tuple(label for _, label in self._options(talk))
-
-    def reply(self, talk: Interview, text: str) -> list[Message]:
-        run = talk.log_run
-        assert run is not None
-        if text.strip() and not understand.is_word(talk.words, "skip", text):
-            try:  # any code of the column, by its number (once list has said it) or its code
-                code = understand.pick(talk.words, self._options(talk), text)
-            except NotUnderstood:
-                return talk.again(talk.words.plural("log.map.expected", said_choices(talk)))
-            run.mapped.setdefault(self.column, {})[self.text] = code
-            keep_answers(talk, run)
-        run.values.pop(0)
-        return step(talk)
 
 
 class KeepingAnswer(Exchange):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from reportbot import explain
 from reportbot.dialogue import planner, understand
 from reportbot.dialogue.exchanges import Asking, ChoosingGroup, Exchange, Proposing, Resolving
-from reportbot.dialogue.from_log import MappingValue
 from reportbot.dialogue.interview import Interview
 from reportbot.dialogue.log_headers import MappingHeader
+from reportbot.dialogue.log_values import MappingValue
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
 from reportbot.flow.loader import Cell
