@@ -26,14 +26,14 @@ def _write(tmp_path: Path, text: str, name: str = "log.csv") -> Path:
 
 
 def test_reading_names_the_missing_columns_and_the_headers_that_named_none_never_a_cell(tmp_path):
-    path = _write(tmp_path, "file,Decision Made,Requester,received,Notes\n2025-001,granted,Jane Q. Public,2025-03-04,"
+    path = _write(tmp_path, "file,Decision Made,Department,received,Notes\n2025-001,granted,Jane Q. Public,2025-03-04,"
                             "her divorce\n")
     spec = FIPPA.flow.log
     assert spec is not None
     read = read_log([path], spec, Vocabulary(), year=2025)
     gaps, = read.gaps
     assert (gaps.source, gaps.table) == (str(path), "requests")
-    assert gaps.unnamed == ((1, "Decision Made"), (2, "Requester"), (4, "Notes"))
+    assert gaps.unnamed == ((1, "Decision Made"), (2, "Department"), (4, "Notes"))
     assert gaps.missing[:3] == ("request", "records", "transferred_in")  # the flow's order
     assert "file" not in gaps.missing and "received" not in gaps.missing and "outcome" in gaps.missing
     assert not any(word in repr(read.gaps) for word in ("Jane", "divorce", "granted"))  # header text only
@@ -66,7 +66,7 @@ def test_each_table_of_a_workbook_says_its_own(tmp_path):
 def test_the_load_keeps_only_the_missing_columns_a_box_cannot_do_without(tmp_path):
     # The example log has Days Paused: the fee estimate's two dates, only read when it is blank, decide no box.
     gaps, = load(FIPPA, [LOGS / "fippa-2025.csv"], 2025).gaps
-    assert gaps.missing == () and [text for _, text in gaps.unnamed] == ["Requester Name", "Summary"]
+    assert gaps.missing == () and gaps.unnamed == ()  # Requester Name and Summary are private: never offered
     path = _write(tmp_path, "file,received,Decision Made\n2025-001,2025-03-04,granted\n")
     gaps, = load(FIPPA, [path], 2025).gaps
     # records splits the report's columns; request (blank: access) and first_received (the clock) decide none.
@@ -102,11 +102,11 @@ def test_a_column_the_map_says_the_log_does_not_keep_is_not_missing(tmp_path):
 
 def test_a_sheet_without_its_key_column_says_its_headers_when_its_first_text_row_names_columns(tmp_path):
     spec = CYFSA_LOG
-    path = _write(tmp_path, "Requests, 2025\nRef,Requester,received,completed\nA-1,Jane Q. Public,2025-01-10,\n")
+    path = _write(tmp_path, "Requests, 2025\nRef,Department,received,completed\nA-1,Jane Q. Public,2025-01-10,\n")
     read = read_log([path], spec, Vocabulary(), year=2025)
     assert read.tables == [] and [n.code for n in read.notices] == ["not_a_table"]
     gaps, = read.gaps
-    assert (gaps.table, gaps.missing, gaps.unnamed) == ("requests", ("file",), ((0, "Ref"), (1, "Requester")))
+    assert (gaps.table, gaps.missing, gaps.unnamed) == ("requests", ("file",), ((0, "Ref"), (1, "Department")))
     path = _write(tmp_path, "Ref,date,category,Who\nI-1,2025-01-10,stolen,Jane Q. Public\n")
     gaps, = read_log([path], spec, Vocabulary(), year=2025).gaps
     assert (gaps.table, gaps.missing) == ("breaches", ("incident",))  # the table its headers name most
@@ -126,7 +126,7 @@ def test_a_sheet_with_no_row_surely_headers_offers_nothing(tmp_path):
 
 
 def test_a_sheet_whose_key_the_map_says_is_not_kept_offers_nothing(tmp_path):
-    path = _write(tmp_path, "Ref,Requester,received,completed\nA-1,Jane,2025-01-10,\n")
+    path = _write(tmp_path, "Ref,Department,received,completed\nA-1,Jane,2025-01-10,\n")
     (tmp_path / "map.yaml").write_text("absent: [file]\n", encoding="utf-8")
     mapping = read_mapping(tmp_path / "map.yaml", CYFSA_LOG)
     assert read_log([path], CYFSA_LOG, Vocabulary(), year=2025, mapping=mapping).gaps == []
@@ -150,3 +150,16 @@ def test_a_children_aid_societys_own_headers_and_words_read_without_a_map(tmp_pa
     table, = read_log([path], CYFSA_LOG, Vocabulary(), year=2025).tables
     assert table.values["file"] == ["R-001"] and table.values["outcome"] == [frozenset({"6.1"})]
     assert table.values["received"] is not None and table.values["completed"] is not None and not table.findings
+
+
+@pytest.mark.parametrize("header", ["Requester", "Requester's name", "NOM DU DEMANDEUR", "Description", "Summary"])
+def test_a_header_of_who_asked_or_what_about_is_never_offered_nor_read_whatever_a_map_says(tmp_path, header):
+    """The requester's name and the request's subject stay in the filer's log: a question never offers them as the
+    header of a column reportbot needs, and a map naming one as a column is not obeyed."""
+    path = _write(tmp_path, f"file,received,{header}\n2025-001,2025-03-04,Jane Q. Public\n")
+    assert CYFSA_LOG is not None
+    read = read_log([path], CYFSA_LOG, Vocabulary(), year=2025)
+    assert all(text != header for g in read.gaps for _, text in g.unnamed)
+    mapping = LogMap(columns={header: "outcome"})
+    table, = read_log([path], CYFSA_LOG, Vocabulary(), year=2025, mapping=mapping).tables
+    assert "outcome" not in table.values and "Jane" not in repr(table)

@@ -17,7 +17,7 @@ TODAY = datetime.date(2026, 3, 1)
 CYFSA = log_spec(load_flow("cyfsa-part-x"))
 # CYFSA requests with no Outcome, Extended time limit, Provisions, Statement of disagreement or Notices sent column
 # reportbot knows; the log's own Final Decision holds the outcome.
-LOG = ("file,Requester,received,completed,extension,Final Decision\n"
+LOG = ("file,Department,received,completed,extension,Final Decision\n"
        "A-1,Jane Q. Public,2025-01-10,2025-01-20,no,6.1\nA-2,John Doe,2025-02-01,2025-02-15,no,6.9\n")
 
 
@@ -38,13 +38,13 @@ def test_a_missing_column_is_asked_for_among_the_logs_headers_and_the_log_read_a
     try:
         ask = said[-1]  # the column with the likeliest header is asked first
         assert ask.tag == "map header" and ask.text.startswith("Your log has no column reportbot knows as Outcome. How")
-        assert ask.choices == ("Final Decision", "Requester")  # the likeliest first: "decision" is an alias of it
+        assert ask.choices == ("Final Decision", "Department")  # the likeliest first: "decision" is an alias of it
         said = conv.reply("final decision")  # by the header as written, in any case
         # A header holds one column: the next question offers only what is left.
         assert said[-1].text.startswith("Your log has no column reportbot knows as Extended") and \
-            said[-1].choices == ("Requester",)
+            said[-1].choices == ("Department",)
         said = conv.reply("none")  # due: the log does not keep it
-        for _ in range(3):  # notices sent, provisions, disagreement: skipped, so asked again next time
+        for _ in range(3):  # disagreement, notices sent, provisions: skipped, so asked again next time
             said = conv.reply("skip")
         texts = [m.text for m in said]
         assert "Saved your answers in log.map.yaml; it is read again next time." in texts
@@ -53,8 +53,8 @@ def test_a_missing_column_is_asked_for_among_the_logs_headers_and_the_log_read_a
         assert (answers[("6.1", None)], answers[("6.9", None)]) == (1, 1)  # counted from the column just named
         assert ("5.4", None) not in answers  # due is not kept: its boxes are asked
         said = conv.from_log(f'"{tmp_path / "log.csv"}"')  # next time: the map names the column, due is not asked
-        assert said[-1].tag == "map header" and said[-1].text.split(".")[0].endswith("Notices sent to third parties")
-        assert said[-1].choices == ("Requester",)
+        assert said[-1].tag == "map header" and said[-1].text.split(".")[0].endswith("Statement of disagreement")
+        assert said[-1].choices == ("Department",)
     finally:
         conv.close()
 
@@ -77,7 +77,7 @@ def test_the_values_of_a_column_just_named_are_asked_after_it(store, tmp_path):
         assert said[-1].tag == "map outcome" and "Your Final Decision (Outcome) column has 'Withdrawm' on 1 row." in said[-1].text
         said = conv.reply("6.9")
         assert _map(tmp_path) == LogMap(columns={"Final Decision": "outcome"}, values={"outcome": {"Withdrawm": "6.9"}},
-                                        absent=["due", "notices_sent", "provisions", "disagreement"])
+                                        absent=["due", "disagreement", "notices_sent", "provisions"])
         assert store.answers(conv.report_id)[("6.9", None)] == 1
     finally:
         conv.close()
@@ -130,7 +130,7 @@ def test_the_line_mode_asks_for_a_missing_column_with_its_headers_numbered(tmp_p
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert run.returncode == 0, run.stderr
-    assert "  1. Final Decision\n  2. Requester\n[map header] Your log has no column reportbot knows as Outcome." \
+    assert "  1. Final Decision\n  2. Department\n[map header] Your log has no column reportbot knows as Outcome." \
         in run.stdout
     assert "Saved your answers in log.map.yaml" in run.stdout and "Boxes filled from the log: " in run.stdout
 
@@ -149,7 +149,7 @@ def test_each_answer_is_kept_at_once_so_a_quit_loses_none(store, tmp_path):
     try:
         conv.start()
         said = conv.from_log(f'"{tmp_path / "log.csv"}"')
-        assert said[-1].text.split(".")[0].endswith("Notices sent to third parties")  # due and outcome: not again
+        assert said[-1].text.split(".")[0].endswith("Statement of disagreement")  # due and outcome: not again
     finally:
         conv.close()
 
@@ -164,7 +164,7 @@ def test_a_value_answer_is_kept_at_once_too(store, tmp_path):
         conv.close()
 
 
-KEYLESS = ("Ref,Requester,received,completed,extension,Decision\n"
+KEYLESS = ("Ref,Department,received,completed,extension,Decision\n"
            "A-1,Jane Q. Public,2025-01-10,2025-01-20,no,6.1\nA-2,John Doe,2025-02-01,2025-02-15,no,6.9\n")
 
 
@@ -176,16 +176,16 @@ def test_a_sheet_not_read_for_want_of_its_key_is_asked_about_first_then_read_the
             [m.text for m in said]
         ask = said[-1]
         assert ask.tag == "map header" and ask.text.startswith(f"{path} has no column reportbot knows as File number")
-        assert set(ask.choices) == {"Ref", "Requester"}
+        assert set(ask.choices) == {"Ref", "Department"}
         said = conv.reply("ref")
         assert any(m.text.startswith("From the log: rows read: 2 (access requests: 2)") for m in said)
         # Read now: its own missing columns are asked, among the headers left.
         assert said[-1].text.startswith("Your log has no column reportbot knows as Extended") and \
-            said[-1].choices == ("Requester",)
+            said[-1].choices == ("Department",)
         for _ in range(4):
             said = conv.reply("none")
         assert _map(tmp_path) == LogMap(columns={"Ref": "file"},
-                                        absent=["due", "notices_sent", "provisions", "disagreement"])
+                                        absent=["due", "disagreement", "notices_sent", "provisions"])
         answers = store.answers(conv.report_id)
         assert (answers[("3.1", None)], answers[("6.1", None)], answers[("6.9", None)]) == (2, 1, 1)
     finally:
@@ -210,7 +210,7 @@ def test_an_unread_sheet_is_asked_about_before_the_columns_of_those_read(store, 
 
     path = tmp_path / "log.xlsx"
     book = xlsxwriter.Workbook(str(path))
-    book.add_worksheet("requests").write_row(0, 0, ["file", "received", "completed", "extension", "Requester"])
+    book.add_worksheet("requests").write_row(0, 0, ["file", "received", "completed", "extension", "Department"])
     breaches = book.add_worksheet("breaches")
     breaches.write_row(0, 0, ["Ref", "date", "category", "Who"])
     breaches.write_row(1, 0, ["I-1", "2025-03-01", "stolen", "Jane Q. Public"])
@@ -266,7 +266,7 @@ def test_none_for_the_rest_says_so_of_every_column_still_to_ask_once_the_likelie
         said = conv.reply("none for the rest")
         assert not any(m.tag == "map header" for m in said)
         assert _map(tmp_path) == LogMap(columns={"Final Decision": "outcome"},
-                                        absent=["due", "notices_sent", "provisions", "disagreement"])
+                                        absent=["due", "disagreement", "notices_sent", "provisions"])
         assert store.answers(conv.report_id)[("6.1", None)] == 1
         said = conv.from_log(f'"{tmp_path / "log.csv"}"')  # nothing is asked again
         assert not any(m.tag == "map header" for m in said)
@@ -278,7 +278,7 @@ def test_aucune_pour_le_reste_in_french(store, tmp_path):
     conv, said = _conversation(store, tmp_path, language="fr")
     try:
         conv.reply("aucune pour le reste")
-        assert _map(tmp_path).absent == ["outcome", "due", "notices_sent", "provisions", "disagreement"]
+        assert _map(tmp_path).absent == ["outcome", "due", "disagreement", "notices_sent", "provisions"]
     finally:
         conv.close()
 
@@ -287,7 +287,7 @@ def test_a_refusal_with_one_choice_left_says_that_choice(store, tmp_path):
     conv, said = _conversation(store, tmp_path)
     try:
         said = conv.reply("Final Decision")
-        assert said[-1].choices == ("Requester",)
+        assert said[-1].choices == ("Department",)
         said = conv.reply("Status")
         assert said[0].role == "error" and said[0].text == "Error: Please type 1 or your header, none, or skip."
     finally:

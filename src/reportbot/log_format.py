@@ -55,6 +55,8 @@ def _report(flow: CompiledFlow, words: Wording) -> list[str]:
     spec = log_spec(flow)
     if spec.split_by:
         out += ["", words.t("log.doc.split", column=f"`{spec.split_by}`")]
+    if spec.private:
+        out += ["", words.t("log.doc.private", headers=", ".join(f"`{h}`" for h in spec.private))]
     vocab = vocabulary(flow.id)
     for table in spec.tables:
         out += _table(flow, words, vocab, table)

@@ -220,6 +220,9 @@ class LogSpec(_Strict):
     """The requests column whose code picks the report column a row counts in (FIPPA: ``records``)."""
     sets: dict[str, str] = {}
     """Named row sets the boxes' rules use (``C``: access requests completed in the year), each a rule on one table."""
+    private: list[str] = []
+    """Headers of columns that hold who asked or what about ("Requester", "Description"), as logs write them: such
+    a column is never read, nor offered when a question asks which header holds a column, whatever a map says."""
 
 
 class Flow(_Strict):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -71,8 +71,9 @@ class Layout:
     """Column id → its header as the sheet writes it (a header's text, never a cell's), for questions about it."""
 
 
-def names(table: LogTable, vocabulary: Vocabulary, mapping: LogMap | None) -> dict[str, str | None]:
-    """Header key → column id (None: a header the map says to ignore) for ``table``."""
+def names(table: LogTable, vocabulary: Vocabulary, mapping: LogMap | None,
+          private: Iterable[str] = ()) -> dict[str, str | None]:
+    """Header key → column id (None: a header to ignore: the map says so, or it is ``private``) for ``table``."""
     found: dict[str, str | None] = {}
     # Later sources win: labels, then aliases, then ids, then the filer's own map.
     for column in table.columns:
@@ -88,6 +89,7 @@ def names(table: LogTable, vocabulary: Vocabulary, mapping: LogMap | None) -> di
         for header, target in mapping.columns.items():
             if target is None or target in ids:
                 found[header_key(header)] = target
+    found.update(dict.fromkeys(map(header_key, private)))  # last: no map makes a requester's name a column
     found.pop("", None)
     return found
 
@@ -98,7 +100,7 @@ def layout(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Voc
 
     The last of ``HEAD`` rows is not searched: it may be the second header row of one found just above it.
     """
-    tables = [(t, names(t, vocabulary, mapping)) for t in spec.tables]
+    tables = [(t, names(t, vocabulary, mapping, spec.private)) for t in spec.tables]
     for index, row in enumerate(rows[:-1] if len(rows) == HEAD else rows):
         keys = [header_key(c) if isinstance(c, str) else "" for c in row]
         for table, known in tables:
@@ -118,7 +120,7 @@ def headless(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: V
     A header row is the first whose cells are all text and name two columns or more of one table: a row of a
     log with no header at all (names, descriptions) is never offered as headers.
     """
-    tables = [(t, names(t, vocabulary, mapping)) for t in spec.tables]
+    tables = [(t, names(t, vocabulary, mapping, spec.private)) for t in spec.tables]
     absent = set(mapping.absent) if mapping is not None else set()
     for row in rows:
         if not all(isinstance(c, str) or c is None for c in row):
