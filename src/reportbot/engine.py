@@ -115,11 +115,13 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
     skip_until: dict[str | None, tuple[int, str]] = {}
     keys: list[str | None] = [None, *flow.column_ids]
 
+    ends = len(flow.boxes)  # the first box at which a skip under way ends (none under way: past the last)
     for info in flow.boxes:
         i = info.index
-        if skip_until:
+        if i >= ends:
             for key in [k for k, (target, _) in skip_until.items() if i >= target]:
                 del skip_until[key]
+            ends = min((target for target, _ in skip_until.values()), default=len(flow.boxes))
         formula = info.formula  # not is_total: the formula itself is needed, typed
         for cell in info.cell_keys:
             skip = skip_until.get(cell[1])
@@ -132,8 +134,11 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
                 values[cell] = _formula(flow.parts(cell), formula.const, values)
             else:
                 values[cell] = answers.get(cell)
-        for rule in flow.routes_at.get(i, ()):
-            _follow(rule, info.cell_keys, skipped_by, values, skip_until, keys)
+        rules = flow.routes_at.get(i)
+        if rules:
+            for rule in rules:
+                _follow(rule, info.cell_keys, skipped_by, values, skip_until, keys)
+            ends = min((target for target, _ in skip_until.values()), default=len(flow.boxes))
 
     asked = flow.required_cells
     missing = [c for c in route if values.get(c) is None and c in asked]
@@ -233,7 +238,7 @@ def _side_value(side: Side, values: Values) -> tuple[Number | None, Number | Non
 
 
 def _check(check: CompiledCheck, values: Values, skipped_by: Mapping[Cell, str]) -> Finding | None:
-    if all(c in skipped_by for c in check.cells):
+    if skipped_by and all(c in skipped_by for c in check.cells):
         return None
     if check.when is not None and _holds(check.when, values) is not True:
         return None

@@ -17,6 +17,7 @@ import json.scanner
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -254,14 +255,15 @@ def _acknowledged(flow: CompiledFlow, given: object, name: str) -> list[dict[str
     return out
 
 
-def _acknowledgeable(flow: CompiledFlow) -> set[tuple[str, str | None]]:
+@cache  # a flow is loaded once per process; checking a thousand files asks a thousand times
+def _acknowledgeable(flow: CompiledFlow) -> frozenset[tuple[str, str | None]]:
     """The (rule key, column) of every finding the conversation can accept: the checks, carried-forward figures
     and the details (an e-mail address, a phone number)."""
     keys = {(f"{c.check.id}:{c.subject}" if c.subject else c.check.id, c.column) for c in flow.checks}
     for pair in flow.flow.carried_forward:
         keys.update((f"carried-forward-{pair.box}", column) for column in flow.by_id[pair.box].columns)
     keys.update((detail_rule(b), None) for b, info in flow.by_id.items() if info.box.format)
-    return keys
+    return frozenset(keys)
 
 
 def _is_ack(a: object) -> bool:
