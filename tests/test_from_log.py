@@ -360,3 +360,20 @@ def test_a_value_question_names_the_column_as_the_log_heads_it(store, tmp_path):
         assert ask.tag == "map outcome" and ask.text.startswith("Your Decision (Outcome) column has 'Disclosed in part'")
     finally:
         conv.close()
+
+
+def test_why_on_a_box_the_log_could_not_count_names_the_columns_its_rule_reads(store, tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("file,records,received,transferred_in,completed\nP-1,personal,2025-01-04,,2025-01-20\n",
+                    encoding="utf-8")
+    rid = store.create_report("fippa-year-end", 2025, "Ministry")
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    try:
+        conv.start()
+        conv.reply(f"from log {path}")
+        said = [m.text for m in conv.why("3.3")]
+        line = next(t for t in said if t.startswith("3.3 was not counted from your log"))
+        assert "Date transferred out" in line and "Date completed" in line and "Personal or general" in line
+        assert not any(t.startswith("3.1 was not counted") for t in (m.text for m in conv.why("3.1")))  # it was
+    finally:
+        conv.close()

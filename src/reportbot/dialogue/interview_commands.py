@@ -55,7 +55,20 @@ def why(talk: Interview, box_text: str | None) -> list[Message]:
             rule = explain.rule_text(talk.words, facts.rule, report.year)
             line = explain.from_log(report.flow, talk.words, cell, report.answers.get(cell), rule, facts.files)
             said.append(Message("help", line))
+    if not any(c in logged for c in info.cells()) and report.store.log_load(report.id) is not None:
+        said += _not_from_log(talk, box)
     return said + talk.reprompt()
+
+
+def _not_from_log(talk: Interview, box: str) -> list[Message]:
+    """A box a log could count that the filer's log did not: the columns its rule needs (one is missing)."""
+    log = talk.report.flow.log
+    rule = next((b for b in log.boxes if b.box == box), None) if log is not None else None
+    if log is None or rule is None:
+        return []
+    split = [log.split_by] if rule.split and log.split_by else []
+    needed = [explain.log_column(talk.words, c) for c in dict.fromkeys([*rule.rule.needs, *split])]
+    return [Message("help", talk.words.t("why.not_from_log", box=box, columns=", ".join(needed)))]
 
 
 def back(talk: Interview) -> list[Message]:

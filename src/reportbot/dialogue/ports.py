@@ -12,7 +12,7 @@ from reportbot.values import Value
 
 if TYPE_CHECKING:
     from reportbot.store import ExportRow, HistoryRow
-    from reportbot.store.logs import LogCell
+    from reportbot.store.logs import LogCell, LogLoad
 
 
 class ReportStore(Reports, Protocol):
@@ -38,6 +38,8 @@ class ReportStore(Reports, Protocol):
     def set_answers(self, report_id: int, values: dict[Cell, Value], how: str) -> None: ...
 
     def log_cells(self, report_id: int) -> dict[Cell, LogCell]: ...
+
+    def log_load(self, report_id: int) -> LogLoad | None: ...
 
     def fill_from_log(self, report_id: int, values: dict[Cell, Value], rules: dict[Cell, str],
                       files: dict[Cell, list[str]], sources: list[str], summary: dict[str, int],
