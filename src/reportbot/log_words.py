@@ -26,6 +26,11 @@ def log_spec(flow: CompiledFlow) -> LogSpec:
     return flow.flow.log
 
 
+def log_column_spec(flow: CompiledFlow, column: str) -> LogColumn:
+    """The flow's log column ``column`` (of whichever table has it)."""
+    return next(c for t in log_spec(flow).tables for c in t.columns if c.id == column)
+
+
 def column_label(words: Wording, column: LogColumn) -> str:
     """The column's label in ``words``' language (the id, where that language has none)."""
     text = words.report.log.columns.get(column.id) if words.report and words.report.log else None

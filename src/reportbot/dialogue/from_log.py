@@ -93,7 +93,7 @@ def _headers(loaded: Loaded, report: OpenReport) -> list[tuple[str, tuple[str, .
     missing columns are known. The others come likeliest first (the column with the header most like it),
     so that a filer who has named the few their log keeps can answer "none for the rest".
     """
-    unread = [g for g in loaded.gaps if _keys(report) & set(g.missing)]
+    unread = [g for g in loaded.gaps if key_columns(report) & set(g.missing)]
     asked: dict[str, tuple[str, ...]] = {}
     sources: dict[str, str] = {}
     for gaps in unread or loaded.gaps:
@@ -104,11 +104,11 @@ def _headers(loaded: Loaded, report: OpenReport) -> list[tuple[str, tuple[str, .
     if unread or len(found) < 2:
         return found
     from reportbot.log.headers import likeness
-    from reportbot.log_words import log_spec, vocabulary
+    from reportbot.log_words import log_column_spec, vocabulary
 
-    columns = {c.id: c for t in log_spec(report.flow).tables for c in t.columns}
     words = vocabulary(report.flow.id)
-    best = {column: max(likeness(columns[column], words, headers).values()) for column, headers, _ in found}
+    best = {column: max(likeness(log_column_spec(report.flow, column), words, headers).values())
+            for column, headers, _ in found}
     return sorted(found, key=lambda q: -best[q[0]])
 
 
@@ -221,12 +221,13 @@ def _save_map(talk: Interview, run: LogRun) -> list[Message]:
         return [Message("error", talk.words.t("log.map.unsaved", name=path.name, detail=detail))] + step(talk)
     said = [Message("say", talk.words.t("log.map.saved", name=path.name))]
     # A key named: its sheet is read now, and its own missing columns are asked; after other columns, the values.
-    key_named = bool(_keys(talk.report) & set(run.named.values()))
+    key_named = bool(key_columns(talk.report) & set(run.named.values()))
     columns_named = bool(run.named or run.absent)
     return said + begin(talk, replace(run.source, mapping=path), ask_headers=key_named, ask_values=columns_named)
 
 
-def _keys(report: OpenReport) -> set[str]:
+def key_columns(report: OpenReport) -> set[str]:
+    """The key column of each of the log's tables (file, incident)."""
     from reportbot.log_words import log_spec
 
     return {t.key for t in log_spec(report.flow).tables}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from reportbot.dialogue import understand
 from reportbot.dialogue.exchanges import Exchange
-from reportbot.dialogue.from_log import keep_answers, said_choices, step
+from reportbot.dialogue.from_log import keep_answers, key_columns, said_choices, step
 from reportbot.dialogue.understand import NotUnderstood
 
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ class MappingHeader(Exchange):
         self.column, self.headers, self.source = column, headers, source
 
     def _column(self, talk: Interview) -> LogColumn:
-        from reportbot.log_words import log_spec
+        from reportbot.log_words import log_column_spec
 
-        return next(c for t in log_spec(talk.report.flow).tables for c in t.columns if c.id == self.column)
+        return log_column_spec(talk.report.flow, self.column)
 
     def _ranked(self, talk: Interview) -> list[str]:
         from reportbot.log.headers import likeliest
@@ -46,11 +46,11 @@ class MappingHeader(Exchange):
         return tuple(_shown(h) for h in self._ranked(talk))
 
     def begin(self, talk: Interview) -> list[Message]:
-        from reportbot.log_words import column_label, column_note, log_spec
+        from reportbot.log_words import column_label, column_note
 
         column = self._column(talk)
         # No key column: the sheet was not read at all, and the question names it (others may have been read).
-        key = any(t.key == self.column for t in log_spec(talk.report.flow).tables)
+        key = self.column in key_columns(talk.report)
         text = talk.words.t("log.header.key_question" if key else "log.header.question", source=self.source,
                             column=column_label(talk.words, column), note=column_note(talk.words, column))
         return talk.ask_prompt("map header", text, self.listed(talk)[: self.LIMIT])

@@ -38,10 +38,10 @@ class MappingValue(Exchange):
         from rapidfuzz import fuzz
 
         from reportbot.log.cells import word_key
-        from reportbot.log_words import code_label, log_spec, vocabulary
+        from reportbot.log_words import code_label, log_column_spec, vocabulary
 
         flow = talk.report.flow
-        column = next(c for t in log_spec(flow).tables for c in t.columns if c.id == self.column)
+        column = log_column_spec(flow, self.column)
         labels, said = vocabulary(flow.id).codes, word_key(self.text)
         codes = {c.id: c for c in column.codes or []}
         scores = {i: max(fuzz.WRatio(said, word_key(w)) for w in (i, *c.words, *labels.get(i, ())))
