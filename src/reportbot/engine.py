@@ -121,7 +121,7 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
         if i >= ends:
             for key in [k for k, (target, _) in skip_until.items() if i >= target]:
                 del skip_until[key]
-            ends = min((target for target, _ in skip_until.values()), default=len(flow.boxes))
+            ends = _first_end(skip_until, len(flow.boxes))
         formula = info.formula  # not is_total: the formula itself is needed, typed
         for cell in info.cell_keys:
             skip = skip_until.get(cell[1])
@@ -138,7 +138,7 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
         if rules:
             for rule in rules:
                 _follow(rule, info.cell_keys, skipped_by, values, skip_until, keys)
-            ends = min((target for target, _ in skip_until.values()), default=len(flow.boxes))
+            ends = _first_end(skip_until, len(flow.boxes))
 
     asked = flow.required_cells
     missing = [c for c in route if values.get(c) is None and c in asked]
@@ -147,6 +147,11 @@ def evaluate(flow: CompiledFlow, answers: Mapping[Cell, Value]) -> Evaluation:
     findings.extend(_given_totals(flow, answers, values, skipped_by))
     notices = [n.notice.id for n in flow.notices if _holds(n.condition, values) is True]
     return Evaluation(flow, answers, values, route, skipped_by, missing, findings, notices, stray)
+
+
+def _first_end(skip_until: SkipUntil, past: int) -> int:
+    """The first box at which a skip under way ends; ``past`` (past the last box) when none is under way."""
+    return min((target for target, _ in skip_until.values()), default=past)
 
 
 def _formula(parts: tuple[tuple[Cell, int], ...], const: Number, values: Numbers) -> Number | None:
