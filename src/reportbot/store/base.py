@@ -74,32 +74,22 @@ class StoreBase:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write, all or nothing; committed at once, or at the end of :meth:`one_commit` when inside one."""
-        with self._mutex, opening.guard(self.path):
+        """One write, all or nothing; committed at once, or at the end of the :meth:`one_commit` it is inside."""
+        with self.one_commit(), opening.guard(self.path):
             self._open()
             conn = self._conn
-            if self._shared.batch:
-                if not conn.in_transaction:
-                    conn.execute("BEGIN IMMEDIATE")
-                # A savepoint keeps each write whole: one that fails takes back only itself, as its own commit would.
-                conn.execute("SAVEPOINT one_write")
-                try:
-                    yield conn
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK TO one_write")
-                        conn.execute("RELEASE one_write")
-                    raise
-                conn.execute("RELEASE one_write")
-                return
-            conn.execute("BEGIN IMMEDIATE")
+            if not conn.in_transaction:
+                conn.execute("BEGIN IMMEDIATE")
+            # A savepoint keeps each write whole: one that fails takes back only itself, as its own commit would.
+            conn.execute("SAVEPOINT one_write")
             try:
                 yield conn
             except BaseException:
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    conn.execute("ROLLBACK TO one_write")
+                    conn.execute("RELEASE one_write")
                 raise
-            conn.execute("COMMIT")
+            conn.execute("RELEASE one_write")
 
     @contextmanager
     def one_commit(self) -> Iterator[None]:
