@@ -243,8 +243,12 @@ def settle_date(value: object, order: DateOrder | None, last: int, cell: object)
 
 def word_key(text: str) -> str:
     """A code as compared: lower case, no accents, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().split())
+    return " ".join(unaccented(text).casefold().split())
+
+
+def unaccented(text: str) -> str:
+    """``text`` without its accents (compatibility forms decomposed: "ﬁ" is "fi"), as the log's words are compared."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 @dataclass

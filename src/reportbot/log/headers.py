@@ -11,14 +11,13 @@ A header naming no column is ignored, and its cells are never read; its text is 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from reportbot.log.cells import shown
+from reportbot.log.cells import shown, unaccented
 from reportbot.log.files import HEAD, LogError
 from reportbot.log.vocabulary import Vocabulary
 
@@ -38,9 +37,7 @@ def header_key(text: str) -> str:
     The signs for a number are its word first: "Request #" is "request number", "N° de dossier" "numéro de dossier".
     """
     text = _NUMERO.sub("numero ", _HASH.sub(" number ", text.casefold()))
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_ALNUM.sub("", bare.casefold())
+    return _NOT_ALNUM.sub("", unaccented(text).casefold())
 
 
 @dataclass(frozen=True)
@@ -186,6 +183,4 @@ def likeness(column: LogColumn, vocabulary: Vocabulary, headers: Sequence[str]) 
 
 def _spaced(text: str) -> str:
     """``text`` as words: lower case, no accents, punctuation and underscores as spaces ("DATE_CLOSED": date closed)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NOT_ALNUM.sub(" ", bare.casefold()).split())
+    return " ".join(_NOT_ALNUM.sub(" ", unaccented(text).casefold()).split())
