@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -239,6 +240,20 @@ def test_a_map_is_never_written_over_the_database(store):
     assert e.value.key == "log.error.map_database"
 
 
+@contextmanager
+def _fippa_from_log(store, path, text, year=2025, organization="Ministry"):
+    """A FIPPA report of ``year`` in conversation, counted from a log holding ``text``: the conversation, the
+    report's id, and what ``from log`` said."""
+    path.write_text(text, encoding="utf-8")
+    rid = store.create_report("fippa-year-end", year, organization)
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    try:
+        conv.start()
+        yield conv, rid, conv.reply(f"from log {path}")
+    finally:
+        conv.close()
+
+
 def test_the_logs_carried_forward_requests_are_checked_against_last_years_report(store, tmp_path):
     """The issue: with last year's report in the store, the log's 3.3 is checked against last year's 3.6, as today."""
     from reportbot import carry
@@ -249,39 +264,25 @@ def test_the_logs_carried_forward_requests_are_checked_against_last_years_report
     answers = {c: v for c, v in last.answers.items() if last.flow.by_id[c[0]].formula is None}
     organization = answers[(carry.organization_box(last.flow), None)]
     store.import_report("fippa-year-end", 2024, answers, organization)
-    rid = store.create_report("fippa-year-end", 2025, organization)
     # Two personal-information requests received in 2024 and still open on January 1, 2025: 3.3 personal = 2, not 16.
-    path = tmp_path / "log.csv"
-    path.write_text("file,records,received,transferred_in,transferred_out,completed\n"
-                    "P-1,personal,2024-11-04,,,2025-01-20\nP-2,personal,2024-12-01,,,2025-02-10\n"
-                    "P-3,personal,2025-03-01,,,2025-03-20\n", encoding="utf-8")
-    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
-    try:
-        conv.start()
-        conv.reply(f"from log {path}")
+    log = ("file,records,received,transferred_in,transferred_out,completed\n"
+           "P-1,personal,2024-11-04,,,2025-01-20\nP-2,personal,2024-12-01,,,2025-02-10\n"
+           "P-3,personal,2025-03-01,,,2025-03-20\n")
+    with _fippa_from_log(store, tmp_path / "log.csv", log, organization=organization) as (conv, rid, _):
         assert store.answers(rid)[("3.3", "personal")] == 2 and store.answer_sources(rid)[("3.3", "personal")] == "log"
         found = [(f.rule, f.column, f.facts["this"], f.facts["last"]) for f in conv.findings().warnings
                  if f.rule.startswith("carried-forward")]
         assert ("carried-forward-3.3", "personal", 2, 16) in found
-    finally:
-        conv.close()
 
 
 def test_a_box_over_a_set_is_not_decided_when_a_column_of_the_set_is_missing(store, tmp_path):
     """3.3 and every box over C read transferred_out through the sets F and R: without the column they are asked."""
-    path = tmp_path / "log.csv"
-    path.write_text("file,records,received,transferred_in,completed\nP-1,personal,2024-11-04,,2025-01-20\n"
-                    "P-2,general,2025-03-01,,2025-03-20\n", encoding="utf-8")
-    rid = store.create_report("fippa-year-end", 2025, "Ministry")
-    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
-    try:
-        conv.start()
-        conv.reply(f"from log {path}")
+    log = ("file,records,received,transferred_in,completed\nP-1,personal,2024-11-04,,2025-01-20\n"
+           "P-2,general,2025-03-01,,2025-03-20\n")
+    with _fippa_from_log(store, tmp_path / "log.csv", log) as (_, rid, _):
         answers = store.answers(rid)
         assert answers[("3.1", "general")] == 1 and answers[("3.2", "personal")] == 0  # these need no transfer out
         assert not {("3.3", "personal"), ("3.5", "personal"), ("3.6", "general"), ("5.1", "general")} & set(answers)
-    finally:
-        conv.close()
 
 
 @pytest.mark.parametrize("refused,kept", [("ok", "duplicate"), ("oui", "doublon"), ("n", "test row")])
@@ -302,78 +303,45 @@ def test_a_row_is_left_out_for_a_one_word_reason_but_not_for_a_yes(store, tmp_pa
 def test_the_boxes_a_log_cannot_count_for_want_of_a_column_are_said_in_a_number(store, tmp_path):
     flow = load_flow("fippa-year-end")
     countable = {c for box in flow.log.boxes for c in flow.by_id[box.box].cells()}
-    path = tmp_path / "log.csv"
-    path.write_text("file,records,received,transferred_in,completed\nP-1,personal,2025-01-04,,2025-01-20\n",
-                    encoding="utf-8")
-    rid = store.create_report("fippa-year-end", 2025, "Ministry")
-    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
-    try:
-        conv.start()
-        said = [m.text for m in conv.reply(f"from log {path}")]
+    log = "file,records,received,transferred_in,completed\nP-1,personal,2025-01-04,,2025-01-20\n"
+    with _fippa_from_log(store, tmp_path / "log.csv", log) as (_, rid, said):
+        said = [m.text for m in said]
         logged = {c for c, how in store.answer_sources(rid).items() if how == "log"}
         missing = len(countable - logged)
         assert 0 < missing < len(countable)
         assert f"{missing} more boxes could be counted from a log, but a column they need is not in yours: they are " \
                "asked." in said
-    finally:
-        conv.close()
-    whole = tmp_path / "whole.csv"  # every column of the template: nothing is missing, nothing said
-    whole.write_text(",".join(c.id for t in flow.flow.log.tables for c in t.columns) + "\n", encoding="utf-8")
-    rid = store.create_report("fippa-year-end", 2024, "Ministry")
-    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
-    try:
-        conv.start()
-        said = [m.text for m in conv.reply(f"from log {whole}")]
+    # Every column of the template: nothing is missing, nothing said.
+    whole = ",".join(c.id for t in flow.flow.log.tables for c in t.columns) + "\n"
+    with _fippa_from_log(store, tmp_path / "whole.csv", whole, year=2024) as (_, _, said):
+        said = [m.text for m in said]
         assert any(t.startswith("Boxes filled from the log: ") for t in said)
         assert not any("more box" in t for t in said)
-    finally:
-        conv.close()
 
 
 def test_an_access_requests_unknown_outcome_is_offered_the_outcomes_of_access_requests_first(store, tmp_path):
     """FIPPA's outcome column holds 7.1 to 7.6 for access and 11.5 to 11.8 for corrections: 'Disclosed in part' on
     access rows is offered the access outcomes, not "corrections partly made"."""
-    path = tmp_path / "log.csv"
-    path.write_text("file,request,records,received,completed,outcome\n"
-                    "P-1,access,general,2025-01-04,2025-01-20,Disclosed in part\n", encoding="utf-8")
-    rid = store.create_report("fippa-year-end", 2025, "Ministry")
-    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
-    try:
-        conv.start()
-        ask = conv.reply(f"from log {path}")[-1]
+    log = "file,request,records,received,completed,outcome\nP-1,access,general,2025-01-04,2025-01-20,Disclosed in part\n"
+    with _fippa_from_log(store, tmp_path / "log.csv", log) as (_, _, said):
+        ask = said[-1]
         assert ask.tag == "map outcome"
         codes = [choice.rsplit("(", 1)[1].rstrip(")") for choice in ask.choices]
         assert sorted(codes[:6]) == ["7.1", "7.2", "7.3", "7.4", "7.5", "7.6"] and codes[0] in ("7.2", "7.3")
-    finally:
-        conv.close()
 
 
 def test_a_value_question_names_the_column_as_the_log_heads_it(store, tmp_path):
-    path = tmp_path / "log.csv"
-    path.write_text("file,records,received,completed,Decision\nP-1,general,2025-01-04,2025-01-20,Disclosed in part\n"
-                    "P-2,general,2025-02-04,2025-02-20,Disclosed in part\n", encoding="utf-8")
-    rid = store.create_report("fippa-year-end", 2025, "Ministry")
-    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
-    try:
-        conv.start()
-        ask = conv.reply(f"from log {path}")[-1]
+    log = ("file,records,received,completed,Decision\nP-1,general,2025-01-04,2025-01-20,Disclosed in part\n"
+           "P-2,general,2025-02-04,2025-02-20,Disclosed in part\n")
+    with _fippa_from_log(store, tmp_path / "log.csv", log) as (_, _, said):
+        ask = said[-1]
         assert ask.tag == "map outcome" and ask.text.startswith("Your Decision (Outcome) column has 'Disclosed in part'")
-    finally:
-        conv.close()
 
 
 def test_why_on_a_box_the_log_could_not_count_names_the_columns_its_rule_reads(store, tmp_path):
-    path = tmp_path / "log.csv"
-    path.write_text("file,records,received,transferred_in,completed\nP-1,personal,2025-01-04,,2025-01-20\n",
-                    encoding="utf-8")
-    rid = store.create_report("fippa-year-end", 2025, "Ministry")
-    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
-    try:
-        conv.start()
-        conv.reply(f"from log {path}")
+    log = "file,records,received,transferred_in,completed\nP-1,personal,2025-01-04,,2025-01-20\n"
+    with _fippa_from_log(store, tmp_path / "log.csv", log) as (conv, _, _):
         said = [m.text for m in conv.why("3.3")]
         line = next(t for t in said if t.startswith("3.3 was not counted from your log"))
         assert "Date transferred out" in line and "Date completed" in line and "Personal or general" in line
         assert not any(t.startswith("3.1 was not counted") for t in (m.text for m in conv.why("3.1")))  # it was
-    finally:
-        conv.close()
