@@ -26,14 +26,14 @@ def _write(tmp_path: Path, text: str, name: str = "log.csv") -> Path:
 
 
 def test_reading_names_the_missing_columns_and_the_headers_that_named_none_never_a_cell(tmp_path):
-    path = _write(tmp_path, "file,Decision Made,Department,received,Notes\n2025-001,granted,Jane Q. Public,2025-03-04,"
+    path = _write(tmp_path, "file,Decision Made,Department,received,Status\n2025-001,granted,Jane Q. Public,2025-03-04,"
                             "her divorce\n")
     spec = FIPPA.flow.log
     assert spec is not None
     read = read_log([path], spec, Vocabulary(), year=2025)
     gaps, = read.gaps
     assert (gaps.source, gaps.table) == (str(path), "requests")
-    assert gaps.unnamed == ((1, "Decision Made"), (2, "Department"), (4, "Notes"))
+    assert gaps.unnamed == ((1, "Decision Made"), (2, "Department"), (4, "Status"))
     assert gaps.missing[:3] == ("request", "records", "transferred_in")  # the flow's order
     assert "file" not in gaps.missing and "received" not in gaps.missing and "outcome" in gaps.missing
     assert not any(word in repr(read.gaps) for word in ("Jane", "divorce", "granted"))  # header text only
@@ -152,7 +152,8 @@ def test_a_children_aid_societys_own_headers_and_words_read_without_a_map(tmp_pa
     assert table.values["received"] is not None and table.values["completed"] is not None and not table.findings
 
 
-@pytest.mark.parametrize("header", ["Requester", "Requester's name", "NOM DU DEMANDEUR", "Description", "Summary"])
+@pytest.mark.parametrize("header", ["Requester", "Requester's name", "NOM DU DEMANDEUR", "Description", "Summary",
+                                    "Notes", "Commentaires"])
 def test_a_header_of_who_asked_or_what_about_is_never_offered_nor_read_whatever_a_map_says(tmp_path, header):
     """The requester's name and the request's subject stay in the filer's log: a question never offers them as the
     header of a column reportbot needs, and a map naming one as a column is not obeyed."""
