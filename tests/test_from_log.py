@@ -111,6 +111,21 @@ def test_a_log_that_cannot_be_read_is_said_and_nothing_is_filled(store, tmp_path
         conv.close()
 
 
+def test_the_database_itself_given_as_the_log_is_refused_unread(store, tmp_path):
+    conv = Conversation(store, language="en", form="cyfsa-part-x", year=2025, today=TODAY)
+    conv.start()
+    try:
+        said = conv.reply(f"from log {store.path}")
+        assert said[0].role == "error" and "that is reportbot's database, not a request log" in said[0].text
+        log = _log(tmp_path, "A-1,2025-01-10,2025-01-20,no,6.1\n")
+        (tmp_path / "log.map.yaml").symlink_to(store.path)  # nor as the map found beside the log
+        said = conv.reply(f"from log {log}")
+        assert said[0].role == "error" and "reportbot's database" in said[0].text
+        conv.reply("1")  # the store still takes answers
+    finally:
+        conv.close()
+
+
 def test_new_from_log_in_the_line_mode_reads_a_line_at_a_time(tmp_path):
     path = _log(tmp_path, "A-1,2025-01-10,2025-01-20,no,6.1\nA-2,2025-02-01,,no,\n")
     run = subprocess.run(

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from reportbot.flow.loader import load_flow
-from reportbot.log.files import LogError
+from reportbot.log import files
+from reportbot.log.files import LogError, ReadAhead, read_sheets
 from reportbot.log.read import read_log
 from reportbot.log.vocabulary import Vocabulary
 from reportbot.saying import say
@@ -136,3 +137,44 @@ def test_every_reading_message_is_said_in_both_languages():
         for code in ("missing", "binary", "zip_bomb", "too_many_rows", "date_order", "map_code"):
             assert f"log.error.{code}" in messages
         assert "log.notice.not_a_table" in messages
+
+
+def test_files_read_ahead_in_a_thread_give_the_same_sheets_and_each_file_its_own_error(tmp_path, monkeypatch):
+    good = tmp_path / "log.csv"
+    good.write_text("file,received\nA-1,2025-01-10\n", encoding="utf-8")
+    ahead = ReadAhead([HOSTILE / "no such log.csv", good, tmp_path])
+    with pytest.raises(LogError) as caught:
+        ahead.sheets(HOSTILE / "no such log.csv")
+    assert caught.value.code == "missing"  # raised where the file is taken, not lost in the thread
+    assert [list(s.rows) for s in ahead.sheets(good)] == [list(s.rows) for s in read_sheets(good)]
+    with pytest.raises(LogError) as caught:
+        ahead.sheets(tmp_path)
+    assert caught.value.code == "not_regular"
+    # Whatever else goes wrong in the thread is met again where the file is taken: nothing is silently empty.
+    monkeypatch.setattr(files, "read_sheets", _fails_once(files.read_sheets))
+    assert [list(s.rows) for s in ReadAhead([good]).sheets(good)] == [[["file", "received"], ["A-1", "2025-01-10"]]]
+
+
+def _fails_once(read):
+    calls = []
+
+    def reading(path, database=None):
+        calls.append(path)
+        if len(calls) == 1:
+            raise MemoryError
+        return read(path, database)
+
+    return reading
+
+
+def test_reportbots_own_database_is_never_opened_as_a_log(tmp_path, monkeypatch):
+    database = tmp_path / "reportbot.db"
+    database.write_bytes(b"SQLite format 3\0")
+    opened = []
+    monkeypatch.setattr(files, "read_regular", lambda path, limit: opened.append(path))
+    for path in (database, tmp_path / "reportbot.db-wal"):
+        (tmp_path / "reportbot.db-wal").touch()
+        with pytest.raises(LogError) as caught:
+            read_log([path], SPEC, Vocabulary(), year=2025, database=database)
+        assert caught.value.code == "log_database"
+    assert opened == []  # a plain open and close of it would drop the process's SQLite locks

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from reportbot.flow.models import LogSpec
     from reportbot.log.cells import DateOrder
     from reportbot.log.count import LogCount
+    from reportbot.log.files import ReadAhead
     from reportbot.log.headers import HeaderGaps
     from reportbot.log.mapping import LogMap
     from reportbot.log.read import LogNotice
@@ -29,11 +30,12 @@ class Loaded:
 
 
 def load(
-    flow: CompiledFlow, paths: Sequence[Path], year: int, *, mapping: Path | None = None,
-    date_order: DateOrder | None = None, left_out: Collection[str] = (),
+    flow: CompiledFlow, files: Sequence[Path] | ReadAhead, year: int, *, mapping: Path | None = None,
+    date_order: DateOrder | None = None, left_out: Collection[str] = (), database: Path | None = None,
 ) -> Loaded:
-    """Read ``paths`` as ``flow``'s log and count it for ``year``, less the rows ``left_out`` (by file number).
+    """Read ``files`` as ``flow``'s log and count it for ``year``, less the rows ``left_out`` (by file number).
 
+    ``database``: the open store's file, which is refused as a log or a map (reading it would drop its locks).
     Raises a :class:`~reportbot.errors.ReportbotError` (area ``log``) for a file that cannot be read at all.
     """
     from reportbot.log.count import count_log
@@ -47,8 +49,8 @@ def load(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        read = read_log(list(paths), spec, vocabulary(flow.id), year=year, mapping=_mapping(mapping, spec),
-                        date_order=date_order)
+        read = read_log(files, spec, vocabulary(flow.id), year=year, mapping=_mapping(mapping, spec, database),
+                        date_order=date_order, database=database)
         tables = [without(t, set(left_out)) for t in read.tables] if left_out else read.tables
         return Loaded(count_log(flow, tables, year), read.notices, _deciding(flow, read.gaps))
     finally:
@@ -70,10 +72,10 @@ def _deciding(flow: CompiledFlow, gaps: list[HeaderGaps]) -> list[HeaderGaps]:
     return [replace(g, missing=tuple(c for c in g.missing if c in needed)) for g in gaps]
 
 
-def _mapping(path: Path | None, spec: LogSpec) -> LogMap | None:
+def _mapping(path: Path | None, spec: LogSpec, database: Path | None) -> LogMap | None:
     """The ``--map`` file read, if one is given (its pydantic model is imported only then)."""
     if path is None:
         return None
     from reportbot.log.mapping import read_mapping
 
-    return read_mapping(path, spec)
+    return read_mapping(path, spec, database)

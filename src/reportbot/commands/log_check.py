@@ -38,27 +38,31 @@ def reading_arguments(parser: argparse.ArgumentParser) -> None:
 
 def counted(args: argparse.Namespace) -> tuple[Loaded | None, Wording, int]:
     """The log counted (or None), the words to say it in, and the exit status so far (2: the year or a file)."""
+    from reportbot.log.files import ReadAhead, map_for
+    from reportbot.values import YEARS, due_year, year_of
+
+    year = year_of(args.year)
+    paths = [Path(f) for f in args.files]
+    # Begun before the rest is loaded: a spreadsheet is parsed meanwhile, in a thread (see ReadAhead).
+    files = ReadAhead(paths) if year is not None else None
+
     from reportbot.errors import ReportbotError
     from reportbot.flow.loader import load_flow
     from reportbot.language import choose_language
     from reportbot.log_load import load
     from reportbot.saying import say
-    from reportbot.values import YEARS, due_year, year_of
     from reportbot.wording import words_for
 
     words = words_for(choose_language(args.lang), args.report)
-    year = year_of(args.year)
-    if year is None:
+    if year is None or files is None:
         message = words.t("new.bad_year", first=YEARS[0], last=YEARS[-1], example=due_year(date.today()))
         print(f"reportbot: {message}", file=sys.stderr)
         return None, words, 2
     try:
         flow = load_flow(args.report)
-        from reportbot.log.files import map_for
-
         # The map a conversation wrote beside the log is read here too, so check and count agree with it.
-        mapping = map_for([Path(f) for f in args.files], Path(args.map) if args.map else None)
-        result = load(flow, [Path(f) for f in args.files], year, mapping=mapping, date_order=args.date_order)
+        mapping = map_for(paths, Path(args.map) if args.map else None)
+        result = load(flow, files, year, mapping=mapping, date_order=args.date_order)
     except ReportbotError as e:
         print(f"reportbot: {say(e, words)}", file=sys.stderr)
         return None, words, 2

@@ -76,7 +76,7 @@ def count(report: OpenReport, source: LogSource) -> Loaded:
 
     left_out = report.store.left_out(report.id)
     return load(report.flow, source.paths, report.year, mapping=_map_file(source), date_order=source.date_order,
-                left_out=left_out)
+                left_out=left_out, database=report.store.path)
 
 
 def _map_file(source: LogSource) -> Path | None:
@@ -249,7 +249,7 @@ def _write_map(talk: Interview, run: LogRun) -> None:
     from reportbot.log_words import log_spec
 
     old = _map_file(run.source)
-    base = read_mapping(old, log_spec(talk.report.flow)) if old is not None else LogMap()
+    base = read_mapping(old, log_spec(talk.report.flow), talk.report.store.path) if old is not None else LogMap()
     columns = dict.fromkeys([*base.values, *run.mapped])
     values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
     absent = list(dict.fromkeys([*base.absent, *run.absent]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import threading
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reportbot.errors import ReportbotError
-from reportbot.ownfiles import read_regular
+from reportbot.ownfiles import is_the_database, read_regular
 from reportbot.values import clean_text, one_line
 
 MAX_BYTES = 64 * 1024 * 1024  # a 100,000-row log is about 20 MB as CSV, 6 MB as XLSX
@@ -62,11 +63,14 @@ def map_for(paths: Sequence[Path], given: Path | None) -> Path | None:
     return found if found.is_file() else None
 
 
-def read_file(path: Path, limit: int | None = None) -> tuple[bytes, str]:
+def read_file(path: Path, limit: int | None = None, database: Path | None = None) -> tuple[bytes, str]:
     """The bytes of a log or map file (a log's size limit by default) and its name as shown; :class:`LogError`
-    when it is no file to read."""
+    when it is no file to read, or is reportbot's ``database``."""
     limit = MAX_BYTES if limit is None else limit
     name = one_line(str(path))
+    # Opening the database with plain I/O, even to read it, would drop this process's SQLite locks on it.
+    if database is not None and is_the_database(path, database):
+        raise LogError("log_database", name=name)
     try:
         data = read_regular(path, limit)
     except FileNotFoundError:
@@ -80,15 +84,47 @@ def read_file(path: Path, limit: int | None = None) -> tuple[bytes, str]:
     return data, name
 
 
-def read_sheets(path: Path) -> list[Sheet]:
+def read_sheets(path: Path, database: Path | None = None) -> list[Sheet]:
     """Every sheet of the log file ``path``; raises :class:`LogError` for a file that cannot be read."""
-    data, name = read_file(path)
+    data, name = read_file(path, database=database)
     if data.startswith(_ZIP):
         _check_zip(data, name)
         return _spreadsheet(data, name)
     if data.startswith(_OLE):
         return _spreadsheet(data, name)
     return [Sheet(name, _csv_rows(data, name))]
+
+
+class ReadAhead:
+    """Log files read one after another in a thread begun at once; each file's sheets are taken when needed.
+
+    python-calamine parses a sheet without holding the GIL, and that parse is most of an XLSX log's count:
+    begun first, it goes on while the command loads the flow, its words and the counting code. A file the
+    thread could not read (for whatever reason) is read again when taken, so its error is raised there.
+    """
+
+    def __init__(self, paths: Sequence[Path], database: Path | None = None) -> None:
+        self.paths, self.database = list(paths), database
+        self._done = {path: threading.Event() for path in self.paths}
+        self._read: dict[Path, list[Sheet]] = {}
+        threading.Thread(target=self._run, daemon=True, name="reportbot-log-read").start()
+
+    def _run(self) -> None:
+        for path, done in self._done.items():
+            try:
+                self._read[path] = read_sheets(path, self.database)
+            except Exception:  # said when the file is taken, by reading it again there
+                pass
+            finally:
+                done.set()
+
+    def sheets(self, path: Path) -> list[Sheet]:
+        """``path``'s sheets, as :func:`read_sheets` reads them; :class:`LogError` for a file that cannot be read."""
+        if (done := self._done.get(path)) is not None:
+            done.wait()
+            if (read := self._read.pop(path, None)) is not None:
+                return read
+        return read_sheets(path, self.database)
 
 
 def _check_zip(data: bytes, name: str) -> None:

@@ -51,9 +51,10 @@ class LogMap(BaseModel):
         return {**v, **text}
 
 
-def read_mapping(path: Path, spec: LogSpec) -> LogMap:
-    """The map file ``path``, checked against ``spec``; raises :class:`LogError` when it cannot be used."""
-    data, name = read_file(path, MAX_BYTES)
+def read_mapping(path: Path, spec: LogSpec, database: Path | None = None) -> LogMap:
+    """The map file ``path``, checked against ``spec``; raises :class:`LogError` when it cannot be used (or is
+    reportbot's ``database``)."""
+    data, name = read_file(path, MAX_BYTES, database)
     try:
         raw = load_yaml(data.decode("utf-8-sig")) or {}
     except UnicodeDecodeError:

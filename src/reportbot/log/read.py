@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, is_
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 from reportbot.log import cells
 from reportbot.log.cells import Bad, CodeBook, DateOrder
-from reportbot.log.files import HEAD, Sheet, read_sheets
+from reportbot.log.files import HEAD, ReadAhead, Sheet
 from reportbot.log.headers import HeaderGaps, Layout, headless, layout
 from reportbot.log.table import RowFinding, Table
 from reportbot.log.vocabulary import Vocabulary
@@ -45,16 +45,19 @@ class LogRead:
     gaps: list[HeaderGaps]
 
 
-def read_log(paths: Iterable[Path], spec: LogSpec, vocabulary: Vocabulary, *, year: int,
-             mapping: LogMap | None = None, date_order: DateOrder | None = None) -> LogRead:
-    """Every table of every file in ``paths``; a file that cannot be read raises :class:`~reportbot.log.files.LogError`.
+def read_log(files: Sequence[Path] | ReadAhead, spec: LogSpec, vocabulary: Vocabulary, *, year: int,
+             mapping: LogMap | None = None, date_order: DateOrder | None = None,
+             database: Path | None = None) -> LogRead:
+    """Every table of every file; a file that cannot be read (or is the ``database``) raises
+    :class:`~reportbot.log.files.LogError`.
 
     Dates after the end of ``year`` + 1 (and before 1990) are row findings.
     """
+    files = files if isinstance(files, ReadAhead) else ReadAhead(files, database)
     last = _dt.date(year + 1, 12, 31).toordinal()
     tables, notices, gaps = [], [], []
-    for path in paths:
-        for sheet in read_sheets(path):
+    for path in files.paths:
+        for sheet in files.sheets(path):
             rows = iter(sheet.rows)
             head = list(itertools.islice(rows, HEAD))
             found = layout(head, sheet.source, spec, vocabulary, mapping)
