@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import tempfile
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -15,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportbot.flow.loader import load_flow
+from reportbot.log.count import count_log
 from reportbot.log.read import read_log
 from reportbot.log.vocabulary import Vocabulary
 
@@ -119,3 +121,30 @@ def test_csv_xlsx_and_ods_of_the_same_rows_read_the_same(data):
             read.append(_read(path))
     assert read[0] == read[1] == read[2]
     assert "requester_name" not in read[0][2]
+
+
+EXTRA = st.tuples(st.sampled_from(["personal", "general", "", "gen", "P"]), st.sampled_from(["", "no", "yes", "peut-être"]),
+                  st.sampled_from(["", "", "2025-03-01", "2024-12-01"]), st.sampled_from(["", "4.1", "media", "4.9"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows, st.lists(EXTRA, min_size=8, max_size=8))
+def test_a_log_counts_the_same_by_its_reading_s_numbers_as_by_its_values(data, extra):
+    # Counting tests a column of few distinct cells by the numbers its reading gave them; it must agree, box by box
+    # and finding by finding, with counting from the values alone (blank codes, unreadable cells and all).
+    flow = load_flow("fippa-year-end")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "log.csv")
+        _csv(path, data)
+        with path.open(encoding="utf-8", newline="") as f:
+            written = list(csv.reader(f))
+        header = ("records", "transferred_in", "transferred_out", "source")
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([*row, *more] for row, more in zip(written, [header, *extra], strict=False))
+        table, = read_log([path], SPEC, Vocabulary(), year=2025).tables
+    assert table.numbered  # the path under test is taken
+    by_numbers = count_log(flow, [table], 2025)
+    by_values = count_log(flow, [replace(table, numbered={})], 2025)
+    assert by_numbers.answers == by_values.answers
+    assert by_numbers.findings == by_values.findings
+    assert by_numbers.summary == by_values.summary

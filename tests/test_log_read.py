@@ -297,6 +297,12 @@ def test_file_numbers_are_one_line_with_stray_spaces_trimmed(tmp_path):
     assert table.values["file"] == ["FOI 2015-192", "FOI 2015-193"]
 
 
+def test_a_line_break_inside_one_file_number_among_clean_ones_is_still_read_to_one_line(tmp_path):
+    # The clean column is told by one match over its cells joined by line breaks: a cell's own break must not pass.
+    table, = _log(tmp_path, 'file\nA-1\n"A\n2"\nA-3\n').tables
+    assert table.values["file"] == ["A-1", "A 2", "A-3"]
+
+
 def test_an_unreadable_file_number_leaves_the_findings_without_one(tmp_path):
     table, = _log(tmp_path, "file,extension\n=1+1,maybe\n").tables
     assert [(f.code, f.file) for f in table.findings] == [("text_formula", None), ("yesno", None)]

@@ -89,7 +89,9 @@ def _table(sheet: Sheet, rows: Iterator[list[object]], found: Layout, vocabulary
     table = Table(found.table.id, sheet.source, list(map((found.first + 1).__add__, keep)), {}, headers=found.written)
     unread: list[str] = []
     for reader in readers:
-        table.values[reader.column.id] = reader.finish(order)
+        table.values[reader.column.id], numbered = reader.finish(order)
+        if numbered is not None:
+            table.numbered[reader.column.id] = numbered
         if reader.bad:
             unread.append(reader.column.id)
     _findings(table, found.table.key, unread)
@@ -125,6 +127,10 @@ def _pick(rows: Iterator[list[object]], positions: list[int], keep: list[int]) -
 class _Reader:
     """One column's cells to typed values, a chunk at a time; each distinct cell is read once.
 
+    While a column has at most 256 distinct cells (codes, yes/no, amounts: most columns), each row is kept as
+    the number of its cell, one byte, beside the value of each number: counting tests a column by those
+    numbers (:meth:`~reportbot.log.rules.Evaluator.encoded`) rather than numbering its values again. A column
+    of more (file numbers, dates) keeps its values.
     A date that could be day/month or month/day waits, as its cell, until the whole column decides the order.
     """
 
@@ -133,6 +139,10 @@ class _Reader:
         self.column, self.last, self.source = column, last, source
         self.values: list[object] = []
         self.read: dict[object, object] = {}  # each distinct cell (or cell and deciding code) → its value
+        # Until a 257th distinct cell: each row's number, each distinct cell's number, each number's value.
+        self.numbers: bytearray | None = None if column.value == "text" else bytearray()
+        self.number: dict[object, int] = {}
+        self.typed: list[object] = []
         self.waiting: dict[object, tuple[int, int, int]] = {}  # a/b/year dates, by cell, for the order
         self.bad = False
         self.within = columns.get(column.within) if column.within else None
@@ -144,19 +154,34 @@ class _Reader:
                  "text": cells.text, "code": self._code, "codes": self._code}
         self.parse: Callable[[object], object] = parse[kind]
 
+    def __len__(self) -> int:
+        return len(self.values) if self.numbers is None else len(self.numbers)
+
+    def since(self, start: int) -> Sequence[object]:
+        """The values of the rows from ``start`` on (what a column read within this one needs, a chunk at a time)."""
+        if self.numbers is None:
+            return self.values[start:]
+        return list(map(self.typed.__getitem__, self.numbers[start:]))
+
     def add(self, given: Sequence[object], readers: dict[str, _Reader]) -> None:
         """Read a chunk's cells; ``readers``: every column's, those of the columns this one is read within first."""
-        start = len(self.values)
+        start = len(self)
         keys: Sequence[object] = given
         if self.within is not None:
             deciding = readers.get(self.within.id)
-            within = [self.within.blank] * len(given) if deciding is None else [
-                None if type(v) is Bad else v for v in deciding.values[start:]]  # an unreadable code decides nothing
+            if deciding is None:
+                within: Sequence[object] = [self.within.blank] * len(given)
+            else:
+                within = deciding.since(start)
+                if deciding.bad:  # an unreadable code decides nothing
+                    within = [None if type(v) is Bad else v for v in within]
             keys = list(zip(given, within, strict=True))
         elif self.column.value == "text" and set(map(type, given)) == {str}:
             values, bad = cells.text_column(list(given))  # file numbers are all different: no use remembering
             self.bad |= bad
             self.values.extend(values)
+            return
+        if self.numbers is not None and self._numbered(keys, start):
             return
         try:
             self.values.extend(map(self.read.__getitem__, keys))
@@ -167,14 +192,41 @@ class _Reader:
                 self.bad |= type(value) is Bad
             self.values.extend(map(self.read.__getitem__, keys))
 
-    def finish(self, order: DateOrder | None) -> list[object]:
-        """The column's values, its a/b/year dates read in the order given or that the column decides."""
-        if not self.waiting:
-            return self.values
-        decided = cells.date_order(list(self.waiting.values()), order, self.source, self.column.id)
-        final = {c: cells.settle_date(p, decided, self.last, c) for c, p in self.waiting.items()}
-        self.bad |= any(type(v) is Bad for v in final.values())
-        return list(map(final.get, self.values, self.values))
+    def _numbered(self, keys: Sequence[object], start: int) -> bool:
+        """Keep the chunk's rows as numbers; False (and the column's values from now on) past 256 distinct cells."""
+        numbers = self.numbers
+        assert numbers is not None
+        try:
+            numbers.extend(map(self.number.__getitem__, keys))
+            return True
+        except KeyError:  # cells not seen before: read each once
+            del numbers[start:]
+            for key in set(keys).difference(self.number):
+                self.number[key] = len(self.typed)
+                self.typed.append(value := self.parse(key))
+                self.bad |= type(value) is Bad
+        if len(self.typed) <= 256:
+            numbers.extend(map(self.number.__getitem__, keys))
+            return True
+        self.values = list(map(self.typed.__getitem__, numbers))
+        self.read = {key: self.typed[n] for key, n in self.number.items()}
+        self.numbers, self.number, self.typed = None, {}, []
+        return False
+
+    def finish(self, order: DateOrder | None) -> tuple[list[object], tuple[list[object], bytes] | None]:
+        """The column's values, its a/b/year dates read in the order given or that the column decides; and,
+        for a column of at most 256 distinct cells, the value of each number and each row's number."""
+        if self.waiting:
+            decided = cells.date_order(list(self.waiting.values()), order, self.source, self.column.id)
+            final = {c: cells.settle_date(p, decided, self.last, c) for c, p in self.waiting.items()}
+            self.bad |= any(type(v) is Bad for v in final.values())
+            if self.numbers is None:
+                self.values = list(map(final.get, self.values, self.values))
+            else:
+                self.typed = list(map(final.get, self.typed, self.typed))
+        if self.numbers is None:
+            return self.values, None
+        return list(map(self.typed.__getitem__, self.numbers)), (self.typed, bytes(self.numbers))
 
     def _date(self, cell: object) -> object:
         if cells.blank(cell):
@@ -197,7 +249,13 @@ def _findings(table: Table, key: str, unread: list[str]) -> None:
     keys = table.values.get(key, [None] * len(table))
     for column in unread:
         values = table.values[column]
-        bad = list(itertools.compress(itertools.count(), map(is_, map(type, values), itertools.repeat(Bad))))
+        if column in table.numbered:  # the rows whose number is an unreadable cell's, at C speed
+            typed, numbers = table.numbered[column]
+            flags = numbers.translate(bytes(type(v) is Bad for v in typed).ljust(256, b"\0"))
+            bad = list(itertools.compress(itertools.count(), flags))
+            table.numbered[column] = ([None if type(v) is Bad else v for v in typed], numbers)
+        else:
+            bad = list(itertools.compress(itertools.count(), map(is_, map(type, values), itertools.repeat(Bad))))
         table.invalid[column] = set(bad)
         for i in bad:
             problem = values[i]

@@ -59,6 +59,8 @@ class Rows:
     invalid: dict[str, set[int]] = field(default_factory=dict)
     unheaded: dict[str, set[int]] = field(default_factory=dict)
     """A required column's rows from a table without it: left out, and said once for the table, not a row at a time."""
+    numbered: dict[str, tuple[list[Any], bytes]] = field(default_factory=dict)
+    """A one-table column as its reading numbered it (:attr:`~reportbot.log.table.Table.numbered`)."""
 
     @classmethod
     def join(cls, spec: LogTable, tables: list[Table]) -> Rows:
@@ -90,6 +92,10 @@ class Rows:
                     rows.invalid.setdefault(col.id, set()).update(start + i for i in bad)
         # One table's columns are used as they are (never changed here); several are put end to end.
         rows.values = {c: p[0] if len(p) == 1 else [v for part in p for v in part] for c, p in parts.items()}
+        if len(tables) == 1:
+            # As read: a blank code cell was read as its column's blank code, and an unreadable cell's number
+            # stands for None, so each number's value is the row's value as joined above.
+            rows.numbered = tables[0].numbered
         return rows
 
     def __len__(self) -> int:
@@ -202,6 +208,9 @@ class Evaluator:
 
     def encoded(self, name: str) -> Encoded:
         """The column's distinct values, each row's value number (modulo 256), and the rows of each 256 numbers."""
+        if name not in self._encoded and name in self.rows.numbered:
+            typed, numbers = self.rows.numbered[name]
+            self._encoded[name] = Encoded(typed, numbers, [self.rows.all])
         if name not in self._encoded:
             column = self.column(name)
             distinct = set(column)

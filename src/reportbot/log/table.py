@@ -58,6 +58,9 @@ class Table:
     """What reading found wrong, cell by cell, in row order."""
     headers: dict[str, str] = field(default_factory=dict)
     """Column id → its header as the log writes it ("Decision" for outcome): the filer's own name for it."""
+    numbered: dict[str, tuple[list[object], bytes]] = field(default_factory=dict)
+    """Column id → (value of each number, each row's number) for a column of at most 256 distinct cells: row i's
+    value is ``values[numbers[i]]``, so counting need not number the column again (unreadable cells: None)."""
 
     def __len__(self) -> int:
         return len(self.lines)
