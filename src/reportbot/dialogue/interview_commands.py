@@ -61,13 +61,22 @@ def why(talk: Interview, box_text: str | None) -> list[Message]:
 
 
 def _not_from_log(talk: Interview, box: str) -> list[Message]:
-    """A box a log could count that the filer's log did not: the columns its rule needs (one is missing)."""
+    """A box a log could count that the filer's log did not: the columns its rule needs that the last load found
+    missing, or, when it recorded none of them (a load from before the store kept them), all its rule needs."""
     log = talk.report.flow.log
     rule = next((b for b in log.boxes if b.box == box), None) if log is not None else None
     if log is None or rule is None:
         return []
     split = [log.split_by] if rule.split and log.split_by else []
-    needed = [explain.log_column(talk.words, c) for c in dict.fromkeys([*rule.rule.needs, *split])]
+    needs = list(dict.fromkeys([*rule.rule.needs, *split]))
+    load = talk.report.store.log_load(talk.report.id)
+    lacking = [explain.log_column(talk.words, c) for c in needs if load is not None and c in load.missing]
+    if len(lacking) == 1:
+        return [Message("help", talk.words.t("why.not_in_log", box=box, column=lacking[0]))]
+    if lacking:
+        others = ", ".join(lacking[1:])
+        return [Message("help", talk.words.t("why.not_in_log_many", box=box, column=lacking[0], others=others))]
+    needed = [explain.log_column(talk.words, c) for c in needs]
     return [Message("help", talk.words.t("why.not_from_log", box=box, columns=", ".join(needed)))]
 
 
