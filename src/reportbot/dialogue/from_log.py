@@ -68,6 +68,8 @@ class LogRun:
     keep: set[Cell] = field(default_factory=set)
     left_out: bool = False
     """A row was left out during this load: count again before filling."""
+    missing: tuple[str, ...] = ()
+    """The flow ids of the columns the log lacks, kept with the load for ``why``."""
 
 
 def count(report: OpenReport, source: LogSource) -> Loaded:
@@ -84,6 +86,19 @@ def _map_file(source: LogSource) -> Path | None:
     from reportbot.log.files import map_for
 
     return map_for(source.paths, source.mapping)
+
+
+def _missing(loaded: Loaded, source: LogSource, report: OpenReport) -> tuple[str, ...]:
+    """The columns the log lacks: those a count needs that no header names, and those the map says the log does not
+    keep (unless a header names one after all: a column added since is read). Raises ReportbotError for a bad map."""
+    found = [c for gaps in loaded.gaps for c in gaps.missing]
+    path = _map_file(source)
+    if path is not None:
+        from reportbot.log.mapping import read_mapping
+        from reportbot.log_words import log_spec
+
+        found += [c for c in read_mapping(path, log_spec(report.flow)).absent if c not in loaded.count.headers]
+    return tuple(dict.fromkeys(found))
 
 
 def _headers(loaded: Loaded, report: OpenReport) -> list[tuple[str, tuple[str, ...], str]]:
@@ -159,6 +174,7 @@ def begin(talk: Interview, source: LogSource, ask_headers: bool = True, ask_valu
         return talk.refuse_read_only()
     try:
         loaded = count(report, source)
+        missing = _missing(loaded, source, report)
     except ReportbotError as e:
         if e.key == "log.error.date_order":  # the filer knows the order the log's dates cannot say
             return talk.enter(ChoosingDateOrder(source, e.facts))
@@ -166,7 +182,7 @@ def begin(talk: Interview, source: LogSource, ask_headers: bool = True, ask_valu
     result = loaded.count
     talk.log_run = LogRun(source, result, _rows(result), _typed(report, result),
                           _headers(loaded, report) if ask_headers else [],
-                          values=_values(result) if ask_values else [])
+                          values=_values(result) if ask_values else [], missing=missing)
     said = [Message("notice", explain.log_notice(talk.words, n)) for n in loaded.notices]
     said.append(Message("say", explain.log_summary(talk.words, report.year, result.summary)))
     return said + step(talk)
@@ -268,7 +284,7 @@ def fill(talk: Interview) -> list[Message]:
     logged_before = report.store.log_cells(report.id)
     report.store.fill_from_log(
         report.id, dict(result.answers), dict(result.rules), {c: list(f) for c, f in result.files.items()},
-        [str(p) for p in run.source.paths], asdict(result.summary), keep=frozenset(run.keep),
+        [str(p) for p in run.source.paths], asdict(result.summary), keep=frozenset(run.keep), missing=run.missing,
     )
     report.reload()
     talk.log_run = None

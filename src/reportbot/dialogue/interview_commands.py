@@ -6,6 +6,8 @@ personal"; a value as typed) and answers, ending with a prompt.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reportbot import explain
 from reportbot.dialogue import planner, understand
 from reportbot.dialogue.exchanges import Asking, ChoosingGroup, Exchange, Proposing, Resolving
@@ -15,6 +17,9 @@ from reportbot.dialogue.log_values import MappingValue
 from reportbot.dialogue.messages import Message
 from reportbot.dialogue.understand import NotUnderstood
 from reportbot.flow.loader import Cell
+
+if TYPE_CHECKING:
+    from reportbot.store.logs import LogLoad
 
 
 def help_(talk: Interview) -> list[Message]:
@@ -55,19 +60,28 @@ def why(talk: Interview, box_text: str | None) -> list[Message]:
             rule = explain.rule_text(talk.words, facts.rule, report.year)
             line = explain.from_log(report.flow, talk.words, cell, report.answers.get(cell), rule, facts.files)
             said.append(Message("help", line))
-    if not any(c in logged for c in info.cells()) and report.store.log_load(report.id) is not None:
-        said += _not_from_log(talk, box)
+    load = None if any(c in logged for c in info.cells()) else report.store.log_load(report.id)
+    if load is not None:
+        said += _not_from_log(talk, box, load)
     return said + talk.reprompt()
 
 
-def _not_from_log(talk: Interview, box: str) -> list[Message]:
-    """A box a log could count that the filer's log did not: the columns its rule needs (one is missing)."""
+def _not_from_log(talk: Interview, box: str, load: LogLoad) -> list[Message]:
+    """A box a log could count that the filer's log did not: the columns its rule needs that the last load found
+    missing, or, when it recorded none of them (a load from before the store kept them), all its rule needs."""
     log = talk.report.flow.log
     rule = next((b for b in log.boxes if b.box == box), None) if log is not None else None
     if log is None or rule is None:
         return []
     split = [log.split_by] if rule.split and log.split_by else []
-    needed = [explain.log_column(talk.words, c) for c in dict.fromkeys([*rule.rule.needs, *split])]
+    needs = list(dict.fromkeys([*rule.rule.needs, *split]))
+    lacking = [explain.log_column(talk.words, c) for c in needs if c in load.missing]
+    if len(lacking) == 1:
+        return [Message("help", talk.words.t("why.not_in_log", box=box, column=lacking[0]))]
+    if lacking:
+        others = ", ".join(lacking[1:])
+        return [Message("help", talk.words.t("why.not_in_log_many", box=box, column=lacking[0], others=others))]
+    needed = [explain.log_column(talk.words, c) for c in needs]
     return [Message("help", talk.words.t("why.not_from_log", box=box, columns=", ".join(needed)))]
 
 

@@ -2,8 +2,9 @@
 
 A log holds requesters' names and the subjects of their requests; the store
 keeps only what ``why`` and the appendix need: per box, the counting rule and
-the file numbers behind it; per load, the files read and the summary's
-counts; per row the filer left out, its file number and their reason.
+the file numbers behind it; per load, the files read, the summary's counts
+and the flow's ids of the columns the log lacks; per row the filer left out,
+its file number and their reason.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ TABLES = (
         PRIMARY KEY (report_id, file))""",
 )
 NAMES = {"log_cells", "log_loads", "log_left_out"}
+# The columns a load found missing, as a JSON list of flow column ids: a load recorded before has none.
+ADD_MISSING = "ALTER TABLE log_loads ADD COLUMN missing TEXT NOT NULL DEFAULT '[]'"
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class LogLoad:
     summary: dict[str, int]
     """The summary's counts (rows, access requests, corrections, rows of other years…)."""
     at: str
+    missing: tuple[str, ...] = ()
+    """The flow's ids of the columns the log lacks (no header names them, or the filer said it keeps none)."""
 
 
 def replace_cells(c: sqlite3.Connection, report_id: int, rules: dict[Cell, str], files: dict[Cell, list[str]]) -> None:
@@ -66,10 +71,12 @@ def replace_cells(c: sqlite3.Connection, report_id: int, rules: dict[Cell, str],
     )
 
 
-def record_load(c: sqlite3.Connection, report_id: int, sources: list[str], summary: dict[str, int], now: str) -> None:
+def record_load(c: sqlite3.Connection, report_id: int, sources: list[str], summary: dict[str, int],
+                missing: tuple[str, ...], now: str) -> None:
     c.execute(
-        "INSERT OR REPLACE INTO log_loads (report_id, sources, summary, at) VALUES (?, ?, ?, ?)",
-        (report_id, json.dumps(sources, ensure_ascii=False), json.dumps(summary, sort_keys=True), now),
+        "INSERT OR REPLACE INTO log_loads (report_id, sources, summary, at, missing) VALUES (?, ?, ?, ?, ?)",
+        (report_id, json.dumps(sources, ensure_ascii=False), json.dumps(summary, sort_keys=True), now,
+         json.dumps(list(missing))),
     )
 
 
@@ -94,14 +101,15 @@ def cells(c: sqlite3.Connection, report_id: int) -> dict[Cell, LogCell]:
 
 def load(c: sqlite3.Connection, report_id: int) -> LogLoad | None:
     """The last load; :class:`Unreadable` for a row not as :func:`record_load` wrote it."""
-    row = c.execute("SELECT sources, summary, at FROM log_loads WHERE report_id = ?", (report_id,)).fetchone()
+    row = c.execute("SELECT sources, summary, at, missing FROM log_loads WHERE report_id = ?",
+                    (report_id,)).fetchone()
     if row is None:
         return None
-    sources, summary, at = row
+    sources, summary, at, missing = row
     counts = _json(summary)
     if not isinstance(counts, dict) or not all(type(v) is int for v in counts.values()) or not isinstance(at, str):
         raise Unreadable(summary if isinstance(at, str) else at)
-    return LogLoad(tuple(_strings(sources)), counts, at)
+    return LogLoad(tuple(_strings(sources)), counts, at, tuple(_strings(missing)))
 
 
 def _strings(text: object) -> list[str]:

@@ -326,8 +326,9 @@ class Store(StoreBase):
 
     def fill_from_log(self, report_id: int, values: dict[Cell, Value], rules: dict[Cell, str],
                       files: dict[Cell, list[str]], sources: list[str], summary: dict[str, int],
-                      keep: frozenset[Cell] = frozenset()) -> None:
-        """One load of a log, all or nothing: its boxes (how: log) except ``keep``, its rules and files.
+                      keep: frozenset[Cell] = frozenset(), missing: tuple[str, ...] = ()) -> None:
+        """One load of a log, all or nothing: its boxes (how: log) except ``keep``, its rules and files, and the
+        ids of the columns it lacks (``missing``).
 
         A box the last load filled that this one no longer decides is emptied
         (it will be asked); a box in ``keep`` (an answer the filer typed and
@@ -342,7 +343,7 @@ class Store(StoreBase):
             changed = [self._put(c, report_id, cell, new, "log", now) for cell, new in encoded.items()]
             changed += [self._put(c, report_id, cell, None, "log", now) for cell in sorted(gone, key=str)]
             logs.replace_cells(c, report_id, {k: v for k, v in rules.items() if k in values}, files)
-            logs.record_load(c, report_id, sources, summary, now)
+            logs.record_load(c, report_id, sources, summary, missing, now)
             if any(changed):
                 self._touch(c, report_id, now, unconfirm=True)
 

@@ -85,6 +85,10 @@ MIGRATIONS: list[Migration] = [
         *logs.TABLES,
         "ALTER TABLE history ADD COLUMN note TEXT",
     ),
+    (
+        # The columns a log load found missing, so that `why` on a box it did not count can name them.
+        logs.ADD_MISSING,
+    ),
 ]
 # Each table, and the version from which a file has it.
 TABLES = {
