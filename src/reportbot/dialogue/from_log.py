@@ -97,7 +97,8 @@ def _missing(loaded: Loaded, source: LogSource, report: OpenReport) -> tuple[str
         from reportbot.log.mapping import read_mapping
         from reportbot.log_words import log_spec
 
-        found += [c for c in read_mapping(path, log_spec(report.flow)).absent if c not in loaded.count.headers]
+        mapping = read_mapping(path, log_spec(report.flow), report.store.path)
+        found += [c for c in mapping.absent if c not in loaded.count.headers]
     return tuple(dict.fromkeys(found))
 
 
