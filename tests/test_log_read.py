@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportbot.flow.loader import load_flow
 from reportbot.log import cells
@@ -301,6 +303,26 @@ def test_a_line_break_inside_one_file_number_among_clean_ones_is_still_read_to_o
     # The clean column is told by one match over its cells joined by line breaks: a cell's own break must not pass.
     table, = _log(tmp_path, 'file\nA-1\n"A\n2"\nA-3\n').tables
     assert table.values["file"] == ["A-1", "A 2", "A-3"]
+
+
+_FILE_CELLS = st.lists(st.one_of(
+    st.from_regex(r"[A-Z]{0,3}20[0-9]{2}-[0-9]{1,4}", fullmatch=True),
+    st.sampled_from(["", " ", "  A-1 ", "A  1", "=1+1", "-5", "a\u202eb", "x" * 101, "A\n1", "A\r1", "é-1", "\t"]),
+    st.text(max_size=6),
+), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_FILE_CELLS)
+def test_a_column_of_file_numbers_reads_as_each_cell_alone_would(given_cells):
+    # A column is told clean at C speed, a line of the joined column per cell: it must read as text() of each.
+    def said(value):
+        return (value.code, value.facts) if isinstance(value, cells.Bad) else value
+
+    values, bad = cells.text_column(list(given_cells))
+    one_by_one = [cells.text(c) for c in given_cells]
+    assert list(map(said, values)) == list(map(said, one_by_one))
+    assert bad == any(isinstance(v, cells.Bad) for v in one_by_one)
 
 
 def test_an_unreadable_file_number_leaves_the_findings_without_one(tmp_path):

@@ -10,9 +10,10 @@ Checks run only when the log has the columns they read.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import compress, count
+from itertools import compress, count, repeat
 from operator import ne
 from typing import TYPE_CHECKING, Any
 
@@ -114,8 +115,10 @@ class RowChecker:
         last = dict(zip(self.key, count()))  # each file number's last row
         if len(last) == len(self.key):
             return
+        earlier = bytearray(b"\1") * len(self.key)
+        deque(map(earlier.__setitem__, last.values(), repeat(0)), maxlen=0)  # at C speed, not a lookup a row
         found: dict[str, list[int]] = {}
-        for i in compress(count(), map(ne, map(last.__getitem__, self.key), count())):  # every row but the last
+        for i in compress(count(), earlier):  # every row but its file number's last
             found.setdefault(self.key[i], []).append(i)
         groups: dict[str, list[int]] = {}
         for k, rows in found.items():
