@@ -278,16 +278,12 @@ def days(values: dict[str, list[Any]]) -> list[int | None]:
         return [None] * len(start)
     if "first_received" in values:
         start = [r if f is None else f for f, r in zip(values["first_received"], start, strict=True)]
-    out = [None if c is None or r is None else c - r for c, r in zip(completed, start, strict=True)]
     paused = values.get("paused_days")
     estimate, deposit = values.get("fee_estimate_sent"), values.get("deposit_paid")
-    if paused is None and (estimate is None or deposit is None):
-        return out
-    for i, n in enumerate(out):
-        if n is None:
-            continue
-        p = paused[i] if paused is not None else None
-        if p is None and estimate is not None and deposit is not None and None not in (estimate[i], deposit[i]):
-            p = deposit[i] - estimate[i]
-        out[i] = n - (p or 0)
-    return out
+    if estimate is not None and deposit is not None:
+        between = [None if e is None or d is None else d - e for e, d in zip(estimate, deposit, strict=True)]
+        paused = between if paused is None else [b if p is None else p for p, b in zip(paused, between, strict=True)]
+    if paused is None:
+        return [None if c is None or r is None else c - r for c, r in zip(completed, start, strict=True)]
+    return [None if c is None or r is None else c - r - (p or 0)
+            for c, r, p in zip(completed, start, paused, strict=True)]
