@@ -136,6 +136,22 @@ def test_log_check_and_count_read_the_map_a_conversation_left_beside_the_log(tmp
     assert json.loads(capsys.readouterr().out)["answers"]["6.9"] == 1
 
 
+def test_a_map_saying_no_request_was_transferred_in_its_year_counts_the_boxes_that_read_transfers(tmp_path, capsys):
+    # A FIPPA log with no transfer columns: 3.1 reads transferred_in, and every box over C reads transferred_out.
+    log = tmp_path / "log.csv"
+    log.write_text("file,records,received,completed,outcome\nA-1,personal,2025-02-03,2025-02-20,7.1\n"
+                   "A-2,general,2024-12-01,2025-01-15,7.6\n", encoding="utf-8")
+    assert main(["log", "count", "fippa-year-end", str(log), "--year", "2025"]) == 0
+    assert "3.1" not in json.loads(capsys.readouterr().out)["answers"]  # asked: the log cannot tell
+    (tmp_path / "log.map.yaml").write_text("never: {transferred_in: 2025, transferred_out: 2025}\n", encoding="utf-8")
+    assert main(["log", "count", "fippa-year-end", str(log), "--year", "2025"]) == 0
+    answers = json.loads(capsys.readouterr().out)["answers"]
+    assert answers["3.1"] == {"personal": 1, "general": 0} and answers["3.3"] == {"personal": 0, "general": 1}
+    assert answers["7.1"] == {"personal": 1, "general": 0} and answers["3.5"] == {"personal": 0, "general": 0}
+    assert main(["log", "count", "fippa-year-end", str(log), "--year", "2026"]) == 0  # said of 2025 only
+    assert "3.1" not in json.loads(capsys.readouterr().out)["answers"]
+
+
 def test_a_sheet_without_its_received_column_is_said_once_not_once_a_row(tmp_path, capsys):
     path = tmp_path / "log.csv"
     path.write_text("file,Date In,completed\n" + "".join(f"A-{n},2025-01-03,2025-01-20\n" for n in range(1, 41)),

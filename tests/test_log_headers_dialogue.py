@@ -7,9 +7,12 @@ import datetime
 import subprocess
 import sys
 
+import pytest
+
 from reportbot.dialogue.conversation import Conversation
 from reportbot.dialogue.from_log import LogSource
 from reportbot.flow.loader import load_flow
+from reportbot.log.files import LogError
 from reportbot.log.mapping import LogMap, read_mapping
 from reportbot.log_words import log_spec
 
@@ -292,3 +295,47 @@ def test_a_refusal_with_one_choice_left_says_that_choice(store, tmp_path):
         assert said[0].role == "error" and said[0].text == "Error: Please type 1 or your header, none, or skip."
     finally:
         conv.close()
+
+
+def test_never_reads_a_column_no_request_had_this_year_as_blank_and_asks_again_another_year(store, tmp_path):
+    # CYFSA 4.2/4.3 and 5.x read extension and due: a log kept by an office that extended no time limit in 2025 has
+    # no such columns, and its boxes are counted with every row blank (no extension), not asked.
+    text = ("file,Department,received,completed,Final Decision\n"
+            "A-1,Child welfare,2025-01-10,2025-01-20,6.1\nA-2,Child welfare,2025-02-01,2025-04-15,6.1\n")
+    conv, said = _conversation(store, tmp_path, text)
+    try:
+        assert said[-1].text.startswith("Your log has no column reportbot knows as Outcome.")
+        assert "never if none of your 2025 requests had one" not in said[-1].text  # every request has an outcome
+        said = conv.reply("never")
+        assert any(m.role == "error" and "cannot be blank on every row" in m.text for m in said)
+        assert said[-1].tag == "map header"  # asked again
+        said = conv.reply("final decision")
+        assert said[-1].text.startswith("Your log has no column reportbot knows as Extended time limit")
+        assert "Or type never if none of your 2025 requests had one" in said[-1].text
+        for _ in range(4):  # due, statement of disagreement, notices sent, notice of extension
+            said = conv.reply("never")
+        assert said[-1].text.startswith("Your log has no column reportbot knows as Provisions applied")
+        conv.reply("none")  # codes with no blank code: never is not offered for them
+        assert _map(tmp_path).never == {"due": 2025, "disagreement": 2025, "notices_sent": 2025, "extension": 2025}
+        assert _map(tmp_path).absent == ["provisions"]
+        answers = store.answers(conv.report_id)
+        # A-2 took 73 days: over 30 with no extension (4.3, 5.2); none extended (4.2, 5.4, 5.5).
+        assert [answers[(b, None)] for b in ("4.1", "4.2", "4.3", "5.1", "5.2", "5.4", "5.5")] == [1, 0, 1, 1, 1, 0, 0]
+    finally:
+        conv.close()
+    rid = store.create_report("cyfsa-part-x", 2026, "CAS")  # another year: asked again, not read as blank
+    conv = Conversation(store, language="en", report_id=rid, today=TODAY)
+    try:
+        conv.start()
+        said = conv.from_log(f'"{tmp_path / "log.csv"}"')
+        assert said[-1].tag == "map header" and said[-1].text.split(".")[0].endswith("Extended time limit")
+        assert ("4.2", None) not in store.answers(rid)
+    finally:
+        conv.close()
+
+
+def test_a_map_saying_never_of_a_column_every_request_has_is_refused(tmp_path):
+    (tmp_path / "log.map.yaml").write_text("never: {outcome: 2025}\n", encoding="utf-8")
+    with pytest.raises(LogError) as e:
+        read_mapping(tmp_path / "log.map.yaml", CYFSA)
+    assert e.value.key == "log.error.map_never"

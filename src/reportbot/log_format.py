@@ -28,6 +28,7 @@ columns: {date_accepted: received, date: completed, decision: outcome, classific
 values:
   outcome: {all disclosed: "7.1", disclosed in part: "7.2", nothing disclosed: "7.4", discontinued: "7.6"}
 absent: [due, paused_days]
+never: {transferred_out: 2025}
 """
 
 

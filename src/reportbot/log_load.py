@@ -49,26 +49,29 @@ def load(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        read = read_log(files, spec, vocabulary(flow.id), year=year, mapping=_mapping(mapping, spec, database),
-                        date_order=date_order, database=database)
+        given = _mapping(mapping, spec, database)
+        read = read_log(files, spec, vocabulary(flow.id), year=year, mapping=given, date_order=date_order,
+                        database=database)
         tables = [without(t, set(left_out)) for t in read.tables] if left_out else read.tables
-        return Loaded(count_log(flow, tables, year), read.notices, _deciding(flow, read.gaps))
+        never = {c for c, y in given.never.items() if y == year} if given is not None else set()
+        return Loaded(count_log(flow, tables, year, never), read.notices, _deciding(flow, read.gaps, never))
     finally:
         if collecting:
             gc.enable()
 
 
-def _deciding(flow: CompiledFlow, gaps: list[HeaderGaps]) -> list[HeaderGaps]:
+def _deciding(flow: CompiledFlow, gaps: list[HeaderGaps], never: set[str]) -> list[HeaderGaps]:
     """``gaps`` with only the missing columns the log's counts depend on.
 
     Those are the columns without which a box is asked (its rule's), the report column's (every access row is
     out without it) and the required ones (every row is out); not one whose absence reads as its blank code
-    (``request``: access), nor one only read to refine another (``first_received``, ``paused_days``).
+    (``request``: access), nor one only read to refine another (``first_received``, ``paused_days``), nor one
+    the filer said no request had this year (``never``).
     """
     assert flow.log is not None and flow.flow.log is not None
     columns = [c for t in flow.flow.log.tables for c in t.columns]
     needed = {c for box in flow.log.boxes for c in box.rule.needs} | {flow.log.split_by}
-    needed = (needed | {c.id for c in columns if c.required}) - {c.id for c in columns if c.blank is not None}
+    needed = (needed | {c.id for c in columns if c.required}) - {c.id for c in columns if c.blank is not None} - never
     return [replace(g, missing=tuple(c for c in g.missing if c in needed)) for g in gaps]
 
 

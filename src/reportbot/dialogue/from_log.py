@@ -61,6 +61,8 @@ class LogRun:
     """The filer's answers so far: header as written → column id."""
     absent: list[str] = field(default_factory=list)
     """The columns the filer said the log does not keep."""
+    never: list[str] = field(default_factory=list)
+    """The columns the filer said no request of the year had (read as blank on every row)."""
     values: list[tuple[str, str, int, tuple[str, ...]]] = field(default_factory=list)
     """Each cell text a coded column refused: (column, text, rows), asked before the rows."""
     mapped: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -205,7 +207,7 @@ def step(talk: Interview) -> list[Message]:
             if free:
                 return talk.enter(MappingHeader(column, free, source))
             run.headers.pop(0)
-    if run.named or run.absent:
+    if run.named or run.absent or run.never:
         return _save_map(talk, run)
     if run.values:
         from reportbot.dialogue.log_values import MappingValue
@@ -230,16 +232,16 @@ def _save_map(talk: Interview, run: LogRun) -> list[Message]:
     try:
         _write_map(talk, run)
     except ReportbotError as e:
-        run.named, run.absent, run.mapped = {}, [], {}
+        run.named, run.absent, run.never, run.mapped = {}, [], [], {}
         return [Message("error", say(e, talk.words))] + step(talk)
     except OSError as e:
-        run.named, run.absent, run.mapped = {}, [], {}
+        run.named, run.absent, run.never, run.mapped = {}, [], [], {}
         detail = e.strerror or str(e)
         return [Message("error", talk.words.t("log.map.unsaved", name=path.name, detail=detail))] + step(talk)
     said = [Message("say", talk.words.t("log.map.saved", name=path.name))]
     # A key named: its sheet is read now, and its own missing columns are asked; after other columns, the values.
     key_named = bool(key_columns(talk.report) & set(run.named.values()))
-    columns_named = bool(run.named or run.absent)
+    columns_named = bool(run.named or run.absent or run.never)
     return said + begin(talk, replace(run.source, mapping=path), ask_headers=key_named, ask_values=columns_named)
 
 
@@ -269,9 +271,12 @@ def _write_map(talk: Interview, run: LogRun) -> None:
     base = read_mapping(old, log_spec(talk.report.flow), talk.report.store.path) if old is not None else LogMap()
     columns = dict.fromkeys([*base.values, *run.mapped])
     values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
-    absent = list(dict.fromkeys([*base.absent, *run.absent]))
+    # What the filer says now of a column replaces what the map said of it before.
+    kept = {c: y for c, y in base.never.items() if c not in run.absent}
+    never = {**kept, **dict.fromkeys(run.never, talk.report.year)}
+    absent = [c for c in dict.fromkeys([*base.absent, *run.absent]) if c not in run.never]
     write_mapping(beside(run.source.paths[0]), LogMap(columns={**base.columns, **run.named}, absent=absent,
-                                                      values=values), talk.report.store.path)
+                                                      never=never, values=values), talk.report.store.path)
 
 
 def fill(talk: Interview) -> list[Message]:

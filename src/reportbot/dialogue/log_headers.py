@@ -46,17 +46,22 @@ class MappingHeader(Exchange):
         return tuple(_shown(h) for h in self._ranked(talk))
 
     def begin(self, talk: Interview) -> list[Message]:
+        from reportbot.log.mapping import blank_reads
         from reportbot.log_words import column_label, column_note
 
         column = self._column(talk)
         # No key column: the sheet was not read at all, and the question names it (others may have been read).
         key = self.column in key_columns(talk.report)
-        text = talk.words.t("log.header.key_question" if key else "log.header.question", source=self.source,
-                            column=column_label(talk.words, column), note=column_note(talk.words, column))
+        said = {"source": self.source, "column": column_label(talk.words, column),
+                "note": column_note(talk.words, column), "year": talk.report.year}
+        text = talk.words.t("log.header.key_question" if key else "log.header.question", **said)
+        if not key and blank_reads(column):  # a log with no transfers this year has no transfer column
+            text += " " + talk.words.t("log.header.never_hint", **said)
         return talk.ask_prompt("map header", text, self.listed(talk)[: self.LIMIT])
 
     def reply(self, talk: Interview, text: str) -> list[Message]:
         from reportbot.log.headers import header_key
+        from reportbot.log.mapping import blank_reads
 
         run = talk.log_run
         assert run is not None
@@ -66,6 +71,11 @@ class MappingHeader(Exchange):
             keep_answers(talk, run)
         elif understand.is_word(talk.words, "absent", text):
             run.absent.append(self.column)
+            keep_answers(talk, run)
+        elif understand.is_word(talk.words, "never", text):
+            if not blank_reads(self._column(talk)):  # an outcome, a source: every request has one
+                return talk.again(talk.words.t("log.header.never_refused", year=talk.report.year))
+            run.never.append(self.column)
             keep_answers(talk, run)
         elif text.strip() and not understand.is_word(talk.words, "skip", text):
             ranked = self._ranked(talk)

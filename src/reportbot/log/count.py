@@ -7,7 +7,7 @@ the log does not have is left out of the answers (it is asked instead).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import compress
@@ -62,8 +62,9 @@ class LogCount:
     """Column id → the log's own header for it, as the first table that has it writes it."""
 
 
-def count_log(flow: CompiledFlow, tables: list[Table], year: int) -> LogCount:
-    """Count ``tables`` (any number of requests and breaches tables) into ``flow``'s boxes for ``year``."""
+def count_log(flow: CompiledFlow, tables: list[Table], year: int, blank: Collection[str] = ()) -> LogCount:
+    """Count ``tables`` (any number of requests and breaches tables) into ``flow``'s boxes for ``year``;
+    ``blank``: the columns the filer said no request had that year, read as blank where a table lacks them."""
     if flow.log is None:
         raise ValueError(f"{flow.id} is not counted from a log")
     spec = flow.flow.log
@@ -77,7 +78,7 @@ def count_log(flow: CompiledFlow, tables: list[Table], year: int) -> LogCount:
         mine = [t for t in tables if t.kind == table_spec.id]
         if not mine:
             continue
-        rows = joined[table_spec.id] = Rows.join(table_spec, mine)
+        rows = joined[table_spec.id] = Rows.join(table_spec, mine, blank)
         evaluator = Evaluator(rows, flow.log.sets, year)
         done = checked[table_spec.id] = RowChecker(flow, evaluator, year).run()
         counted = _count(flow, evaluator, done, (answers, files, rules))

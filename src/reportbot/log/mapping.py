@@ -4,9 +4,12 @@
     values:
       outcome: {all disclosed: "7.1", disclosed in part: "7.2"}
     absent: [due]
+    never: {transferred_out: 2025}
 
 ``columns`` maps a header as the log writes it to a column id (null: ignore that
 header); ``absent`` lists the columns the log does not keep (not asked for again);
+``never`` the columns the log has none of because, in the year given, no request
+had one (read as blank on every row that year's count; asked again another year);
 ``values`` maps, per coded column, a cell as written to a code. Read
 strictly, like a report file (no aliases, tags or repeated keys).
 """
@@ -19,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from reportbot.flow.models import LogSpec
+from reportbot.flow.models import LogColumn, LogSpec
 from reportbot.log.files import LogError, read_file
 from reportbot.ownfiles import is_the_database, write_atomic
 from reportbot.values import one_line
@@ -37,6 +40,9 @@ class LogMap(BaseModel):
     """Header as written → column id, or None to ignore a header that would otherwise name a column."""
     absent: list[str] = []
     """Column ids the log does not keep, as the filer said: its boxes are asked, and it is not asked for again."""
+    never: dict[str, int] = {}
+    """Column id → the reporting year in which, as the filer said, no request had it (none was transferred out):
+    that year's count reads its cells as blank; another year's asks again."""
     values: dict[str, dict[str, str]] = {}
     """Column id → (cell as written → code id)."""
 
@@ -87,15 +93,27 @@ def write_mapping(path: Path, mapping: LogMap, database: Path) -> None:
                     lines.append(f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value)}")
     if mapping.absent:
         lines.append(f"absent: {json.dumps(mapping.absent)}")
+    if mapping.never:
+        lines.append(f"never: {json.dumps(mapping.never)}")
     write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def blank_reads(column: LogColumn) -> bool:
+    """Whether a blank cell in ``column`` says something (no, none, its blank code), so that a log with none of
+    it in a year can be read as blank: not a required column, nor codes without a blank code (an outcome, a
+    source: a blank there is a gap in the breakdown, not an answer)."""
+    return not column.required and (column.value not in ("code", "codes") or column.blank is not None)
 
 
 def _checked(mapping: LogMap, spec: LogSpec, name: str) -> LogMap:
     """Every column and code the map names exists in the flow: a typo is said, never silently ignored."""
     columns = {c.id: c for t in spec.tables for c in t.columns}
-    for target in [*mapping.columns.values(), *mapping.absent]:
+    for target in [*mapping.columns.values(), *mapping.absent, *mapping.never]:
         if target is not None and target not in columns:
             raise LogError("map_column", name=name, column=one_line(target), known=", ".join(columns))
+    for column_id in mapping.never:
+        if not blank_reads(columns[column_id]):
+            raise LogError("map_never", name=name, column=column_id)
     for column_id, words in mapping.values.items():
         column = columns.get(column_id)
         if column is None or not column.codes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from typing import TYPE_CHECKING, Any
@@ -63,11 +63,13 @@ class Rows:
     """A one-table column as its reading numbered it (:attr:`~reportbot.log.table.Table.numbered`)."""
 
     @classmethod
-    def join(cls, spec: LogTable, tables: list[Table]) -> Rows:
+    def join(cls, spec: LogTable, tables: list[Table], blank: Collection[str] = ()) -> Rows:
+        """``tables`` end to end; ``blank``: columns the filer said no row has this year (read as blank cells)."""
         rows = cls(spec)
         # A required column is always there (its blanks are row errors); a blank code stands in for a missing column.
         present = {
-            c.id for c in spec.columns if c.required or c.blank is not None or any(c.id in t.values for t in tables)
+            c.id for c in spec.columns
+            if c.required or c.blank is not None or c.id in blank or any(c.id in t.values for t in tables)
         }
         parts: dict[str, list[list[Any]]] = {c: [] for c in present}
         for table in tables:
