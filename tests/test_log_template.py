@@ -218,3 +218,34 @@ def test_the_command_refuses_an_unknown_kind_of_file_and_the_database_in_one_lin
     assert "is reportbot's database" in capsys.readouterr().err
     assert (tmp_path / "db.xlsx").read_bytes() == b"SQLite format 3\x00"
 
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_template_filled_in_through_the_year_is_counted_without_a_word_about_its_own_sheets(tmp_path, capsys,
+                                                                                                   language):
+    import datetime as dt
+    import json
+
+    write_template(load_flow("fippa-year-end"), words_for(language, "fippa-year-end"), tmp_path / "log.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "log.xlsx")
+    sheet = book["requests"]
+    ids = [c.value for c in sheet[1]]
+    for row, cells in enumerate([
+        {"file": "2025-001", "records": "personal", "received": dt.datetime(2025, 1, 6),
+         "completed": dt.datetime(2025, 1, 30), "source": "4.1", "outcome": "7.1", "application_fee": 5},
+        {"file": "2025-002", "records": "general", "received": dt.datetime(2025, 2, 6),
+         "completed": dt.datetime(2025, 3, 20), "source": "4.4", "outcome": "7.2", "exemptions": "13; 17",
+         "extension": "yes", "due": dt.datetime(2025, 3, 31), "application_fee": 5, "additional_fees": 22.5,
+         "fee_reasons": "10.5"},
+    ], start=3):  # under the two header rows
+        for column, value in cells.items():
+            sheet.cell(row=row, column=ids.index(column) + 1, value=value)
+    book.save(tmp_path / "log.xlsx")
+    # The notes sheet (one row per column, its id beside its label) and the hidden lists sheet are no tables.
+    assert cli.main(["log", "check", "fippa-year-end", str(tmp_path / "log.xlsx"), "--year", "2025"]) == 0
+    said = capsys.readouterr().out
+    assert "[notes]" not in said and "[lists]" not in said
+    assert cli.main(["log", "count", "fippa-year-end", str(tmp_path / "log.xlsx"), "--year", "2025"]) == 0
+    out, err = capsys.readouterr()
+    answers = json.loads(out)["answers"]
+    assert answers["7.1"] == {"personal": 1, "general": 0} and answers["8.2"]["general"] == 1 and err == ""  # s.13

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportbot.export import IsTheDatabase, write_file
 from reportbot.flow.loader import CompiledFlow
-from reportbot.log_words import code_label, column_label, column_note, kind_text, log_spec
+from reportbot.log_words import NOTES_HEADS, code_label, column_label, column_note, kind_text, log_spec
 from reportbot.ownfiles import is_the_database, make_folders
 from reportbot.wording import Wording
 
@@ -165,7 +165,7 @@ def _example(column: LogColumn) -> str:
 
 
 def _notes_sheet(sheet: Any, flow: CompiledFlow, words: Wording, styles: _Styles) -> None:
-    heads = ["table", "column", "label", "note", "value", "values"]
+    heads = NOTES_HEADS
     for col, (head, width) in enumerate(zip(heads, (10, 18, 28, 70, 22, 60), strict=True)):
         sheet.write_string(0, col, words.t(f"log.head.{head}"), styles.head)
         sheet.set_column(col, col, width, styles.wrap)

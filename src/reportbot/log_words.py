@@ -15,6 +15,9 @@ from reportbot.flow.loader import CompiledFlow, load_flow
 from reportbot.log.vocabulary import Vocabulary
 from reportbot.wording import DialogError, Wording, languages, wording
 
+# The heads of a template's notes sheet (log.head.<name>): a sheet that begins with them explains the columns.
+NOTES_HEADS = ("table", "column", "label", "note", "value", "values")
+
 if TYPE_CHECKING:  # pydantic's models: a start from the flow cache never imports them
     from reportbot.flow.models import LogColumn, LogSpec
 
@@ -71,7 +74,8 @@ def vocabulary(form: str) -> Vocabulary:
         for code in column.codes or []:
             codes.setdefault(code.id, [])
             codes[code.id] = _unique([*codes[code.id], *(code_label(flow, w, code.id) for w in every)])
-    return Vocabulary(columns=labels, codes=codes)
+    guides = list(dict.fromkeys(tuple(w.t(f"log.head.{head}") for head in NOTES_HEADS) for w in every))
+    return Vocabulary(columns=labels, codes=codes, guides=guides)
 
 
 def _unique(items: Iterable[str]) -> list[str]:

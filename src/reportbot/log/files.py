@@ -48,6 +48,8 @@ class Sheet:
 
     source: str
     rows: Iterable[list[object]]
+    hidden: bool = False
+    """A sheet the workbook hides (a template's drop-down lists): holding no table, it is not worth a word."""
 
 
 def beside(log: Path) -> Path:
@@ -146,12 +148,13 @@ def _spreadsheet(data: bytes, name: str) -> list[Sheet]:
     sheets: list[Sheet] = []
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        hidden = {m.name for m in book.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
         for title in book.sheet_names:
             sheet = book.get_sheet_by_name(title)
             source = f"{name} [{one_line(title)}]"
             _check_shape(source, sheet.height, sheet.width)
             # Row by row, so only the used cells of each become Python objects that stay (rows start at row 1).
-            sheets.append(Sheet(source, sheet.iter_rows()))  # type: ignore[arg-type]
+            sheets.append(Sheet(source, sheet.iter_rows(), title in hidden))  # type: ignore[arg-type]
     except LogError:
         raise
     except python_calamine.PasswordError:

@@ -60,6 +60,8 @@ def read_log(files: Sequence[Path] | ReadAhead, spec: LogSpec, vocabulary: Vocab
         for sheet in files.sheets(path):
             rows = iter(sheet.rows)
             head = list(itertools.islice(rows, HEAD))
+            if head and any(tuple(head[0][:len(g)]) == g for g in vocabulary.guides):
+                continue  # a template's notes sheet: one row per column, naming each id beside its label
             found = layout(head, sheet.source, spec, vocabulary, mapping)
             if found is not None:
                 data = itertools.chain(head[found.first:], rows)
@@ -68,7 +70,7 @@ def read_log(files: Sequence[Path] | ReadAhead, spec: LogSpec, vocabulary: Vocab
                 # Said once for the sheet, not once a row: no row of it can be counted.
                 notices += [LogNotice("required_column", {"name": sheet.source, "column": c.id})
                             for c in found.table.columns if c.required and c.id not in found.positions]
-            elif any(any(c != "" and c is not None for c in row) for row in head):
+            elif not sheet.hidden and any(any(c != "" and c is not None for c in row) for row in head):
                 notices.append(LogNotice("not_a_table", {"name": sheet.source}))
                 if (unnamed := headless(head, sheet.source, spec, vocabulary, mapping)) is not None:
                     gaps.append(unnamed)

@@ -20,3 +20,6 @@ class Vocabulary:
     """Column id → its labels (English, French…): a header equal to one names that column."""
     codes: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """Code id (a box id such as "7.2", or a word code such as "personal") → its labels in every language."""
+    guides: Sequence[tuple[str, ...]] = ()
+    """The first row of a log template's notes sheet, in every language: a sheet that begins with one explains the
+    template's columns (one row per column, its id beside its label) and holds no table."""
