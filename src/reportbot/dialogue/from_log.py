@@ -271,7 +271,7 @@ def _write_map(talk: Interview, run: LogRun) -> None:
     values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
     absent = list(dict.fromkeys([*base.absent, *run.absent]))
     write_mapping(beside(run.source.paths[0]), LogMap(columns={**base.columns, **run.named}, absent=absent,
-                                                      values=values), talk.report.store.path)
+                                                      values=values, flags=base.flags), talk.report.store.path)
 
 
 def fill(talk: Interview) -> list[Message]:
