@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reportbot.explain import row_finding
+from reportbot.explain import log_notice, row_finding
 from reportbot.flow.loader import load_flow
 from reportbot.log.files import LogError
 from reportbot.log.headers import header_key, layout
@@ -59,6 +59,7 @@ def test_a_sudbury_log_counts_each_outcome_from_its_marked_column(tmp_path):
     assert _both(got, "7.5") == (0, 2)  # 05 10
     assert _both(got, "7.6") == (1, 1)  # 06; 11, by the map
     assert [f.code for f in loaded.count.findings] == ["duplicate_row"]
+    assert loaded.notices == []
     assert loaded.count.headers["outcome"].startswith("1_ALL_INFORMATION_DISCLOSED, 2_INFORMATION_DISCLOSED_IN_PART")
 
 
@@ -73,6 +74,13 @@ def test_flag_headers_read_by_themselves_need_no_map_and_the_outcome_is_not_aske
                                             "5_REQUEST_WITHDRAWN,_ABANDONED_OR_NON-JURISDICTIONAL"]
     assert {(f.line, f.code) for f in loaded.count.findings if f.column == "outcome"} == {
         (4, "not_in_breakdown"), (8, "not_in_breakdown"), (11, "not_in_breakdown"), (14, "not_in_breakdown")}
+    # Numbered as the flags read are, they are said once for the sheet, with what to do.
+    notice, = loaded.notices
+    assert (notice.code, notice.facts["column"]) == ("unread_flags", "outcome")
+    assert notice.facts["headers"].startswith("2_INFORMATION_DISCLOSED_IN_PART, 5_REQUEST_WITHDRAWN")
+    for language in ("en", "fr"):
+        said = log_notice(wording(language), notice)
+        assert "2_INFORMATION_DISCLOSED_IN_PART" in said and "flags" in said, said
 
 
 def test_only_the_flag_columns_cells_are_read(tmp_path):

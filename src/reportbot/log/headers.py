@@ -201,6 +201,17 @@ def _flags(table: LogTable, keys: list[str], row: list[object], known: dict[str,
     return {c: tuple(f) for c, f in found.items() if len(f) >= 2 or c in chosen}
 
 
+def unread_flags(found: Layout) -> dict[str, tuple[str, ...]]:
+    """Flagged column id → the unnamed headers numbered as its flags are ("2_INFORMATION_DISCLOSED_IN_PART" beside
+    "1_ALL_INFORMATION_DISCLOSED"): likely more of its flags, naming no one code, so their marks are not read."""
+    unread: dict[str, tuple[str, ...]] = {}
+    numbered = tuple(h for _, h in found.gaps.unnamed if _LEADING_NUMBER.match(h))
+    for column, flags in found.flags.items():
+        if numbered and any(_LEADING_NUMBER.match(h) for _, _, h in flags):
+            unread[column] = numbered
+    return unread
+
+
 def _positions(keys: list[str], row: list[object], known: dict[str, str | None], source: str) -> dict[str, int]:
     positions: dict[str, int] = {}
     for at, key in enumerate(keys):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 from reportbot.log import cells
 from reportbot.log.cells import Bad, CodeBook, DateOrder
 from reportbot.log.files import HEAD, ReadAhead, Sheet
-from reportbot.log.headers import HeaderGaps, Layout, headless, layout
+from reportbot.log.headers import HeaderGaps, Layout, headless, layout, unread_flags
 from reportbot.log.table import RowFinding, Table
 from reportbot.log.vocabulary import Vocabulary
 
@@ -68,6 +68,9 @@ def read_log(files: Sequence[Path] | ReadAhead, spec: LogSpec, vocabulary: Vocab
                 # Said once for the sheet, not once a row: no row of it can be counted.
                 notices += [LogNotice("required_column", {"name": sheet.source, "column": c.id})
                             for c in found.table.columns if c.required and c.id not in found.positions]
+                notices += [LogNotice("unread_flags", {"name": sheet.source, "column": c,
+                                                       "headers": ", ".join(map(cells.shown, h))})
+                            for c, h in unread_flags(found).items()]
             elif any(any(c != "" and c is not None for c in row) for row in head):
                 notices.append(LogNotice("not_a_table", {"name": sheet.source}))
                 if (unnamed := headless(head, sheet.source, spec, vocabulary, mapping)) is not None:
