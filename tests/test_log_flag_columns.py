@@ -208,3 +208,19 @@ def test_a_coordinators_own_headers_name_their_columns(header, column):
     found = layout([["file", "received", header]], "log.csv", log_spec(FIPPA), Vocabulary(), None)
     assert found is not None and found.positions[column] == 2
     assert header_key("Personal/General") == "personalgeneral"  # the / is dropped, not read as "or"
+
+
+def test_a_workbooks_marks_may_be_booleans_numbers_or_words(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("requests")
+    sheet.write_row(0, 0, ["file", "received", "completed", "Personal", "General", "All disclosed", "No records"])
+    sheet.write_row(1, 0, ["A-1", "2025-02-03", "2025-03-01", True, False, 1, 0])
+    sheet.write_row(2, 0, ["A-2", "2025-02-03", "2025-03-01", None, "Yes", None, "X"])
+    book.close()
+    table, = read_log([path], log_spec(FIPPA), vocabulary(FIPPA.id), year=2025).tables
+    assert table.values["records"] == ["personal", "general"]
+    assert table.values["outcome"] == ["7.1", "7.5"]
+    assert table.findings == []
