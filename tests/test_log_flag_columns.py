@@ -224,3 +224,10 @@ def test_a_workbooks_marks_may_be_booleans_numbers_or_words(tmp_path):
     assert table.values["records"] == ["personal", "general"]
     assert table.values["outcome"] == ["7.1", "7.5"]
     assert table.findings == []
+
+
+def test_the_format_pages_example_map_is_a_map_fippa_reads(tmp_path):
+    from reportbot.log_format import MAP_EXAMPLE
+
+    own = read_mapping(_write(tmp_path, MAP_EXAMPLE, "map.yaml"), log_spec(FIPPA))
+    assert own.flags == {"exemptions": {"Personal privacy": "8.12", "Law enforcement": "8.3"}}  # s.21, s.14

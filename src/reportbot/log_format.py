@@ -29,7 +29,7 @@ values:
   outcome: {all disclosed: "7.1", disclosed in part: "7.2", nothing disclosed: "7.4", discontinued: "7.6"}
 absent: [due, paused_days]
 flags:
-  exemptions: {"Personal privacy": "8.12", "Law enforcement": "8.6"}
+  exemptions: {"Personal privacy": "8.12", "Law enforcement": "8.3"}
 """
 
 
