@@ -339,3 +339,22 @@ def test_a_map_saying_never_of_a_column_every_request_has_is_refused(tmp_path):
     with pytest.raises(LogError) as e:
         read_mapping(tmp_path / "log.map.yaml", CYFSA)
     assert e.value.key == "log.error.map_never"
+
+
+def test_an_outcome_kept_as_marked_columns_is_read_not_asked_and_the_maps_flags_are_kept(store, tmp_path):
+    # Granted names no code by itself: the map beside the log says it marks 6.1; Withdrawn names 6.9 (or 8.5).
+    (tmp_path / "log.map.yaml").write_text('flags: {outcome: {"Granted": "6.1"}}\n', encoding="utf-8")
+    text = ("file,Department,received,completed,extension,Granted,Withdrawn\n"
+            "A-1,Jane Q. Public,2025-01-10,2025-01-20,no,x,\nA-2,John Doe,2025-02-01,2025-02-15,no,,x\n")
+    conv, said = _conversation(store, tmp_path, text)
+    try:
+        asked = []
+        while said[-1].tag == "map header":
+            asked.append(said[-1].text.split(".")[0])
+            said = conv.reply("none" if len(asked) == 1 else "skip")
+        assert not any("Outcome" in a for a in asked) and len(asked) == 4, asked
+        assert _map(tmp_path).flags == {"outcome": {"Granted": "6.1"}}  # written again with the answers, kept
+        answers = store.answers(conv.report_id)
+        assert (answers[("6.1", None)], answers[("6.9", None)]) == (1, 1)
+    finally:
+        conv.close()

@@ -29,6 +29,8 @@ values:
   outcome: {all disclosed: "7.1", disclosed in part: "7.2", nothing disclosed: "7.4", discontinued: "7.6"}
 absent: [due, paused_days]
 never: {transferred_out: 2025}
+flags:
+  exemptions: {"Personal privacy": "8.12", "Law enforcement": "8.3"}
 """
 
 
@@ -43,7 +45,7 @@ def render(language: str) -> str:
     out = [f"# {t('log.doc.title')}", "", f"*{t('log.doc.generated')}*", "", t("log.doc.intro"), "",
            t("log.doc.template"), "", f"## {t('log.doc.files_title')}", "", t("log.doc.files"), "",
            f"## {t('log.doc.headers_title')}", "", t("log.doc.headers"), "", f"## {t('log.doc.values_title')}", ""]
-    out += [f"- {t(f'log.doc.{key}')}" for key in ("dates", "yesno", "money", "codes")]
+    out += [f"- {t(f'log.doc.{key}')}" for key in ("dates", "yesno", "money", "codes", "flags")]
     out += ["", f"## {t('log.doc.map_title')}", "", t("log.doc.map"), "", "```yaml", MAP_EXAMPLE.rstrip("\n"), "```"]
     for form in report_ids():
         out += _report(load_flow(form), wording(language, form))

@@ -276,7 +276,8 @@ def _write_map(talk: Interview, run: LogRun) -> None:
     never = {**kept, **dict.fromkeys(run.never, talk.report.year)}
     absent = [c for c in dict.fromkeys([*base.absent, *run.absent]) if c not in run.never]
     write_mapping(beside(run.source.paths[0]), LogMap(columns={**base.columns, **run.named}, absent=absent,
-                                                      never=never, values=values), talk.report.store.path)
+                                                      never=never, values=values, flags=base.flags),
+                 talk.report.store.path)
 
 
 def fill(talk: Interview) -> list[Message]:

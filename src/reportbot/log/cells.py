@@ -299,13 +299,14 @@ class CodeBook:
             return Bad("code_one", {"cell": shown(cell)})
         found = set()
         for part in parts:
-            code = self._one(part, within, cell)
+            code = self.one(part, within, cell)
             if isinstance(code, Bad):
                 return code
             found.add(code)
         return frozenset(found) if self.column.value == "codes" else found.pop()
 
-    def _one(self, part: str, within: str | None, cell: object) -> str | Bad:
+    def one(self, part: str, within: str | None, cell: object) -> str | Bad:
+        """The code ``part`` (one value of ``cell``) names, on a row whose deciding code is ``within``."""
         candidates = self.words.get(word_key(part), [])
         if not candidates:
             return self._unknown(part, within, cell)

@@ -6,6 +6,11 @@ without case, accents, spaces, underscores, hyphens, line breaks or other
 punctuation ("TOTAL_AMOUNT\\n_OF_FEES_WAIVED" is "total amount of fees waived").
 A header naming no column is ignored, and its cells are never read; its text is kept
 (:class:`HeaderGaps`), so the filer can be asked which of them holds a column not found.
+
+A coded column no header names may be kept as one column per code, marked with an x
+(Greater Sudbury's "1_ALL_INFORMATION_DISCLOSED" ... "5_REQUEST_WITHDRAWN,..."): two
+headers or more each naming one of its codes (compared as headers are, a leading
+"1_" aside), or any the map's ``flags`` name, together are that column (:attr:`Layout.flags`).
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ if TYPE_CHECKING:  # pydantic's models: a log count from the flow cache never im
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _HASH = re.compile("#")
 _NUMERO = re.compile(r"\bn\s*[°º]")
+# A flag header's leading number ("1_", "2. ", "3) "): a separator after it and a letter next, so "1st", "14.1"
+# or "10(1)(b)" keep theirs.
+_LEADING_NUMBER = re.compile(r"\s*\d{1,2}(?:\s*[_.):-]\s*|\s+)(?=[^\W\d_])")
 
 
 @lru_cache(maxsize=4096)
@@ -66,6 +74,9 @@ class Layout:
     gaps: HeaderGaps
     written: dict[str, str] = field(default_factory=dict)
     """Column id → its header as the sheet writes it (a header's text, never a cell's), for questions about it."""
+    flags: dict[str, tuple[tuple[int, str, str], ...]] = field(default_factory=dict)
+    """Coded column id → (position, code or word it marks, header as written) of each of its flag columns: a
+    column no header names, kept as one column per code marked with an x."""
 
 
 def names(table: LogTable, vocabulary: Vocabulary, mapping: LogMap | None,
@@ -105,7 +116,10 @@ def layout(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: Voc
                 positions = _positions(keys, row, known, source)
                 first = index + 1 + _labels_row(rows, index + 1, positions, known)
                 written = {c: " ".join(str(row[p]).split()) for c, p in positions.items()}
-                return Layout(table, index, first, positions, _gaps(table, source, keys, row, known, mapping), written)
+                flags = _flags(table, keys, row, known, vocabulary, mapping)
+                written.update({c: ", ".join(" ".join(h.split()) for _, _, h in f) for c, f in flags.items()})
+                gaps = _gaps(table, source, keys, row, known, mapping, flags)
+                return Layout(table, index, first, positions, gaps, written, flags)
     return None
 
 
@@ -132,13 +146,70 @@ def headless(rows: list[list[object]], source: str, spec: LogSpec, vocabulary: V
 
 
 def _gaps(table: LogTable, source: str, keys: list[str], row: list[object], known: dict[str, str | None],
-          mapping: LogMap | None) -> HeaderGaps:
-    named = {known[k] for k in keys if k in known} | set(mapping.absent if mapping is not None else ())
+          mapping: LogMap | None, flags: dict[str, tuple[tuple[int, str, str], ...]] | None = None) -> HeaderGaps:
+    flags = flags or {}
+    named = {known[k] for k in keys if k in known} | set(mapping.absent if mapping is not None else ()) | set(flags)
     missing = tuple(c.id for c in table.columns if c.id not in named)
     repeated = {k for k, n in Counter(keys).items() if n > 1}
+    flagged = {at for f in flags.values() for at, _, _ in f}
     unnamed = tuple((at, cell) for at, (key, cell) in enumerate(zip(keys, row, strict=True))
-                    if key and key not in known and key not in repeated and isinstance(cell, str))
+                    if key and key not in known and key not in repeated and isinstance(cell, str)
+                    and at not in flagged)
     return HeaderGaps(source, table.id, missing, unnamed)
+
+
+def _flags(table: LogTable, keys: list[str], row: list[object], known: dict[str, str | None],
+           vocabulary: Vocabulary, mapping: LogMap | None) -> dict[str, tuple[tuple[int, str, str], ...]]:
+    """Each coded column no header names, kept as flag columns: (position, code or word, header) of each.
+
+    A header names a code by the code's id, one of its words or labels (a leading number aside), or as the map's
+    ``flags`` say. Only headers naming no column and written once count; one that would fit several such columns
+    fits none. A column needs two such headers, or one the map names: one header alone is as likely a yes/no
+    column of its own ("Withdrawn").
+    """
+    named = {known[k] for k in keys if known.get(k)}
+    absent = set(mapping.absent) if mapping is not None else set()
+    coded = [c for c in table.columns if c.codes and c.id not in named and c.id not in absent]
+    if not coded:
+        return {}
+    words: dict[str, dict[str, str]] = {}  # header key → {column id: the code or word it names}
+    for column in coded:
+        for code in column.codes or ():
+            for word in (*code.words, code.id):
+                words.setdefault(header_key(word), {}).setdefault(column.id, word)
+            for label in vocabulary.codes.get(code.id, ()):
+                words.setdefault(header_key(label), {}).setdefault(column.id, code.id)
+    own = {header_key(h): (c, code) for c, m in (mapping.flags.items() if mapping is not None else ())
+           for h, code in m.items() if c in {col.id for col in coded}}
+    repeated = {k for k, n in Counter(keys).items() if n > 1}
+    found: dict[str, list[tuple[int, str, str]]] = {}
+    chosen: set[str] = set()  # columns the map gives flags: those count however few
+    for at, (key, cell) in enumerate(zip(keys, row, strict=True)):
+        if not key or key in known or key in repeated or not isinstance(cell, str):
+            continue
+        if key in own:
+            column_id, code_id = own[key]
+            found.setdefault(column_id, []).append((at, code_id, cell))
+            chosen.add(column_id)
+            continue
+        fits = words.get(key)
+        if fits is None and (number := _LEADING_NUMBER.match(cell)):
+            fits = words.get(header_key(cell[number.end():]))
+        if fits is not None and len(fits) == 1:
+            (column_id, word), = fits.items()
+            found.setdefault(column_id, []).append((at, word, cell))
+    return {c: tuple(f) for c, f in found.items() if len(f) >= 2 or c in chosen}
+
+
+def unread_flags(found: Layout) -> dict[str, tuple[str, ...]]:
+    """Flagged column id → the unnamed headers numbered as its flags are ("2_INFORMATION_DISCLOSED_IN_PART" beside
+    "1_ALL_INFORMATION_DISCLOSED"): likely more of its flags, naming no one code, so their marks are not read."""
+    unread: dict[str, tuple[str, ...]] = {}
+    numbered = tuple(h for _, h in found.gaps.unnamed if _LEADING_NUMBER.match(h))
+    for column, flags in found.flags.items():
+        if numbered and any(_LEADING_NUMBER.match(h) for _, _, h in flags):
+            unread[column] = numbered
+    return unread
 
 
 def _positions(keys: list[str], row: list[object], known: dict[str, str | None], source: str) -> dict[str, int]:

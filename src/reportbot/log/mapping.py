@@ -5,12 +5,16 @@
       outcome: {all disclosed: "7.1", disclosed in part: "7.2"}
     absent: [due]
     never: {transferred_out: 2025}
+    flags:
+      outcome: {"2_INFORMATION_DISCLOSED_IN_PART": "7.2", "3_NO_INFORMATION_DISCLOSED": "7.4"}
 
 ``columns`` maps a header as the log writes it to a column id (null: ignore that
 header); ``absent`` lists the columns the log does not keep (not asked for again);
 ``never`` the columns the log has none of because, in the year given, no request
 had one (read as blank on every row that year's count; asked again another year);
-``values`` maps, per coded column, a cell as written to a code. Read
+``values`` maps, per coded column, a cell as written to a code; ``flags`` maps, per
+coded column kept as one column per code marked with an x, a header as written to
+the code it marks (used when no header names the column itself). Read
 strictly, like a report file (no aliases, tags or repeated keys).
 """
 
@@ -45,8 +49,10 @@ class LogMap(BaseModel):
     that year's count reads its cells as blank; another year's asks again."""
     values: dict[str, dict[str, str]] = {}
     """Column id → (cell as written → code id)."""
+    flags: dict[str, dict[str, str]] = {}
+    """Column id → (header as written → the code id a mark in that column means)."""
 
-    @field_validator("values", mode="before")
+    @field_validator("values", "flags", mode="before")
     @classmethod
     def _codes_as_text(cls, v: object) -> object:
         """An unquoted box number (``7.10``) is read as a number: its text is the code."""
@@ -82,7 +88,7 @@ def write_mapping(path: Path, mapping: LogMap, database: Path) -> None:
         raise LogError("map_database", name=one_line(str(path)))
     # JSON strings are YAML double-quoted scalars: any cell text is written back exactly as it was read.
     lines = []
-    for part, table in (("columns", mapping.columns), ("values", mapping.values)):
+    for part, table in (("columns", mapping.columns), ("values", mapping.values), ("flags", mapping.flags)):
         if table:
             lines.append(f"{part}:")
             for key, value in table.items():
@@ -114,7 +120,7 @@ def _checked(mapping: LogMap, spec: LogSpec, name: str) -> LogMap:
     for column_id in mapping.never:
         if not blank_reads(columns[column_id]):
             raise LogError("map_never", name=name, column=column_id)
-    for column_id, words in mapping.values.items():
+    for column_id, words in [*mapping.values.items(), *mapping.flags.items()]:
         column = columns.get(column_id)
         if column is None or not column.codes:
             raise LogError("map_column", name=name, column=one_line(column_id), known=", ".join(

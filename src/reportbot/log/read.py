@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 from reportbot.log import cells
 from reportbot.log.cells import Bad, CodeBook, DateOrder
 from reportbot.log.files import HEAD, ReadAhead, Sheet
-from reportbot.log.headers import HeaderGaps, Layout, headless, layout
+from reportbot.log.headers import HeaderGaps, Layout, headless, layout, unread_flags
 from reportbot.log.table import RowFinding, Table
 from reportbot.log.vocabulary import Vocabulary
 
@@ -70,6 +70,9 @@ def read_log(files: Sequence[Path] | ReadAhead, spec: LogSpec, vocabulary: Vocab
                 # Said once for the sheet, not once a row: no row of it can be counted.
                 notices += [LogNotice("required_column", {"name": sheet.source, "column": c.id})
                             for c in found.table.columns if c.required and c.id not in found.positions]
+                notices += [LogNotice("unread_flags", {"name": sheet.source, "column": c,
+                                                       "headers": ", ".join(map(cells.shown, h))})
+                            for c, h in unread_flags(found).items()]
             elif not sheet.hidden and any(any(c != "" and c is not None for c in row) for row in head):
                 notices.append(LogNotice("not_a_table", {"name": sheet.source}))
                 if (unnamed := headless(head, sheet.source, spec, vocabulary, mapping)) is not None:
@@ -81,12 +84,19 @@ def _table(sheet: Sheet, rows: Iterator[list[object]], found: Layout, vocabulary
            last: int, order: DateOrder | None) -> Table:
     columns = {c.id: c for c in found.table.columns}
     # A column read "within" another is read after it: its shared words need the other's code.
-    ids = sorted(found.positions, key=lambda c: columns[c].within is not None)
-    readers = [_Reader(columns[c], columns, vocabulary, mapping, last, sheet.source) for c in ids]
+    ids = sorted([*found.positions, *found.flags], key=lambda c: columns[c].within is not None)
+    readers = [_Reader(columns[c], columns, vocabulary, mapping, last, sheet.source, found.flags.get(c, ()))
+               for c in ids]
+    # Each column's cells: its own column's, or its flag columns' (the only cells of the sheet read for it).
+    spans = [[p for p, _, _ in found.flags[c]] if c in found.flags else [found.positions[c]] for c in ids]
     keep: list[int] = []
     by_id = {r.column.id: r for r in readers}
-    for chunk in _pick(rows, [found.positions[c] for c in ids], keep):
-        for reader, given in zip(readers, chunk, strict=True):
+    for chunk in _pick(rows, [p for span in spans for p in span], keep):
+        at = 0
+        for reader, span in zip(readers, spans, strict=True):
+            # A row's flag cells, as one tuple: a log's few patterns of marks are each read once.
+            given = list(zip(*chunk[at:at + len(span)], strict=True)) if reader.flags else chunk[at]
+            at += len(span)
             reader.add(given, by_id)
     table = Table(found.table.id, sheet.source, list(map((found.first + 1).__add__, keep)), {}, headers=found.written)
     unread: list[str] = []
@@ -137,8 +147,9 @@ class _Reader:
     """
 
     def __init__(self, column: LogColumn, columns: dict[str, LogColumn], vocabulary: Vocabulary,
-                 mapping: LogMap | None, last: int, source: str) -> None:
+                 mapping: LogMap | None, last: int, source: str, flags: tuple[tuple[int, str, str], ...] = ()) -> None:
         self.column, self.last, self.source = column, last, source
+        self.flags = tuple((word, header) for _, word, header in flags)  # a code column kept as marked columns
         self.values: list[object] = []
         self.read: dict[object, object] = {}  # each distinct cell (or cell and deciding code) → its value
         # Until a 257th distinct cell: each row's number, each distinct cell's number, each number's value.
@@ -154,7 +165,7 @@ class _Reader:
             self.book = CodeBook.build(column, dict(vocabulary.codes), own)
         parse = {"date": self._date, "yesno": cells.yesno, "count": cells.count, "money": cells.money,
                  "text": cells.text, "code": self._code, "codes": self._code}
-        self.parse: Callable[[object], object] = parse[kind]
+        self.parse: Callable[[object], object] = self._flagged if self.flags else parse[kind]
 
     def __len__(self) -> int:
         return len(self.values) if self.numbers is None else len(self.numbers)
@@ -238,6 +249,27 @@ class _Reader:
             self.waiting[cell] = parsed
             return cell  # a str, unlike every value: replaced by its date when the order is known
         return cells.settle_date(parsed, None, self.last, cell)
+
+    def _flagged(self, key: object) -> object:
+        """A row's flag cells (and deciding code) to the code(s) whose column is marked; two for a one-code
+        column, or a mark that is not yes or no, is :class:`Bad`."""
+        marks, within = cast(tuple[tuple[object, ...], "str | None"], key) if self.within is not None else (key, None)
+        found: dict[str, str] = {}  # code → the header of its first marked column
+        for cell, (word, header) in zip(cast(tuple[object, ...], marks), self.flags, strict=True):
+            marked = cells.yesno(cell)
+            if type(marked) is Bad:
+                return Bad("flag", {"cell": cells.shown(cell), "header": cells.shown(header)})
+            if marked:
+                code = self.book.one(word, within, header)
+                if type(code) is Bad:
+                    return code
+                found.setdefault(cast(str, code), header)
+        if self.column.value == "codes":
+            return frozenset(found)
+        if len(found) > 1:
+            first, second = list(found.values())[:2]
+            return Bad("code_flags", {"first": cells.shown(first), "second": cells.shown(second)})
+        return next(iter(found), self.column.blank)
 
     def _code(self, key: object) -> object:
         if self.within is None:
