@@ -231,3 +231,21 @@ def test_the_format_pages_example_map_is_a_map_fippa_reads(tmp_path):
 
     own = read_mapping(_write(tmp_path, MAP_EXAMPLE, "map.yaml"), log_spec(FIPPA))
     assert own.flags == {"exemptions": {"Personal privacy": "8.12", "Law enforcement": "8.3"}}  # s.21, s.14
+
+
+def test_sudburys_log_as_published_without_transfer_columns_counts_its_outcomes_once_never_is_said(tmp_path):
+    # The published log has no transfer columns: every box over C reads them, so without a word its outcomes are asked.
+    import csv
+
+    with SUDBURY.open(encoding="utf-8", newline="") as f:
+        rows = [row[:-2] for row in csv.reader(f)]  # TRANSFERRED_IN and TRANSFERRED_OUT dropped
+    assert rows[0][-1].startswith("5_REQUEST_WITHDRAWN")
+    log = tmp_path / "sudbury.csv"
+    with log.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    asked = load(FIPPA, [log], 2015, mapping=_write(tmp_path, SUDBURY_MAP, "map.yaml")).count.answers
+    assert ("7.1", "general") not in asked
+    said = SUDBURY_MAP + "never: {transferred_in: 2015, transferred_out: 2015}\n"
+    got = load(FIPPA, [log], 2015, mapping=_write(tmp_path, said, "map.yaml")).count.answers
+    assert _both(got, "3.1") == (4, 10) and _both(got, "3.2") == (0, 0)  # FOI2015-11 was transferred in: now new
+    assert _both(got, "7.1") == (2, 4) and _both(got, "7.2") == (0, 2) and _both(got, "7.5") == (0, 2)
