@@ -249,3 +249,38 @@ def test_sudburys_log_as_published_without_transfer_columns_counts_its_outcomes_
     got = load(FIPPA, [log], 2015, mapping=_write(tmp_path, said, "map.yaml")).count.answers
     assert _both(got, "3.1") == (4, 10) and _both(got, "3.2") == (0, 0)  # FOI2015-11 was transferred in: now new
     assert _both(got, "7.1") == (2, 4) and _both(got, "7.2") == (0, 2) and _both(got, "7.5") == (0, 2)
+
+
+def test_the_conversation_asks_which_value_a_flag_header_naming_none_marks_and_keeps_it_in_the_map(store, tmp_path):
+    import datetime
+    import shutil
+
+    from reportbot.dialogue.conversation import Conversation
+
+    log = tmp_path / "sudbury.csv"
+    shutil.copy(SUDBURY, log)
+    rid = store.create_report("fippa-year-end", 2015, "Greater Sudbury")
+    conv = Conversation(store, language="en", report_id=rid, today=datetime.date(2016, 3, 1))
+    try:
+        conv.start()
+        said = conv.reply(f"from log {log}")
+        assert not any("add them under flags" in m.text for m in said)  # asked, not left to the map by hand
+        said = conv.reply("none for the rest")  # the columns the log lacks
+        ask = said[-1]
+        assert ask.tag == "map outcome" and ask.text.startswith(
+            "Your log's column 2_INFORMATION_DISCLOSED_IN_PART marks requests with one Outcome")
+        assert {"7.2", "7.3"} <= {c.rsplit("(", 1)[-1].rstrip(")") for c in ask.choices[:4]}  # in part: 7.2 or 7.3
+        said = conv.reply("7.2")
+        assert said[-1].text.startswith("Your log's column 5_REQUEST_WITHDRAWN,_ABANDONED_OR_NON-JURISDICTIONAL")
+        assert said[-1].choices[0].endswith("(7.6)")
+        said = conv.reply("1")
+        assert "Saved your answers in sudbury.map.yaml; it is read again next time." in [m.text for m in said]
+        flags = read_mapping(tmp_path / "sudbury.map.yaml", log_spec(FIPPA)).flags
+        assert flags == {"outcome": {"2_INFORMATION_DISCLOSED_IN_PART": "7.2",
+                                     "5_REQUEST_WITHDRAWN,_ABANDONED_OR_NON-JURISDICTIONAL": "7.6"}}
+        while conv.prompt.tag in ("log", "keep"):  # the rows to look at, each counted as it is
+            conv.reply("")
+        answers = store.answers(rid)
+        assert (answers[("7.2", "general")], answers[("7.6", "personal")], answers[("7.6", "general")]) == (2, 1, 1)
+    finally:
+        conv.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,8 @@ class Loaded:
     notices: list[LogNotice]
     gaps: list[HeaderGaps]
     """Each table's headers that name no column, and (only) the missing columns without which a box is asked."""
+    unread_flags: list[tuple[str, str]] = field(default_factory=list)
+    """(column id, header): a header taken for one of a column's flags that names none of its codes: not read."""
 
 
 def load(
@@ -54,7 +56,8 @@ def load(
                         database=database)
         tables = [without(t, set(left_out)) for t in read.tables] if left_out else read.tables
         never = {c for c, y in given.never.items() if y == year} if given is not None else set()
-        return Loaded(count_log(flow, tables, year, never), read.notices, _deciding(flow, read.gaps, never))
+        return Loaded(count_log(flow, tables, year, never), read.notices, _deciding(flow, read.gaps, never),
+                      read.unread_flags)
     finally:
         if collecting:
             gc.enable()

@@ -67,6 +67,11 @@ class LogRun:
     """Each cell text a coded column refused: (column, text, rows), asked before the rows."""
     mapped: dict[str, dict[str, str]] = field(default_factory=dict)
     """The filer's answers so far: column → (text → code)."""
+    flags: list[tuple[str, str]] = field(default_factory=list)
+    """Each header taken for one of a column's flags that names none of its codes: (column, header), asked after
+    the values."""
+    flagged: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The filer's answers so far: column → (header → the code its marks stand for)."""
     keep: set[Cell] = field(default_factory=set)
     left_out: bool = False
     """A row was left out during this load: count again before filling."""
@@ -183,10 +188,13 @@ def begin(talk: Interview, source: LogSource, ask_headers: bool = True, ask_valu
             return talk.enter(ChoosingDateOrder(source, e.facts))
         return talk.again(say(e, talk.words))
     result = loaded.count
+    flags = list(loaded.unread_flags) if ask_values else []
     talk.log_run = LogRun(source, result, _rows(result), _typed(report, result),
                           _headers(loaded, report) if ask_headers else [],
-                          values=_values(result) if ask_values else [], missing=missing)
-    said = [Message("notice", explain.log_notice(talk.words, n)) for n in loaded.notices]
+                          values=_values(result) if ask_values else [], missing=missing, flags=flags)
+    # Headers left unread as flags are asked about here: the notice telling how to map them by hand is not said.
+    said = [Message("notice", explain.log_notice(talk.words, n)) for n in loaded.notices
+            if not (flags and n.code == "unread_flags")]
     said.append(Message("say", explain.log_summary(talk.words, report.year, result.summary)))
     return said + step(talk)
 
@@ -213,7 +221,11 @@ def step(talk: Interview) -> list[Message]:
         from reportbot.dialogue.log_values import MappingValue
 
         return talk.enter(MappingValue(*run.values[0]))
-    if run.mapped:
+    if run.flags:
+        from reportbot.dialogue.log_values import MappingValue
+
+        return talk.enter(MappingValue(run.flags[0][0], run.flags[0][1], 0, flag=True))
+    if run.mapped or run.flagged:
         return _save_map(talk, run)
     if run.rows:
         row = run.rows[0]
@@ -232,10 +244,10 @@ def _save_map(talk: Interview, run: LogRun) -> list[Message]:
     try:
         _write_map(talk, run)
     except ReportbotError as e:
-        run.named, run.absent, run.never, run.mapped = {}, [], [], {}
+        run.named, run.absent, run.never, run.mapped, run.flagged = {}, [], [], {}, {}
         return [Message("error", say(e, talk.words))] + step(talk)
     except OSError as e:
-        run.named, run.absent, run.never, run.mapped = {}, [], [], {}
+        run.named, run.absent, run.never, run.mapped, run.flagged = {}, [], [], {}, {}
         detail = e.strerror or str(e)
         return [Message("error", talk.words.t("log.map.unsaved", name=path.name, detail=detail))] + step(talk)
     said = [Message("say", talk.words.t("log.map.saved", name=path.name))]
@@ -271,12 +283,13 @@ def _write_map(talk: Interview, run: LogRun) -> None:
     base = read_mapping(old, log_spec(talk.report.flow), talk.report.store.path) if old is not None else LogMap()
     columns = dict.fromkeys([*base.values, *run.mapped])
     values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
+    flags = {c: {**base.flags.get(c, {}), **run.flagged.get(c, {})} for c in dict.fromkeys([*base.flags, *run.flagged])}
     # What the filer says now of a column replaces what the map said of it before.
     kept = {c: y for c, y in base.never.items() if c not in run.absent}
     never = {**kept, **dict.fromkeys(run.never, talk.report.year)}
     absent = [c for c in dict.fromkeys([*base.absent, *run.absent]) if c not in run.never]
     write_mapping(beside(run.source.paths[0]), LogMap(columns={**base.columns, **run.named}, absent=absent,
-                                                      never=never, values=values, flags=base.flags),
+                                                      never=never, values=values, flags=flags),
                  talk.report.store.path)
 
 

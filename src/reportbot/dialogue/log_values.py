@@ -3,7 +3,9 @@
 Asked once per distinct text, after the log's missing columns and before its
 rows, likeliest first (the codes for the rows' kind before the others); the
 answer goes into the map beside the log with the headers', so next year's
-load reads the text as that code.
+load reads the text as that code. The same is asked of a header a log keeps
+as one of a column's flags (one column per outcome, marked with an x) when it
+names none of the column's codes: which code its marks stand for.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ class MappingValue(Exchange):
     state, trigger = "mapping_value", "ask_value"
     LIMIT = 8  # choices offered: the likeliest few, not the whole column; list says them all
 
-    def __init__(self, column: str, text: str, rows: int, kinds: tuple[str, ...] = ()) -> None:
+    def __init__(self, column: str, text: str, rows: int, kinds: tuple[str, ...] = (), flag: bool = False) -> None:
         self.column, self.text, self.rows, self.kinds = column, text, rows, kinds
+        self.flag = flag  # text is a header marking rows with one code, not a cell
 
     def _options(self, talk: Interview) -> list[tuple[str, str]]:
         """Every code of the column, the likeliest first (rapidfuzz over the code, its words and labels).
@@ -38,11 +41,14 @@ class MappingValue(Exchange):
         from rapidfuzz import fuzz
 
         from reportbot.log.cells import word_key
+        from reportbot.log.headers import flag_words
         from reportbot.log_words import code_label, log_column_spec, vocabulary
 
         flow = talk.report.flow
         column = log_column_spec(flow, self.column)
-        labels, said = vocabulary(flow.id).codes, word_key(self.text)
+        # A flag's header is compared as words: "2_INFORMATION_DISCLOSED_IN_PART" as "information disclosed in part".
+        text = flag_words(self.text) if self.flag else self.text
+        labels, said = vocabulary(flow.id).codes, word_key(text)
         codes = {c.id: c for c in column.codes or []}
         scores = {i: max(fuzz.WRatio(said, word_key(w)) for w in (i, *c.words, *labels.get(i, ())))
                   for i, c in codes.items()}
@@ -61,7 +67,10 @@ class MappingValue(Exchange):
         # The column as the filer's log heads it ("Decision"), with the report's name for it when that differs.
         plain = own is None or header_key(own) in (header_key(label), header_key(self.column))
         column = label if plain else talk.words.t("log.map.own_column", header=own, label=label)
-        text = talk.words.plural("log.map.question", self.rows, column=column, cell=self.text)
+        if self.flag:
+            text = talk.words.t("log.map.flag_question", column=label, header=" ".join(self.text.split()))
+        else:
+            text = talk.words.plural("log.map.question", self.rows, column=column, cell=self.text)
         return talk.ask_prompt(f"map {self.column}", text, self.listed(talk)[: self.LIMIT])
 
     def listed(self, talk: Interview) -> tuple[str, ...]:
@@ -75,7 +84,7 @@ class MappingValue(Exchange):
                 code = understand.pick(talk.words, self._options(talk), text)
             except NotUnderstood:
                 return talk.again(talk.words.plural("log.map.expected", said_choices(talk)))
-            run.mapped.setdefault(self.column, {})[self.text] = code
+            (run.flagged if self.flag else run.mapped).setdefault(self.column, {})[self.text] = code
             keep_answers(talk, run)
-        run.values.pop(0)
+        (run.flags if self.flag else run.values).pop(0)
         return step(talk)

@@ -201,6 +201,11 @@ def _flags(table: LogTable, keys: list[str], row: list[object], known: dict[str,
     return {c: tuple(f) for c, f in found.items() if len(f) >= 2 or c in chosen}
 
 
+def flag_words(header: str) -> str:
+    """A flag's header as words, its leading number and underscores set aside: "information disclosed in part"."""
+    return " ".join(_LEADING_NUMBER.sub("", header, count=1).replace("_", " ").split())
+
+
 def unread_flags(found: Layout) -> dict[str, tuple[str, ...]]:
     """Flagged column id → the unnamed headers numbered as its flags are ("2_INFORMATION_DISCLOSED_IN_PART" beside
     "1_ALL_INFORMATION_DISCLOSED"): likely more of its flags, naming no one code, so their marks are not read."""

@@ -43,6 +43,8 @@ class LogRead:
     tables: list[Table]
     notices: list[LogNotice]
     gaps: list[HeaderGaps]
+    unread_flags: list[tuple[str, str]] = field(default_factory=list)
+    """(column id, header): a header numbered as a column's flags are but naming none of its codes, left unread."""
 
 
 def read_log(files: Sequence[Path] | ReadAhead, spec: LogSpec, vocabulary: Vocabulary, *, year: int,
@@ -55,7 +57,7 @@ def read_log(files: Sequence[Path] | ReadAhead, spec: LogSpec, vocabulary: Vocab
     """
     files = files if isinstance(files, ReadAhead) else ReadAhead(files, database)
     last = _dt.date(year + 1, 12, 31).toordinal()
-    tables, notices, gaps = [], [], []
+    tables, notices, gaps, unread = [], [], [], []
     for path in files.paths:
         for sheet in files.sheets(path):
             rows = iter(sheet.rows)
@@ -70,14 +72,16 @@ def read_log(files: Sequence[Path] | ReadAhead, spec: LogSpec, vocabulary: Vocab
                 # Said once for the sheet, not once a row: no row of it can be counted.
                 notices += [LogNotice("required_column", {"name": sheet.source, "column": c.id})
                             for c in found.table.columns if c.required and c.id not in found.positions]
+                flagged = unread_flags(found)
                 notices += [LogNotice("unread_flags", {"name": sheet.source, "column": c,
                                                        "headers": ", ".join(map(cells.shown, h))})
-                            for c, h in unread_flags(found).items()]
+                            for c, h in flagged.items()]
+                unread += [(c, header) for c, headers in flagged.items() for header in headers]
             elif not sheet.hidden and any(any(c != "" and c is not None for c in row) for row in head):
                 notices.append(LogNotice("not_a_table", {"name": sheet.source}))
                 if (unnamed := headless(head, sheet.source, spec, vocabulary, mapping)) is not None:
                     gaps.append(unnamed)
-    return LogRead(tables, notices, gaps)
+    return LogRead(tables, notices, gaps, unread)
 
 
 def _table(sheet: Sheet, rows: Iterator[list[object]], found: Layout, vocabulary: Vocabulary, mapping: LogMap | None,
