@@ -29,6 +29,8 @@ class Loaded:
     """Each table's headers that name no column, and (only) the missing columns without which a box is asked."""
     unread_flags: list[tuple[str, str]] = field(default_factory=list)
     """(column id, header): a header taken for one of a column's flags that names none of its codes: not read."""
+    mapping: LogMap | None = None
+    """The map the log was read with (``--map``, or the one beside it), as read."""
 
 
 def load(
@@ -57,7 +59,7 @@ def load(
         tables = [without(t, set(left_out)) for t in read.tables] if left_out else read.tables
         never = {c for c, y in given.never.items() if y == year} if given is not None else set()
         return Loaded(count_log(flow, tables, year, never), read.notices, _deciding(flow, read.gaps, never),
-                      read.unread_flags)
+                      read.unread_flags, given)
     finally:
         if collecting:
             gc.enable()

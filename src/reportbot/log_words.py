@@ -9,11 +9,13 @@ names the same column or code as the English one).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from reportbot.flow.loader import CompiledFlow, load_flow
 from reportbot.log.vocabulary import Vocabulary
 from reportbot.wording import DialogError, Wording, languages, wording
+
+T = TypeVar("T")
 
 # The heads of a template's notes sheet (log.head.<name>): a sheet that begins with them explains the columns.
 NOTES_HEADS = ("table", "column", "label", "note", "value", "values")
@@ -74,9 +76,9 @@ def vocabulary(form: str) -> Vocabulary:
         for code in column.codes or []:
             codes.setdefault(code.id, [])
             codes[code.id] = _unique([*codes[code.id], *(code_label(flow, w, code.id) for w in every)])
-    guides = list(dict.fromkeys(tuple(w.t(f"log.head.{head}") for head in NOTES_HEADS) for w in every))
+    guides = _unique(tuple(w.t(f"log.head.{head}") for head in NOTES_HEADS) for w in every)
     return Vocabulary(columns=labels, codes=codes, guides=guides)
 
 
-def _unique(items: Iterable[str]) -> list[str]:
+def _unique(items: Iterable[T]) -> list[T]:
     return list(dict.fromkeys(items))

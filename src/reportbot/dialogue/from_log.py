@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from reportbot.dialogue.report import OpenReport
     from reportbot.log.cells import DateOrder
     from reportbot.log.count import LogCount
+    from reportbot.log.mapping import LogMap
     from reportbot.log.table import RowFinding
     from reportbot.log_load import Loaded
     from reportbot.wording import Wording
@@ -77,6 +78,8 @@ class LogRun:
     """A row was left out during this load: count again before filling."""
     missing: tuple[str, ...] = ()
     """The flow ids of the columns the log lacks, kept with the load for ``why``."""
+    base: LogMap | None = None
+    """The map the log was read with: this load's answers are written into it, beside the log."""
 
 
 def count(report: OpenReport, source: LogSource) -> Loaded:
@@ -95,17 +98,12 @@ def _map_file(source: LogSource) -> Path | None:
     return map_for(source.paths, source.mapping)
 
 
-def _missing(loaded: Loaded, source: LogSource, report: OpenReport) -> tuple[str, ...]:
+def _missing(loaded: Loaded) -> tuple[str, ...]:
     """The columns the log lacks: those a count needs that no header names, and those the map says the log does not
-    keep (unless a header names one after all: a column added since is read). Raises ReportbotError for a bad map."""
+    keep (unless a header names one after all: a column added since is read)."""
     found = [c for gaps in loaded.gaps for c in gaps.missing]
-    path = _map_file(source)
-    if path is not None:
-        from reportbot.log.mapping import read_mapping
-        from reportbot.log_words import log_spec
-
-        mapping = read_mapping(path, log_spec(report.flow), report.store.path)
-        found += [c for c in mapping.absent if c not in loaded.count.headers]
+    if loaded.mapping is not None:
+        found += [c for c in loaded.mapping.absent if c not in loaded.count.headers]
     return tuple(dict.fromkeys(found))
 
 
@@ -182,7 +180,6 @@ def begin(talk: Interview, source: LogSource, ask_headers: bool = True, ask_valu
         return talk.refuse_read_only()
     try:
         loaded = count(report, source)
-        missing = _missing(loaded, source, report)
     except ReportbotError as e:
         if e.key == "log.error.date_order":  # the filer knows the order the log's dates cannot say
             return talk.enter(ChoosingDateOrder(source, e.facts))
@@ -191,7 +188,8 @@ def begin(talk: Interview, source: LogSource, ask_headers: bool = True, ask_valu
     flags = list(loaded.unread_flags) if ask_values else []
     talk.log_run = LogRun(source, result, _rows(result), _typed(report, result),
                           _headers(loaded, report) if ask_headers else [],
-                          values=_values(result) if ask_values else [], missing=missing, flags=flags)
+                          values=_values(result) if ask_values else [], missing=_missing(loaded), flags=flags,
+                          base=loaded.mapping)
     # Headers left unread as flags are asked about here: the notice telling how to map them by hand is not said.
     said = [Message("notice", explain.log_notice(talk.words, n)) for n in loaded.notices
             if not (flags and n.code == "unread_flags")]
@@ -217,13 +215,11 @@ def step(talk: Interview) -> list[Message]:
             run.headers.pop(0)
     if run.named or run.absent or run.never:
         return _save_map(talk, run)
-    if run.values:
+    if run.values or run.flags:
         from reportbot.dialogue.log_values import MappingValue
 
-        return talk.enter(MappingValue(*run.values[0]))
-    if run.flags:
-        from reportbot.dialogue.log_values import MappingValue
-
+        if run.values:
+            return talk.enter(MappingValue(*run.values[0]))
         return talk.enter(MappingValue(run.flags[0][0], run.flags[0][1], 0, flag=True))
     if run.mapped or run.flagged:
         return _save_map(talk, run)
@@ -243,13 +239,11 @@ def _save_map(talk: Interview, run: LogRun) -> list[Message]:
     path = beside(run.source.paths[0])
     try:
         _write_map(talk, run)
-    except ReportbotError as e:
+    except (ReportbotError, OSError) as e:
         run.named, run.absent, run.never, run.mapped, run.flagged = {}, [], [], {}, {}
-        return [Message("error", say(e, talk.words))] + step(talk)
-    except OSError as e:
-        run.named, run.absent, run.never, run.mapped, run.flagged = {}, [], [], {}, {}
-        detail = e.strerror or str(e)
-        return [Message("error", talk.words.t("log.map.unsaved", name=path.name, detail=detail))] + step(talk)
+        problem = say(e, talk.words) if isinstance(e, ReportbotError) else talk.words.t(
+            "log.map.unsaved", name=path.name, detail=e.strerror or str(e))
+        return [Message("error", problem)] + step(talk)
     said = [Message("say", talk.words.t("log.map.saved", name=path.name))]
     # A key named: its sheet is read now, and its own missing columns are asked; after other columns, the values.
     key_named = bool(key_columns(talk.report) & set(run.named.values()))
@@ -274,13 +268,12 @@ def keep_answers(talk: Interview, run: LogRun) -> None:
 
 
 def _write_map(talk: Interview, run: LogRun) -> None:
-    """The map beside the log: what the log's map held, and this load's answers (raises ReportbotError, OSError)."""
+    """The map beside the log: what the map the log was read with held, and this load's answers (raises
+    ReportbotError, OSError)."""
     from reportbot.log.files import beside
-    from reportbot.log.mapping import LogMap, read_mapping, write_mapping
-    from reportbot.log_words import log_spec
+    from reportbot.log.mapping import LogMap, write_mapping
 
-    old = _map_file(run.source)
-    base = read_mapping(old, log_spec(talk.report.flow), talk.report.store.path) if old is not None else LogMap()
+    base = run.base or LogMap()
     columns = dict.fromkeys([*base.values, *run.mapped])
     values = {c: {**base.values.get(c, {}), **run.mapped.get(c, {})} for c in columns}
     flags = {c: {**base.flags.get(c, {}), **run.flagged.get(c, {})} for c in dict.fromkeys([*base.flags, *run.flagged])}

@@ -57,21 +57,22 @@ class MappingValue(Exchange):
         return [(i, talk.words.t("log.map.choice", label=code_label(flow, talk.words, i), code=i)) for i in ranked]
 
     def begin(self, talk: Interview) -> list[Message]:
+        return talk.ask_prompt(f"map {self.column}", self._question(talk), self.listed(talk)[: self.LIMIT])
+
+    def _question(self, talk: Interview) -> str:
         from reportbot.log.headers import header_key
 
         log = talk.words.report.log if talk.words.report else None
         named = log.columns.get(self.column) if log else None
         label = named.label if named else self.column
+        if self.flag:
+            return talk.words.t("log.map.flag_question", column=label, header=" ".join(self.text.split()))
         run = talk.log_run
         own = run.result.headers.get(self.column) if run is not None else None
         # The column as the filer's log heads it ("Decision"), with the report's name for it when that differs.
         plain = own is None or header_key(own) in (header_key(label), header_key(self.column))
         column = label if plain else talk.words.t("log.map.own_column", header=own, label=label)
-        if self.flag:
-            text = talk.words.t("log.map.flag_question", column=label, header=" ".join(self.text.split()))
-        else:
-            text = talk.words.plural("log.map.question", self.rows, column=column, cell=self.text)
-        return talk.ask_prompt(f"map {self.column}", text, self.listed(talk)[: self.LIMIT])
+        return talk.words.plural("log.map.question", self.rows, column=column, cell=self.text)
 
     def listed(self, talk: Interview) -> tuple[str, ...]:
         return tuple(label for _, label in self._options(talk))
