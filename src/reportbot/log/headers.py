@@ -150,12 +150,17 @@ def _gaps(table: LogTable, source: str, keys: list[str], row: list[object], know
     flags = flags or {}
     named = {known[k] for k in keys if k in known} | set(mapping.absent if mapping is not None else ()) | set(flags)
     missing = tuple(c.id for c in table.columns if c.id not in named)
-    repeated = {k for k, n in Counter(keys).items() if n > 1}
     flagged = {at for f in flags.values() for at, _, _ in f}
-    unnamed = tuple((at, cell) for at, (key, cell) in enumerate(zip(keys, row, strict=True))
-                    if key and key not in known and key not in repeated and isinstance(cell, str)
-                    and at not in flagged)
+    unnamed = tuple((at, cell) for at, _, cell in _unnamed(keys, row, known) if at not in flagged)
     return HeaderGaps(source, table.id, missing, unnamed)
+
+
+def _unnamed(keys: list[str], row: list[object], known: dict[str, str | None]) -> list[tuple[int, str, str]]:
+    """(position, key, text) of each header that names no column and is written once (a map naming a header
+    written twice would name both)."""
+    repeated = {k for k, n in Counter(keys).items() if n > 1}
+    return [(at, key, cell) for at, (key, cell) in enumerate(zip(keys, row, strict=True))
+            if key and key not in known and key not in repeated and isinstance(cell, str)]
 
 
 def _flags(table: LogTable, keys: list[str], row: list[object], known: dict[str, str | None],
@@ -181,12 +186,9 @@ def _flags(table: LogTable, keys: list[str], row: list[object], known: dict[str,
                 words.setdefault(header_key(label), {}).setdefault(column.id, code.id)
     own = {header_key(h): (c, code) for c, m in (mapping.flags.items() if mapping is not None else ())
            for h, code in m.items() if c in {col.id for col in coded}}
-    repeated = {k for k, n in Counter(keys).items() if n > 1}
     found: dict[str, list[tuple[int, str, str]]] = {}
     chosen: set[str] = set()  # columns the map gives flags: those count however few
-    for at, (key, cell) in enumerate(zip(keys, row, strict=True)):
-        if not key or key in known or key in repeated or not isinstance(cell, str):
-            continue
+    for at, key, cell in _unnamed(keys, row, known):
         if key in own:
             column_id, code_id = own[key]
             found.setdefault(column_id, []).append((at, code_id, cell))
